@@ -1,0 +1,151 @@
+#include "conformance/cli/format_command.h"
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "reference/format/format_json.h"
+#include "reference/format/layout.h"
+#include "reference/format/printer.h"
+
+namespace bufconf::cli {
+namespace {
+
+using format::Dialect;
+using format::FieldLayout;
+using format::FormatResult;
+
+struct FormatOptions {
+  std::string dialect = "pep3118";
+  bool json = false;
+  std::string format;
+};
+
+std::string Printable(std::string_view bytes) {
+  std::string out;
+  char buf[8];
+  for (char c : bytes) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u < 0x7f && c != '\\') {
+      out += c;
+    } else {
+      std::snprintf(buf, sizeof buf, "\\x%02x", u);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+std::string ShapeText(const FieldLayout& f) {
+  if (f.shape.empty()) return "";
+  std::string s = "(";
+  for (size_t i = 0; i < f.shape.size(); ++i) s += (i ? "," : "") + std::to_string(f.shape[i]);
+  return s + ")";
+}
+
+void PrintFieldRows(const FieldLayout& f, int depth) {
+  std::string what = std::string(2 * depth, ' ') + f.code;
+  if (f.code == "t") what += "[" + std::to_string(f.bits) + " bits]";
+  if (f.named) what += "  :" + Printable(f.name) + ":";
+  if (f.padding) what += "  (padding)";
+  std::printf("%10llu %10llu %10llu %6llu  %c %-6s %-12s %s\n",
+              static_cast<unsigned long long>(f.offset),
+              static_cast<unsigned long long>(f.extent), static_cast<unsigned long long>(f.size),
+              static_cast<unsigned long long>(f.alignment), f.mode,
+              f.byte_order == '<' ? "little" : "big", ShapeText(f).c_str(), what.c_str());
+  for (const FieldLayout& m : f.members) PrintFieldRows(m, depth + 1);
+  for (const FieldLayout& m : f.pointee) PrintFieldRows(m, depth + 1);
+}
+
+void PrintTable(std::string_view text, Dialect dialect, const FormatResult& r) {
+  std::printf("format    '%s'  (dialect %s)\n", Printable(text).c_str(),
+              format::DialectName(dialect));
+  if (!r.ok()) {
+    std::printf("error     at position %zu: %s\n", r.error().position,
+                Printable(r.error().message).c_str());
+    std::printf("          %s\n          %s^\n", Printable(text).c_str(),
+                std::string(Printable(text.substr(0, r.error().position)).size(), ' ').c_str());
+    return;
+  }
+  const format::Layout& layout = r.layout();
+  std::printf("itemsize  %llu\nalignment %llu\ncanonical '%s'\n\n",
+              static_cast<unsigned long long>(layout.itemsize),
+              static_cast<unsigned long long>(layout.alignment),
+              Printable(format::Print(r.syntax)).c_str());
+  std::printf("%10s %10s %10s %6s  %-8s %-12s %s\n", "offset", "extent", "size", "align",
+              "order", "shape", "field (offsets relative to the enclosing struct)");
+  for (const FieldLayout& f : layout.fields) PrintFieldRows(f, 0);
+}
+
+int RunOne(const FormatOptions& o, Dialect dialect) {
+  FormatResult r = format::AnalyzeFormat(o.format, dialect);
+  if (o.json) {
+    std::cout << format::ResultToJson(o.format, dialect, r).dump() << "\n";
+  } else {
+    PrintTable(o.format, dialect, r);
+  }
+  return r.ok() ? 0 : 1;
+}
+
+// Batch mode: JSON Lines in, one JSON object per line out.
+int RunBatch(Dialect dialect) {
+  int status = 0;
+  std::string line;
+  size_t line_number = 0;
+  while (std::getline(std::cin, line)) {
+    ++line_number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    std::string message;
+    std::optional<std::string> bytes;
+    nlohmann::json parsed = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_discarded()) {
+      message = "line is not valid JSON";
+    } else if (!parsed.is_string()) {
+      message = std::string("line holds a JSON ") + parsed.type_name() +
+                "; expected a JSON string holding one format";
+    } else {
+      bytes = format::JsonTextToBytes(parsed.get<std::string>(), &message);
+    }
+    if (!bytes) {
+      std::cerr << "bufconf format: stdin line " << line_number << ": " << message << "\n";
+      std::cout << nlohmann::ordered_json{{"line", line_number}, {"input_error", message}}.dump()
+                << "\n";
+      status = 2;
+      continue;
+    }
+    FormatResult r = format::AnalyzeFormat(*bytes, dialect);
+    std::cout << format::ResultToJson(*bytes, dialect, r).dump() << "\n";
+    if (!r.ok() && status == 0) status = 1;
+  }
+  return status;
+}
+
+}  // namespace
+
+void AddFormatCommand(CLI::App& app, std::function<int()>* run) {
+  auto options = std::make_shared<FormatOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "format",
+      "Print the layout of a buffer format string: itemsize, alignment, and every field's "
+      "offset, size, alignment, byte order, shape and name.");
+  cmd->add_option("--dialect", options->dialect,
+                  "struct (CPython 3.11 struct.calcsize), numpy (numpy's PEP 3118 reading), or "
+                  "pep3118 (the whole PEP 3118 grammar; default)")
+      ->check(CLI::IsMember({"struct", "numpy", "pep3118"}));
+  cmd->add_flag("--json", options->json, "print one JSON object instead of a table");
+  cmd->add_option("FORMAT", options->format,
+                  "the format string, or '-' to read JSON Lines from stdin (each line a JSON "
+                  "string holding one format; byte b is written as \\u00bb)")
+      ->required();
+  cmd->callback([options, run] {
+    *run = [options] {
+      Dialect dialect = *format::DialectFromName(options->dialect);
+      if (options->format == "-") return RunBatch(dialect);
+      return RunOne(*options, dialect);
+    };
+  });
+}
+
+}  // namespace bufconf::cli

@@ -1,0 +1,44 @@
+// RapidCheck generators of format strings, shared by the reference tests, the conformance
+// properties and the fuzz corpus scripts.
+//
+// Valid formats are built directly as syntax trees that the dialect accepts (never filtered),
+// so they shrink towards small formats; a rendering step adds whitespace where the dialect
+// allows it. A token soup generator produces mostly-invalid strings for robustness checks.
+#ifndef BUFCONF_CONFORMANCE_GENERATORS_FORMAT_GEN_H_
+#define BUFCONF_CONFORMANCE_GENERATORS_FORMAT_GEN_H_
+
+#include <rapidcheck.h>
+
+#include <string>
+#include <vector>
+
+#include "reference/format/ast.h"
+#include "reference/format/dialect.h"
+
+namespace bufconf::gen {
+
+struct FormatGenOptions {
+  int max_depth = 3;       // nesting of T{...}, & and X{...}
+  int max_items = 6;       // items per sequence
+  uint64_t max_count = 5;  // repeat counts and shape dimensions
+};
+
+// A syntax tree the dialect accepts, whose layout succeeds.
+rc::Gen<format::Seq> FormatSyntax(format::Dialect dialect, FormatGenOptions options = {});
+
+// The tokens of a syntax tree: whitespace may stand between any two tokens in the dialect.
+std::vector<std::string> FormatTokens(const format::Seq& seq, format::Dialect dialect);
+
+// A rendering of `seq` with whitespace inserted where `dialect` allows it.
+rc::Gen<std::string> RenderWithSpaces(const format::Seq& seq, format::Dialect dialect);
+
+// A valid format string of the dialect, with whitespace.
+rc::Gen<std::string> FormatText(format::Dialect dialect, FormatGenOptions options = {});
+
+// A string of format tokens and junk: codes, digits, order marks, braces, parentheses, names,
+// whitespace, NUL and high bytes. Mostly invalid; sometimes valid.
+rc::Gen<std::string> FormatSoup(bool ascii_printable_only = false);
+
+}  // namespace bufconf::gen
+
+#endif  // BUFCONF_CONFORMANCE_GENERATORS_FORMAT_GEN_H_

@@ -1,0 +1,42 @@
+// Parsing a format string into the syntax tree of ast.h under one dialect's grammar.
+#ifndef BUFCONF_REFERENCE_FORMAT_PARSER_H_
+#define BUFCONF_REFERENCE_FORMAT_PARSER_H_
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "reference/format/ast.h"
+#include "reference/format/dialect.h"
+
+namespace bufconf::format {
+
+// Nesting of T{...}, &... and X{...} deeper than this is rejected (no dialect needs more; it
+// keeps recursion bounded on hostile input).
+inline constexpr int kMaxNesting = 64;
+
+// A format the dialect does not accept: where (byte offset into the format) and why.
+struct FormatError {
+  size_t position = 0;
+  std::string message;
+};
+
+// Thrown inside the format model; the public entry points turn it into a FormatError.
+class FormatException : public std::runtime_error {
+ public:
+  FormatException(size_t position, const std::string& message)
+      : std::runtime_error(message), position_(position) {}
+  size_t position() const { return position_; }
+
+ private:
+  size_t position_;
+};
+
+// Parses `format` (any bytes) under `dialect`. Throws FormatException on a syntax error.
+// Semantic checks (which codes exist in which mode, sizes) belong to the layout.
+Seq Parse(std::string_view format, Dialect dialect);
+
+}  // namespace bufconf::format
+
+#endif  // BUFCONF_REFERENCE_FORMAT_PARSER_H_
