@@ -18,7 +18,8 @@ inline constexpr uint64_t kMaxSize = static_cast<uint64_t>(std::numeric_limits<i
 
 class Overflow : public std::runtime_error {
  public:
-  explicit Overflow(const std::string& what) : std::runtime_error(what + " exceeds PY_SSIZE_T_MAX") {}
+  explicit Overflow(const std::string& what)
+      : std::runtime_error(what + " exceeds PY_SSIZE_T_MAX") {}
 };
 
 // a + b, both sizes.

@@ -51,10 +51,9 @@ void PrintFieldRows(const FieldLayout& f, int depth) {
   if (f.named) what += "  :" + Printable(f.name) + ":";
   if (f.padding) what += "  (padding)";
   std::printf("%10llu %10llu %10llu %6llu  %c %-6s %-12s %s\n",
-              static_cast<unsigned long long>(f.offset),
-              static_cast<unsigned long long>(f.extent), static_cast<unsigned long long>(f.size),
-              static_cast<unsigned long long>(f.alignment), f.mode,
-              f.byte_order == '<' ? "little" : "big", ShapeText(f).c_str(), what.c_str());
+              static_cast<unsigned long long>(f.offset), static_cast<unsigned long long>(f.extent),
+              static_cast<unsigned long long>(f.size), static_cast<unsigned long long>(f.alignment),
+              f.mode, f.byte_order == '<' ? "little" : "big", ShapeText(f).c_str(), what.c_str());
   for (const FieldLayout& m : f.members) PrintFieldRows(m, depth + 1);
   for (const FieldLayout& m : f.pointee) PrintFieldRows(m, depth + 1);
 }
@@ -74,8 +73,8 @@ void PrintTable(std::string_view text, Dialect dialect, const FormatResult& r) {
               static_cast<unsigned long long>(layout.itemsize),
               static_cast<unsigned long long>(layout.alignment),
               Printable(format::Print(r.syntax)).c_str());
-  std::printf("%10s %10s %10s %6s  %-8s %-12s %s\n", "offset", "extent", "size", "align",
-              "order", "shape", "field (offsets relative to the enclosing struct)");
+  std::printf("%10s %10s %10s %6s  %-8s %-12s %s\n", "offset", "extent", "size", "align", "order",
+              "shape", "field (offsets relative to the enclosing struct)");
   for (const FieldLayout& f : layout.fields) PrintFieldRows(f, 0);
 }
 

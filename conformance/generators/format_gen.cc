@@ -19,11 +19,11 @@ std::vector<std::string> CodesOf(Dialect d) {
       return {"x", "c", "b", "B", "?", "h", "H", "i", "I", "l", "L",
               "q", "Q", "n", "N", "e", "f", "d", "s", "p", "P"};
     case Dialect::kNumpy:
-      return {"?", "c", "b", "B", "h", "H", "i", "I", "l", "L", "q", "Q",
+      return {"?", "c", "b", "B", "h",  "H",  "i",  "I", "l", "L", "q", "Q",
               "e", "f", "d", "g", "Zf", "Zd", "Zg", "s", "w", "O", "x"};
     case Dialect::kPep3118:
-      return {"x", "c", "b", "B", "?", "h", "H", "i", "I", "l", "L", "q", "Q", "n", "N",
-              "e", "f", "d", "g", "s", "p", "P", "O", "u", "w", "t", "Zf", "Zd", "Zg", "F", "D"};
+      return {"x", "c", "b", "B", "?", "h", "H", "i", "I", "l", "L",  "q",  "Q",  "n", "N", "e",
+              "f", "d", "g", "s", "p", "P", "O", "u", "w", "t", "Zf", "Zd", "Zg", "F", "D"};
   }
   return {};
 }
@@ -127,7 +127,8 @@ class Drawer {
       item.element.code = *rc::gen::elementOf(CodesIn(d_, mode_));
     }
     if (d_ != Dialect::kStruct && *rc::gen::inRange(0, 3) == 0) {
-      item.name = *rc::gen::elementOf(std::vector<std::string>(std::begin(kNames), std::end(kNames)));
+      item.name =
+          *rc::gen::elementOf(std::vector<std::string>(std::begin(kNames), std::end(kNames)));
     }
     return item;
   }
@@ -230,7 +231,8 @@ rc::Gen<std::string> RenderWithSpaces(const Seq& seq, Dialect dialect) {
       const bool leading_order = dialect == Dialect::kStruct && i == 0 && !tokens.empty() &&
                                  format::IsOrderChar(tokens[0][0]);
       if (!leading_order && *rc::gen::inRange(0, 4) == 0) {
-        out += *rc::gen::elementOf(std::vector<std::string>(std::begin(kSpaces), std::end(kSpaces)));
+        out +=
+            *rc::gen::elementOf(std::vector<std::string>(std::begin(kSpaces), std::end(kSpaces)));
       }
       if (i < tokens.size()) out += tokens[i];
     }
@@ -244,12 +246,64 @@ rc::Gen<std::string> FormatText(Dialect dialect, FormatGenOptions options) {
 }
 
 rc::Gen<std::string> FormatSoup(bool ascii_printable_only) {
-  static const std::vector<std::string> kTokens = {
-      "i", "c", "x", "d", "s", "p", "g", "?", "e", "q", "l", "n", "P", "O", "w", "u", "t",
-      "Zf", "Zd", "Z", "Zi", "F", "T{", "T", "{", "}", "(", ")", ",", "(2,3)", "( 1)",
-      "0", "1", "2", "3", "7", "12", "99999999999999999999", "9223372036854775807",
-      "@", "=", "<", ">", "!", "^", ":", ":a:", "::", ":b c:", "&", "X{", "->", "-",
-      "+", "_", " ", "\t", "\n"};
+  static const std::vector<std::string> kTokens = {"i",
+                                                   "c",
+                                                   "x",
+                                                   "d",
+                                                   "s",
+                                                   "p",
+                                                   "g",
+                                                   "?",
+                                                   "e",
+                                                   "q",
+                                                   "l",
+                                                   "n",
+                                                   "P",
+                                                   "O",
+                                                   "w",
+                                                   "u",
+                                                   "t",
+                                                   "Zf",
+                                                   "Zd",
+                                                   "Z",
+                                                   "Zi",
+                                                   "F",
+                                                   "T{",
+                                                   "T",
+                                                   "{",
+                                                   "}",
+                                                   "(",
+                                                   ")",
+                                                   ",",
+                                                   "(2,3)",
+                                                   "( 1)",
+                                                   "0",
+                                                   "1",
+                                                   "2",
+                                                   "3",
+                                                   "7",
+                                                   "12",
+                                                   "99999999999999999999",
+                                                   "9223372036854775807",
+                                                   "@",
+                                                   "=",
+                                                   "<",
+                                                   ">",
+                                                   "!",
+                                                   "^",
+                                                   ":",
+                                                   ":a:",
+                                                   "::",
+                                                   ":b c:",
+                                                   "&",
+                                                   "X{",
+                                                   "->",
+                                                   "-",
+                                                   "+",
+                                                   "_",
+                                                   " ",
+                                                   "\t",
+                                                   "\n"};
   static const std::vector<std::string> kBinary = {std::string(1, '\0'), "\x80", "\xff", "\x7f"};
   std::vector<std::string> tokens = kTokens;
   if (!ascii_printable_only) tokens.insert(tokens.end(), kBinary.begin(), kBinary.end());

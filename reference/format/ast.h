@@ -24,11 +24,11 @@ struct Item;
 struct Element {
   enum class Kind { kCode, kStruct, kPointer, kFunction };
   Kind kind = Kind::kCode;
-  std::string code;              // kCode: "i", "Zd", "s", ...
-  std::vector<Item> members;     // kStruct: the members; kFunction: the arguments
-  std::vector<Item> returns;     // kFunction: what follows "->"
-  bool has_arrow = false;        // kFunction: "->" was written
-  std::vector<Item> pointee;     // kPointer: exactly one field item
+  std::string code;           // kCode: "i", "Zd", "s", ...
+  std::vector<Item> members;  // kStruct: the members; kFunction: the arguments
+  std::vector<Item> returns;  // kFunction: what follows "->"
+  bool has_arrow = false;     // kFunction: "->" was written
+  std::vector<Item> pointee;  // kPointer: exactly one field item
 };
 
 struct Item {

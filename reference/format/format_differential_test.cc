@@ -137,8 +137,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s PYTHON_ORACLE_SCRIPT\n", argv[0]);
     return 2;
   }
-  bufconf::format::g_oracle_script = bufconf::testing::RunfilePath(
-      std::string("reference/format/") + "python_oracle.py");
+  bufconf::format::g_oracle_script =
+      bufconf::testing::RunfilePath(std::string("reference/format/") + "python_oracle.py");
   if (std::string(argv[1]).find("python_oracle.py") != std::string::npos) {
     bufconf::format::g_oracle_script = argv[1];
   }

@@ -1,6 +1,5 @@
 #include "reference/format/format_json.h"
 
-
 #include "reference/format/printer.h"
 
 namespace bufconf::format {
@@ -41,7 +40,8 @@ std::optional<std::string> JsonTextToBytes(std::string_view utf8, std::string* m
 
 nlohmann::ordered_json FieldToJson(const FieldLayout& f) {
   nlohmann::ordered_json j;
-  j["name"] = f.named ? nlohmann::ordered_json(BytesToJsonText(f.name)) : nlohmann::ordered_json(nullptr);
+  j["name"] =
+      f.named ? nlohmann::ordered_json(BytesToJsonText(f.name)) : nlohmann::ordered_json(nullptr);
   j["code"] = f.code;
   j["offset"] = f.offset;
   j["size"] = f.size;
@@ -64,7 +64,8 @@ nlohmann::ordered_json FieldToJson(const FieldLayout& f) {
   return j;
 }
 
-nlohmann::ordered_json ResultToJson(std::string_view format, Dialect dialect, const FormatResult& r) {
+nlohmann::ordered_json ResultToJson(std::string_view format, Dialect dialect,
+                                    const FormatResult& r) {
   nlohmann::ordered_json j;
   j["format"] = BytesToJsonText(format);
   j["dialect"] = DialectName(dialect);

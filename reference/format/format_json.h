@@ -21,7 +21,8 @@ nlohmann::ordered_json FieldToJson(const FieldLayout& field);
 
 // {"format", "dialect", "itemsize", "alignment", "canonical", "fields"} or
 // {"format", "dialect", "error": {"position", "message"}}.
-nlohmann::ordered_json ResultToJson(std::string_view format, Dialect dialect, const FormatResult& result);
+nlohmann::ordered_json ResultToJson(std::string_view format, Dialect dialect,
+                                    const FormatResult& result);
 
 }  // namespace bufconf::format
 

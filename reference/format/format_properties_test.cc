@@ -60,17 +60,18 @@ TEST_P(PerDialect, WhitespaceIsIgnored) {
 void CheckFields(const std::vector<FieldLayout>& fields, uint64_t size, uint64_t alignment) {
   uint64_t end = 0;
   for (const FieldLayout& f : fields) {
-    RC_ASSERT(f.offset >= end);                   // fields are in order and never overlap
-    RC_ASSERT(f.offset % f.alignment == 0);       // each field is placed at its alignment
-    RC_ASSERT(alignment % f.alignment == 0);      // the whole is aligned for every field
-    RC_ASSERT(f.stride >= f.size);                // elements never overlap
-    RC_ASSERT(f.stride % f.alignment == 0);       // every element of an array is aligned
+    RC_ASSERT(f.offset >= end);               // fields are in order and never overlap
+    RC_ASSERT(f.offset % f.alignment == 0);   // each field is placed at its alignment
+    RC_ASSERT(alignment % f.alignment == 0);  // the whole is aligned for every field
+    RC_ASSERT(f.stride >= f.size);            // elements never overlap
+    RC_ASSERT(f.stride % f.alignment == 0);   // every element of an array is aligned
     RC_ASSERT(f.extent == f.stride * f.element_count());
-    RC_ASSERT(f.offset + f.extent <= size);       // inside the item / enclosing struct
+    RC_ASSERT(f.offset + f.extent <= size);  // inside the item / enclosing struct
     if (f.mode != '@') RC_ASSERT(f.alignment == 1u);
     if (f.code == "T") {
       uint64_t inner_alignment = 1;
-      for (const FieldLayout& m : f.members) inner_alignment = std::max(inner_alignment, m.alignment);
+      for (const FieldLayout& m : f.members)
+        inner_alignment = std::max(inner_alignment, m.alignment);
       CheckFields(f.members, f.size, inner_alignment);
     }
     end = f.offset + f.extent;
@@ -136,10 +137,11 @@ TEST(StructDialect, RejectsWhatStructRejects) {
     std::vector<std::string> tokens = gen::FormatTokens(seq, Dialect::kStruct);
     const bool leading_order = !tokens.empty() && IsOrderChar(tokens[0][0]);
     const bool standard = leading_order && tokens[0][0] != '@';
-    std::vector<std::string> poisons = {"T{i}", ":a:", "^", "^i", "(2)i", "g",  "Zf", "Zd",
-                                        "F",    "D",   "&i", "X{}", "u", "w",   "O",  "t",
-                                        "2 i",  "}",   "{",  "Zi", "\x80", "-1i", "@", "=",
-                                        "<",    ">",   "!",  std::string(1, '\0')};
+    std::vector<std::string> poisons = {
+        "T{i}", ":a:", "^",   "^i", "(2)i", "g",  "Zf",
+        "Zd",   "F",   "D",   "&i", "X{}",  "u",  "w",
+        "O",    "t",   "2 i", "}",  "{",    "Zi", "\x80",
+        "-1i",  "@",   "=",   "<",  ">",    "!",  std::string(1, '\0')};
     if (standard) poisons.insert(poisons.end(), {"n", "N", "P"});
     const std::string poison = *rc::gen::elementOf(poisons);
     // An order mark is a poison anywhere but first, or first when there already is one.

@@ -100,7 +100,7 @@ class LayoutBuilder {
       }
       case Element::Kind::kStruct: {
         f.code = "T";
-        f.kind = ValueKind::kPad;  // a struct is decoded member by member
+        f.kind = ValueKind::kPad;             // a struct is decoded member by member
         Layout inner = LayoutSeq(e.members);  // the mode is global: changes inside persist
         f.size = inner.itemsize;
         natural_alignment = inner.alignment;

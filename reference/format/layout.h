@@ -22,8 +22,8 @@ struct FieldLayout {
   ValueKind kind = ValueKind::kPad;
   bool named = false;
   std::string name;
-  bool padding = false;  // an unnamed 'x': bytes that hold no value
-  char mode = '@';       // the mode in force: @ = < > ! ^
+  bool padding = false;   // an unnamed 'x': bytes that hold no value
+  char mode = '@';        // the mode in force: @ = < > ! ^
   char byte_order = '<';  // resolved: '<' little-endian, '>' big-endian
   // Array dimensions from shape prefixes and, for repeating codes, the count. Empty: one element.
   std::vector<uint64_t> shape;

@@ -26,17 +26,17 @@ std::string Quote(char c) {
 
 // What each dialect's grammar allows; the parser below is the same for all three.
 struct Grammar {
-  bool order_only_first;      // struct: one order mark, first character only
-  bool order_items;           // pep3118: an order mark is an item of its own, anywhere
-  bool order_after_shape;     // numpy, pep3118: field = shape order count element
-  bool space_in_field;        // whitespace between shape, order, count, element and name
-  bool shapes;                // "(k1,...,kn)" prefixes
-  bool repeated_shapes;       // "(2)(3)i"
-  bool names;                 // ":name:"
-  bool empty_names;           // "::"
-  bool structs;               // "T{...}"
-  bool pointers_functions;    // "&..." and "X{...}"
-  bool strip_spaces;          // numpy: whitespace outside names is removed before parsing
+  bool order_only_first;    // struct: one order mark, first character only
+  bool order_items;         // pep3118: an order mark is an item of its own, anywhere
+  bool order_after_shape;   // numpy, pep3118: field = shape order count element
+  bool space_in_field;      // whitespace between shape, order, count, element and name
+  bool shapes;              // "(k1,...,kn)" prefixes
+  bool repeated_shapes;     // "(2)(3)i"
+  bool names;               // ":name:"
+  bool empty_names;         // "::"
+  bool structs;             // "T{...}"
+  bool pointers_functions;  // "&..." and "X{...}"
+  bool strip_spaces;        // numpy: whitespace outside names is removed before parsing
 };
 
 Grammar GrammarOf(Dialect d) {
@@ -59,8 +59,7 @@ Grammar GrammarOf(Dialect d) {
 
 class Parser {
  public:
-  Parser(std::string_view format, Dialect dialect)
-      : original_(format), g_(GrammarOf(dialect)) {
+  Parser(std::string_view format, Dialect dialect) : original_(format), g_(GrammarOf(dialect)) {
     // An embedded NUL ends the string for every C implementation; bufconf refuses it instead.
     for (size_t i = 0; i < format.size(); ++i) {
       if (format[i] == '\0') throw FormatException(i, "embedded NUL character");
@@ -121,8 +120,8 @@ class Parser {
       SkipSpace();
       if (AtEnd()) {
         if (context == Context::kTop) return;
-        throw FormatException(open,
-                              context == Context::kStruct ? "unterminated 'T{'" : "unterminated 'X{'");
+        throw FormatException(
+            open, context == Context::kStruct ? "unterminated 'T{'" : "unterminated 'X{'");
       }
       char c = Peek();
       if (c == '}') {

@@ -73,7 +73,8 @@ Value DecodeArray(const FieldLayout& f, const uint8_t* p, size_t dim, uint64_t* 
   }
   Value v;
   v.shape = Value::Shape::kArray;
-  for (uint64_t i = 0; i < f.shape[dim]; ++i) v.items.push_back(DecodeArray(f, p, dim + 1, next_index));
+  for (uint64_t i = 0; i < f.shape[dim]; ++i)
+    v.items.push_back(DecodeArray(f, p, dim + 1, next_index));
   return v;
 }
 
@@ -239,8 +240,9 @@ std::string Value::ToString() const {
     case ValueKind::kUnsigned:
       return std::to_string(AsUnsigned());
     case ValueKind::kBool:
-      return AsUnsigned() == 0 ? "False" : AsUnsigned() == 1 ? "True" : "bool(" +
-                                                                        std::to_string(AsUnsigned()) + ")";
+      return AsUnsigned() == 0   ? "False"
+             : AsUnsigned() == 1 ? "True"
+                                 : "bool(" + std::to_string(AsUnsigned()) + ")";
     case ValueKind::kFloat:
       std::snprintf(buf, sizeof buf, "%.21Lg", AsFloat());
       return buf;
