@@ -1,0 +1,68 @@
+#include "reference/layout/request.h"
+
+#include "reference/layout/addressing.h"
+#include "reference/layout/contiguity.h"
+
+namespace bufconf::layout {
+
+RequestOutcome Request(const Descriptor& ex, int flags) {
+  RequestOutcome out;
+  auto fail = [&](const char* rule, const char* message) {
+    out.verdict = RequestOutcome::Verdict::kMustFail;
+    out.reasons.emplace_back(rule, message);
+  };
+  if (flags & kWrite) {
+    fail("REQ-READ-WRITE-FLAGS", "PyBUF_WRITE is not a getbuffer flag (SystemError since 3.13)");
+  }
+  if ((flags & kRead) && !Has(flags, kIndirect)) {
+    fail("REQ-READ-WRITE-FLAGS", "PyBUF_READ is not a getbuffer flag (SystemError since 3.13)");
+  }
+  const bool c = IsContiguous(ex, 'C');
+  const bool f = IsContiguous(ex, 'F');
+  if (Has(flags, kWritable) && ex.readonly) fail("REQ-WRITABLE", "the exporter is read-only");
+  if (Has(flags, kCContiguous) && !c) fail("REQ-C-CONTIGUOUS", "the buffer is not C-contiguous");
+  if (Has(flags, kFContiguous) && !f) {
+    fail("REQ-F-CONTIGUOUS", "the buffer is not Fortran-contiguous");
+  }
+  if (Has(flags, kAnyContiguous) && !c && !f) {
+    fail("REQ-ANY-CONTIGUOUS", "the buffer is neither C- nor Fortran-contiguous");
+  }
+  if (!Has(flags, kIndirect) && ex.suboffsets) {
+    fail("REQ-INDIRECT-NEEDED", "the buffer needs suboffsets but PyBUF_INDIRECT was not given");
+  }
+  if (!Has(flags, kStrides) && !c) {
+    fail("REQ-STRIDES-NEEDED", "the buffer is not C-contiguous but PyBUF_STRIDES was not given");
+  }
+  if (out.verdict == RequestOutcome::Verdict::kMustFail) return out;
+  if (!Has(flags, kNd) && Has(flags, kFormat)) {
+    // memoryview refuses ("cannot cast to unsigned bytes if the format flag is present"),
+    // PyBuffer_FillInfo (bytes, bytearray) accepts: either is conforming.
+    out.verdict = RequestOutcome::Verdict::kMayFail;
+    out.reasons.emplace_back("REQ-FORMAT-WITHOUT-ND", "PyBUF_FORMAT without PyBUF_ND");
+  }
+  Descriptor& e = out.expected;
+  e.buf = ex.buf;
+  e.len = ex.len;
+  e.itemsize = ex.itemsize;  // kept even when the format is not requested
+  e.readonly = Has(flags, kWritable) ? 0 : ex.readonly;
+  e.format = Has(flags, kFormat) ? ex.format : std::nullopt;
+  if (Has(flags, kNd)) {
+    e.ndim = ex.ndim;
+    e.shape = ex.shape;
+  } else {
+    e.ndim = 1;  // memory_getbuf: a non-ND request is one dimension of bytes, shape NULL
+    e.shape = std::nullopt;
+  }
+  if (Has(flags, kStrides)) {
+    e.strides = ex.strides;
+    if (!e.strides && ex.shape) {
+      e.strides = FillContiguousStrides(*ex.shape, ex.itemsize, 'C');
+    }
+  } else {
+    e.strides = std::nullopt;
+  }
+  e.suboffsets = Has(flags, kIndirect) ? ex.suboffsets : std::nullopt;
+  return out;
+}
+
+}  // namespace bufconf::layout

@@ -1,0 +1,55 @@
+// The request oracle: given an exporter's full view and a flags value, must the request fail,
+// and if not, what must the consumer receive (PEP 3118 rules 3-10, Doc/c-api/buffer.rst request
+// tables, Objects/memoryobject.c memory_getbuf, Lib/test/test_buffer.py verify_getbuf).
+#ifndef BUFCONF_REFERENCE_LAYOUT_REQUEST_H_
+#define BUFCONF_REFERENCE_LAYOUT_REQUEST_H_
+
+#include <string>
+#include <vector>
+
+#include "reference/layout/descriptor.h"
+
+namespace bufconf::layout {
+
+// Include/pybuffer.h
+enum RequestFlag : int {
+  kSimple = 0,
+  kWritable = 0x0001,
+  kFormat = 0x0004,
+  kNd = 0x0008,
+  kStrides = 0x0010 | kNd,
+  kCContiguous = 0x0020 | kStrides,
+  kFContiguous = 0x0040 | kStrides,
+  kAnyContiguous = 0x0080 | kStrides,
+  kIndirect = 0x0100 | kStrides,
+  kContig = kNd | kWritable,
+  kContigRo = kNd,
+  kStrided = kStrides | kWritable,
+  kStridedRo = kStrides,
+  kRecords = kStrides | kWritable | kFormat,
+  kRecordsRo = kStrides | kFormat,
+  kFull = kIndirect | kWritable | kFormat,
+  kFullRo = kIndirect | kFormat,
+  kRead = 0x100,   // memoryview API only, not a getbuffer flag
+  kWrite = 0x200,  // memoryview API only, not a getbuffer flag
+};
+
+// "flags contains request R": every bit of R is set (memoryobject.c REQ_* macros).
+inline bool Has(int flags, int request) { return (flags & request) == request; }
+
+struct RequestOutcome {
+  enum class Verdict { kMustSucceed, kMustFail, kMayFail };
+  Verdict verdict = Verdict::kMustSucceed;
+  // Why it must (or may) fail: the rule IDs of the catalogue with a message each.
+  std::vector<std::pair<std::string, std::string>> reasons;
+  // On success: the fields the consumer must receive. obj/internal are not modelled.
+  Descriptor expected;
+};
+
+// `exporter` is the exporter's complete view (what a PyBUF_FULL_RO request returns, with
+// readonly as the exporter has it).
+RequestOutcome Request(const Descriptor& exporter, int flags);
+
+}  // namespace bufconf::layout
+
+#endif  // BUFCONF_REFERENCE_LAYOUT_REQUEST_H_
