@@ -7,6 +7,7 @@
 #include <functional>
 #include <iostream>
 
+#include "conformance/cli/check_command.h"
 #include "conformance/cli/format_command.h"
 
 int main(int argc, char** argv) {
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::function<int()> run;
   bufconf::cli::AddFormatCommand(app, &run);
+  bufconf::cli::AddCheckCommand(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

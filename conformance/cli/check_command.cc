@@ -1,0 +1,120 @@
+#include "conformance/cli/check_command.h"
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "reference/layout/checker.h"
+#include "reference/layout/contiguity.h"
+#include "reference/layout/descriptor_json.h"
+
+namespace bufconf::cli {
+namespace {
+
+struct CheckOptions {
+  bool json = false;
+  std::string file;
+};
+
+nlohmann::ordered_json Verdict(const layout::DescriptorFile& d) {
+  const std::vector<layout::Violation> violations =
+      layout::Validate(d.view, d.memory ? &*d.memory : nullptr);
+  nlohmann::ordered_json j;
+  j["valid"] = violations.empty();
+  j["violations"] = nlohmann::ordered_json::array();
+  for (const layout::Violation& v : violations) {
+    j["violations"].push_back({{"rule", v.rule}, {"message", v.message}});
+  }
+  j["contiguous"] = {{"C", layout::IsContiguous(d.view, 'C')},
+                     {"F", layout::IsContiguous(d.view, 'F')},
+                     {"A", layout::IsContiguous(d.view, 'A')}};
+  return j;
+}
+
+void PrintHuman(const nlohmann::ordered_json& v, const std::string& what) {
+  std::cout << what << ": " << (v["valid"].get<bool>() ? "valid" : "INVALID") << "\n";
+  for (const auto& violation : v["violations"]) {
+    std::cout << "  " << violation["rule"].get<std::string>() << ": "
+              << violation["message"].get<std::string>() << "\n";
+  }
+  std::cout << "  contiguous: C " << v["contiguous"]["C"] << ", F " << v["contiguous"]["F"]
+            << ", A " << v["contiguous"]["A"] << "\n";
+}
+
+// One descriptor; -1 when it cannot be read (the error is printed).
+int CheckText(const std::string& text, const std::string& what, bool json, bool lines) {
+  nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  std::string error;
+  nlohmann::ordered_json verdict;
+  if (parsed.is_discarded()) {
+    error = "not valid JSON";
+  } else {
+    try {
+      verdict = Verdict(layout::DescriptorFromJson(parsed));
+    } catch (const layout::DescriptorJsonError& e) {
+      error = std::string("field ") + e.what();
+    }
+  }
+  if (!error.empty()) {
+    std::cerr << "bufconf check: " << what << ": " << error << "\n";
+    if (lines) std::cout << nlohmann::ordered_json{{"input_error", error}}.dump() << "\n";
+    return -1;
+  }
+  if (json || lines) {
+    std::cout << verdict.dump(lines ? -1 : 2) << "\n";
+  } else {
+    PrintHuman(verdict, what);
+  }
+  return verdict["valid"].get<bool>() ? 0 : 1;
+}
+
+int Run(const CheckOptions& o) {
+  if (o.file == "-") {
+    int status = 0;
+    std::string line;
+    size_t n = 0;
+    while (std::getline(std::cin, line)) {
+      ++n;
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      const int r = CheckText(line, "stdin line " + std::to_string(n), o.json, true);
+      if (r < 0) status = 2;
+      if (r == 1 && status == 0) status = 1;
+    }
+    return status;
+  }
+  std::string path = o.file;
+  if (const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
+      cwd && !path.empty() && path[0] != '/') {
+    path = std::string(cwd) + "/" + path;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "bufconf check: cannot read " << o.file << "\n";
+    return 2;
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const int r = CheckText(buffer.str(), o.file, o.json, false);
+  return r < 0 ? 2 : r;
+}
+
+}  // namespace
+
+void AddCheckCommand(CLI::App& app, std::function<int()>* run) {
+  auto options = std::make_shared<CheckOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "check",
+      "Check a Py_buffer descriptor (JSON, docs/descriptor.md): the rules it breaks and its "
+      "contiguity. Exit 0 valid, 1 invalid, 2 unreadable input.");
+  cmd->add_flag("--json", options->json, "print the verdict as JSON");
+  cmd->add_option("FILE", options->file,
+                  "a descriptor file, or '-' for JSON Lines on stdin (one descriptor per line, "
+                  "one verdict per line out)")
+      ->required();
+  cmd->callback([options, run] { *run = [options] { return Run(*options); }; });
+}
+
+}  // namespace bufconf::cli

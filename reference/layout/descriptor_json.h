@@ -1,0 +1,39 @@
+// The JSON form of a descriptor and its memory (docs/descriptor.md), read strictly: any field of
+// the wrong type, an unknown field, or an absurd size is an error that names the field.
+#ifndef BUFCONF_REFERENCE_LAYOUT_DESCRIPTOR_JSON_H_
+#define BUFCONF_REFERENCE_LAYOUT_DESCRIPTOR_JSON_H_
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "reference/layout/descriptor.h"
+
+namespace bufconf::layout {
+
+// Unreadable input: `field` is the JSON path of the culprit ("shape[2]", "memory[0].bytes").
+class DescriptorJsonError : public std::runtime_error {
+ public:
+  DescriptorJsonError(const std::string& field, const std::string& message)
+      : std::runtime_error(field + ": " + message), field_(field) {}
+  const std::string& field() const { return field_; }
+
+ private:
+  std::string field_;
+};
+
+// The largest memory region a descriptor file may declare (keeps the checker's memory bounded).
+inline constexpr uint64_t kMaxRegionBytes = uint64_t{1} << 28;
+
+struct DescriptorFile {
+  Descriptor view;
+  std::optional<Memory> memory;  // absent when the file declares no memory
+};
+
+DescriptorFile DescriptorFromJson(const nlohmann::json& j);
+nlohmann::ordered_json DescriptorToJson(const Descriptor& view, const Memory* memory);
+
+}  // namespace bufconf::layout
+
+#endif  // BUFCONF_REFERENCE_LAYOUT_DESCRIPTOR_JSON_H_
