@@ -1,0 +1,130 @@
+// For every rule the checker reports: a descriptor that breaks it (and only the rules listed),
+// and the same descriptor repaired, which passes.
+#include "reference/layout/checker.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+
+#include "reference/layout/descriptor_json.h"
+
+namespace bufconf::layout {
+namespace {
+
+std::set<std::string> RulesBroken(const char* text) {
+  const DescriptorFile d = DescriptorFromJson(nlohmann::json::parse(text));
+  std::set<std::string> rules;
+  for (const Violation& v : Validate(d.view, d.memory ? &*d.memory : nullptr)) {
+    EXPECT_FALSE(v.message.empty()) << v.rule;
+    rules.insert(v.rule);
+  }
+  return rules;
+}
+
+struct Case {
+  const char* rule;
+  const char* violating;
+  const char* passing;
+};
+
+const Case kCases[] = {
+    {"FIELDS-NDIM-RANGE", R"({"buf":"0x10","len":1,"itemsize":1,"ndim":65})",
+     R"({"buf":"0x10","len":1,"itemsize":1,"ndim":1})"},
+    {"FIELDS-SCALAR-NULLS", R"({"buf":"0x10","len":4,"itemsize":4,"ndim":0,"shape":[]})",
+     R"({"buf":"0x10","len":4,"itemsize":4,"ndim":0})"},
+    {"FIELDS-ARRAY-LENGTH", R"({"buf":"0x10","len":4,"itemsize":4,"ndim":2,"shape":[1]})",
+     R"({"buf":"0x10","len":4,"itemsize":4,"ndim":2,"shape":[1,1]})"},
+    {"FIELDS-SHAPE-PRESENT-STRIDES",
+     R"({"buf":"0x10","len":4,"itemsize":4,"ndim":1,"strides":[4]})",
+     R"({"buf":"0x10","len":4,"itemsize":4,"ndim":1,"shape":[1],"strides":[4]})"},
+    {"FIELDS-SUBOFFSETS-NEED-STRIDES",
+     R"({"buf":"0x10","len":4,"itemsize":4,"ndim":1,"shape":[1],"suboffsets":[0]})",
+     R"({"buf":"0x10","len":4,"itemsize":4,"ndim":1,"shape":[1],"strides":[8],"suboffsets":[0]})"},
+    {"FIELDS-SHAPE-NONNEG", R"({"buf":"0x10","len":0,"itemsize":4,"ndim":1,"shape":[-1]})",
+     R"({"buf":"0x10","len":0,"itemsize":4,"ndim":1,"shape":[0]})"},
+    {"FIELDS-READONLY-BOOL", R"({"buf":"0x10","len":1,"itemsize":1,"ndim":1,"readonly":2})",
+     R"({"buf":"0x10","len":1,"itemsize":1,"ndim":1,"readonly":1})"},
+    {"FIELDS-ITEMSIZE-POSITIVE",
+     R"({"buf":"0x10","len":0,"itemsize":0,"ndim":1,"shape":[3],"format":"0s"})",
+     R"({"buf":"0x10","len":3,"itemsize":1,"ndim":1,"shape":[3],"format":"1s"})"},
+    {"LAYOUT-LEN", R"({"buf":"0x10","len":8,"itemsize":4,"ndim":1,"shape":[3]})",
+     R"({"buf":"0x10","len":12,"itemsize":4,"ndim":1,"shape":[3]})"},
+    {"LAYOUT-SUBOFFSETS-ALL-NEGATIVE-NULL",
+     R"({"buf":"0x10","len":4,"itemsize":4,"ndim":1,"shape":[1],"strides":[4],"suboffsets":[-1]})",
+     R"({"buf":"0x10","len":4,"itemsize":4,"ndim":1,"shape":[1],"strides":[4]})"},
+    {"LAYOUT-STRIDES-MULTIPLE",
+     R"({"buf":"0x10","len":8,"itemsize":4,"ndim":1,"shape":[2],"strides":[6]})",
+     R"({"buf":"0x10","len":8,"itemsize":4,"ndim":1,"shape":[2],"strides":[8]})"},
+    {"FORMAT-PARSES", R"({"buf":"0x10","len":4,"itemsize":4,"ndim":1,"shape":[1],"format":"T{i"})",
+     R"({"buf":"0x10","len":4,"itemsize":4,"ndim":1,"shape":[1],"format":"T{i}"})"},
+    // ctypes' packed struct without padding (bpo-32780): 'T{<b:x:<I:y:}' has 5 bytes, not 8.
+    {"FORMAT-SIZE",
+     R"({"buf":"0x10","len":8,"itemsize":8,"ndim":1,"shape":[1],"format":"T{<b:x:<I:y:}"})",
+     R"({"buf":"0x10","len":8,"itemsize":8,"ndim":1,"shape":[1],"format":"T{<b:x:3x<I:y:}"})"},
+    // 'ic': 8 in pep3118 and numpy, 5 for struct.
+    {"FORMAT-SIZE-STRUCT",
+     R"({"buf":"0x10","len":8,"itemsize":8,"ndim":1,"shape":[1],"format":"ic"})",
+     R"({"buf":"0x10","len":8,"itemsize":8,"ndim":1,"shape":[1],"format":"ic3x"})"},
+    // '@i<c': pep3118 pads the item to 8; numpy sees the final mode '<' and says 5.
+    {"FORMAT-SIZE-NUMPY",
+     R"({"buf":"0x10","len":8,"itemsize":8,"ndim":1,"shape":[1],"format":"@i<c"})",
+     R"({"buf":"0x10","len":8,"itemsize":8,"ndim":1,"shape":[1],"format":"@i<c3x"})"},
+    {"MEMORY-SPAN",
+     R"({"buf":"0x1000","len":12,"itemsize":4,"ndim":1,"shape":[3],"strides":[-4],
+         "memory":[{"base":"0x1000","size":12}]})",
+     R"({"buf":"0x1008","len":12,"itemsize":4,"ndim":1,"shape":[3],"strides":[-4],
+         "memory":[{"base":"0x1000","size":12}]})"},
+    {"MEMORY-POINTER",
+     R"({"buf":"0x100","len":2,"itemsize":1,"ndim":2,"shape":[2,1],"strides":[8,1],
+         "suboffsets":[0,-1],"memory":[{"base":"0x100","pointers":["0x200"]},
+         {"base":"0x200","bytes":"0102"}]})",
+     R"({"buf":"0x100","len":2,"itemsize":1,"ndim":2,"shape":[2,1],"strides":[8,1],
+         "suboffsets":[0,-1],"memory":[{"base":"0x100","pointers":["0x200","0x201"]},
+         {"base":"0x200","bytes":"0102"}]})"},
+};
+
+TEST(Checker, EveryRuleHasAViolatingAndAPassingExample) {
+  std::set<std::string> covered;
+  for (const Case& c : kCases) {
+    SCOPED_TRACE(c.rule);
+    EXPECT_EQ(RulesBroken(c.violating).count(c.rule), 1u) << c.violating;
+    EXPECT_EQ(RulesBroken(c.passing).count(c.rule), 0u) << c.passing;
+    covered.insert(c.rule);
+  }
+  for (const std::string& rule : CheckedRules()) EXPECT_EQ(covered.count(rule), 1u) << rule;
+}
+
+TEST(Checker, ArrayOfArraysInsideItsMemoryIsValid) {
+  EXPECT_TRUE(RulesBroken(R"({"buf":"0x100","len":6,"itemsize":1,"ndim":2,"format":"B",
+      "shape":[2,3],"strides":[8,1],"suboffsets":[0,-1],
+      "memory":[{"base":"0x100","pointers":["0x200","0x300"]},
+                {"base":"0x200","bytes":"010203"},{"base":"0x300","bytes":"040506"}]})")
+                  .empty());
+}
+
+TEST(DescriptorJson, BadInputNamesTheField) {
+  const char* kBad[][2] = {
+      {R"({"buf":"0x10","len":"x","itemsize":1,"ndim":1})", "len"},
+      {R"({"buf":"0x10","len":1,"itemsize":1,"ndim":1,"shape":[1,"a"]})", "shape[1]"},
+      {R"({"buf":"0x10","len":1,"itemsize":1})", "ndim"},
+      {R"({"buf":"0xZZ","len":1,"itemsize":1,"ndim":1})", "buf"},
+      {R"({"buf":"0x10","len":1,"itemsize":1,"ndim":1,"bogus":1})", "bogus"},
+      {R"({"buf":"0x10","len":1,"itemsize":1,"ndim":1,"memory":[{"base":1,"size":1e12}]})",
+       "memory[0].size"},
+      {R"({"buf":"0x10","len":1,"itemsize":1,"ndim":1,"memory":[{"base":1,"size":99999999999}]})",
+       "memory[0].size"},
+  };
+  for (const auto& bad : kBad) {
+    try {
+      DescriptorFromJson(nlohmann::json::parse(bad[0]));
+      ADD_FAILURE() << "accepted " << bad[0];
+    } catch (const DescriptorJsonError& e) {
+      EXPECT_EQ(e.field(), bad[1]) << e.what();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace bufconf::layout
