@@ -9,6 +9,7 @@
 
 #include "conformance/cli/check_command.h"
 #include "conformance/cli/format_command.h"
+#include "conformance/cli/rules_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
   std::function<int()> run;
   bufconf::cli::AddFormatCommand(app, &run);
   bufconf::cli::AddCheckCommand(app, &run);
+  bufconf::cli::AddRulesCommand(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -68,16 +68,17 @@ class Checker {
       }
     }
     if (v_.readonly != 0 && v_.readonly != 1) {
-      Add("FIELDS-READONLY-BOOL", "readonly is " + Str(v_.readonly) + "; use 0 or 1");
+      Add("FIELDS-READONLY-BOOL", "FIELDS-ITEMSIZE-NONNEG", "FIELDS-LEN-NONNEG",
+          "readonly is " + Str(v_.readonly) + "; use 0 or 1");
     }
     if (v_.itemsize < 0) {
-      Add("FIELDS-ITEMSIZE-POSITIVE", "itemsize is negative: " + Str(v_.itemsize));
+      Add("FIELDS-ITEMSIZE-NONNEG", "itemsize is negative: " + Str(v_.itemsize));
       structure_ok_ = false;
     } else if (v_.itemsize == 0) {
       Add("FIELDS-ITEMSIZE-POSITIVE", "itemsize is 0 (CPython's _testbuffer refuses it)");
     }
     if (v_.len < 0) {
-      Add("LAYOUT-LEN", "len is negative: " + Str(v_.len));
+      Add("FIELDS-LEN-NONNEG", "len is negative: " + Str(v_.len));
       structure_ok_ = false;
     }
   }
@@ -229,6 +230,8 @@ const std::vector<std::string>& CheckedRules() {
                                                   "FIELDS-SUBOFFSETS-NEED-STRIDES",
                                                   "FIELDS-SHAPE-NONNEG",
                                                   "FIELDS-READONLY-BOOL",
+                                                  "FIELDS-ITEMSIZE-NONNEG",
+                                                  "FIELDS-LEN-NONNEG",
                                                   "FIELDS-ITEMSIZE-POSITIVE",
                                                   "LAYOUT-LEN",
                                                   "LAYOUT-SUBOFFSETS-ALL-NEGATIVE-NULL",

@@ -11,11 +11,9 @@ RequestOutcome Request(const Descriptor& ex, int flags) {
     out.verdict = RequestOutcome::Verdict::kMustFail;
     out.reasons.emplace_back(rule, message);
   };
-  if (flags & kWrite) {
-    fail("REQ-READ-WRITE-FLAGS", "PyBUF_WRITE is not a getbuffer flag (SystemError since 3.13)");
-  }
-  if ((flags & kRead) && !Has(flags, kIndirect)) {
-    fail("REQ-READ-WRITE-FLAGS", "PyBUF_READ is not a getbuffer flag (SystemError since 3.13)");
+  // Objects/abstract.c (3.13+): a flags value that *is* PyBUF_READ or PyBUF_WRITE.
+  if (flags == kRead || flags == kWrite) {
+    fail("REQ-READ-WRITE-FLAGS", "PyBUF_READ / PyBUF_WRITE are not getbuffer flags");
   }
   const bool c = IsContiguous(ex, 'C');
   const bool f = IsContiguous(ex, 'F');

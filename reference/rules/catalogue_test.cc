@@ -1,0 +1,258 @@
+#include "reference/rules/catalogue.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "reference/rules/rules_json.h"
+
+namespace bufconf::rules {
+namespace {
+
+TEST(CatalogueTest, IsNotEmptyAndStable) {
+  ASSERT_FALSE(Catalogue().empty());
+  EXPECT_EQ(&Catalogue(), &Catalogue());
+}
+
+TEST(CatalogueTest, IdsAreUnique) {
+  std::set<std::string> seen;
+  for (const Rule& rule : Catalogue()) {
+    EXPECT_TRUE(seen.insert(rule.id).second) << "duplicate id " << rule.id;
+  }
+}
+
+TEST(CatalogueTest, IdsAreUpperKebabWithTheirAreaPrefix) {
+  const std::regex kIdPattern("^[A-Z]+(-[A-Z0-9]+)+$");
+  for (const Rule& rule : Catalogue()) {
+    const std::string id = rule.id;
+    EXPECT_TRUE(std::regex_match(id, kIdPattern)) << id;
+    const std::string prefix = std::string(AreaPrefix(rule.area)) + "-";
+    EXPECT_EQ(id.compare(0, prefix.size(), prefix), 0)
+        << id << " is in area " << AreaName(rule.area) << " but lacks prefix " << prefix;
+  }
+}
+
+TEST(CatalogueTest, EveryRuleHasStatementAndSource) {
+  for (const Rule& rule : Catalogue()) {
+    ASSERT_NE(rule.statement, nullptr) << rule.id;
+    ASSERT_NE(rule.source, nullptr) << rule.id;
+    ASSERT_NE(rule.quote, nullptr) << rule.id;
+    const std::string statement = rule.statement;
+    EXPECT_FALSE(statement.empty()) << rule.id;
+    EXPECT_FALSE(std::string(rule.source).empty()) << rule.id;
+    // One line, ASCII, ending in a full stop.
+    EXPECT_EQ(statement.find('\n'), std::string::npos) << rule.id;
+    for (char c : statement) {
+      EXPECT_EQ(static_cast<unsigned char>(c) & 0x80, 0) << rule.id << ": non-ASCII statement";
+    }
+    EXPECT_EQ(statement.back(), '.') << rule.id;
+    const std::string quote = rule.quote;
+    EXPECT_EQ(quote.find('\n'), std::string::npos) << rule.id;
+    if (!quote.empty()) {
+      EXPECT_NE(quote.front(), ' ') << rule.id;
+      EXPECT_NE(quote.back(), ' ') << rule.id;
+    }
+  }
+}
+
+TEST(CatalogueTest, RulesAreGroupedByAreaInEnumOrder) {
+  const std::vector<Rule>& rules = Catalogue();
+  for (size_t i = 1; i < rules.size(); ++i) {
+    EXPECT_LE(static_cast<int>(rules[i - 1].area), static_cast<int>(rules[i].area))
+        << rules[i - 1].id << " before " << rules[i].id;
+  }
+  for (Area area : kAllAreas) {
+    bool found = false;
+    for (const Rule& rule : rules) found = found || rule.area == area;
+    EXPECT_TRUE(found) << "no rule in area " << AreaName(area);
+  }
+}
+
+TEST(CatalogueTest, CrossReferencesInStatementsNameExistingRules) {
+  const std::regex kReference(
+      R"(\b(FIELDS|LAYOUT|MEMORY|FORMAT|CONTIG|REQ|ALGO|RELEASE)(-[A-Z0-9]+)+\b)");
+  for (const Rule& rule : Catalogue()) {
+    const std::string statement = rule.statement;
+    for (std::sregex_iterator it(statement.begin(), statement.end(), kReference), end; it != end;
+         ++it) {
+      EXPECT_NE(FindRule(it->str()), nullptr) << rule.id << " refers to unknown " << it->str();
+    }
+  }
+}
+
+TEST(FindRuleTest, FindsEveryRuleByItsId) {
+  for (const Rule& rule : Catalogue()) {
+    EXPECT_EQ(FindRule(rule.id), &rule) << rule.id;
+  }
+}
+
+TEST(FindRuleTest, ReturnsNullForUnknownIds) {
+  EXPECT_EQ(FindRule(""), nullptr);
+  EXPECT_EQ(FindRule("NO-SUCH-RULE"), nullptr);
+  EXPECT_EQ(FindRule("layout-len"), nullptr);  // ids are case-sensitive
+  EXPECT_EQ(FindRule("LAYOUT-LEN "), nullptr);
+  EXPECT_EQ(FindRule("LAYOUT"), nullptr);
+}
+
+TEST(FindRuleTest, AcceptsNonTerminatedViews) {
+  const std::string text = "LAYOUT-LEN-SIMPLE";
+  const Rule* rule = FindRule(std::string_view(text).substr(0, std::strlen("LAYOUT-LEN")));
+  ASSERT_NE(rule, nullptr);
+  EXPECT_STREQ(rule->id, "LAYOUT-LEN");
+}
+
+// The ids other components (checker, CLI, docs) refer to by name.
+TEST(CatalogueTest, RequiredIdsExist) {
+  const char* const kRequired[] = {
+      "FIELDS-NDIM-RANGE",
+      "FIELDS-ITEMSIZE-POSITIVE",
+      "FIELDS-SCALAR-NULLS",
+      "FIELDS-SHAPE-NONNEG",
+      "FIELDS-SHAPE-PRESENT-STRIDES",
+      "FIELDS-SUBOFFSETS-NEED-STRIDES",
+      "FIELDS-READONLY-BOOL",
+      "FIELDS-OBJ",
+      "FIELDS-BUF-NONNULL",
+      "LAYOUT-LEN",
+      "LAYOUT-LEN-SIMPLE",
+      "LAYOUT-SUBOFFSETS-ALL-NEGATIVE-NULL",
+      "LAYOUT-STRIDES-MULTIPLE",
+      "MEMORY-SPAN",
+      "MEMORY-POINTER",
+      "MEMORY-OVERLAP-WRITABLE",
+      "FORMAT-PARSES",
+      "FORMAT-SIZE",
+      "FORMAT-SIZE-STRUCT",
+      "FORMAT-SIZE-NUMPY",
+      "FORMAT-NULL-IS-B",
+      "CONTIG-C",
+      "CONTIG-F",
+      "CONTIG-A",
+      "CONTIG-MEMORYVIEW",
+      "REQ-WRITABLE",
+      "REQ-STRIDES-NEEDED",
+      "REQ-INDIRECT-NEEDED",
+      "REQ-C-CONTIGUOUS",
+      "REQ-F-CONTIGUOUS",
+      "REQ-ANY-CONTIGUOUS",
+      "REQ-FORMAT-FILLED",
+      "REQ-FORMAT-NULL",
+      "REQ-ND-SHAPE",
+      "REQ-STRIDES-FILLED",
+      "REQ-SUBOFFSETS-NULL-WITHOUT-INDIRECT",
+      "REQ-READ-WRITE-FLAGS",
+      "REQ-FORMAT-WITHOUT-ND",
+      "REQ-READONLY-CONSISTENT",
+      "REQ-FAIL-BUFFERERROR",
+      "REQ-FIELDS-ALL-FILLED",
+      "REQ-ITEMSIZE-KEPT",
+      "REQ-SIMPLE-SHAPE",
+      "ALGO-GET-POINTER",
+      "ALGO-TO-CONTIGUOUS",
+      "ALGO-FROM-CONTIGUOUS",
+      "ALGO-FILL-STRIDES",
+      "ALGO-COPY-DATA",
+      "ALGO-SIZE-FROM-FORMAT",
+      "ALGO-TOLIST",
+      "ALGO-EQUAL",
+      "RELEASE-PAIRED",
+      "RELEASE-MEMORY-STABLE",
+      "RELEASE-RESIZE-WHILE-EXPORTED",
+  };
+  for (const char* id : kRequired) {
+    EXPECT_NE(FindRule(id), nullptr) << "missing required rule " << id;
+  }
+}
+
+// Levels decided on purpose; a change here is a change of the suite's verdicts.
+TEST(CatalogueTest, DecidedLevels) {
+  struct Expected {
+    const char* id;
+    Level level;
+  };
+  const Expected kDecided[] = {
+      {"FIELDS-NDIM-RANGE", Level::kMust},
+      {"FIELDS-ITEMSIZE-POSITIVE", Level::kPortability},  // '0s' is legal; _testbuffer rejects it
+      {"FIELDS-READONLY-BOOL", Level::kPortability},
+      {"FIELDS-BUF-NONNULL", Level::kPortability},
+      {"LAYOUT-STRIDES-MULTIPLE", Level::kPortability},  // numpy field views violate it
+      {"LAYOUT-SUBOFFSETS-ALL-NEGATIVE-NULL", Level::kMust},
+      {"MEMORY-OVERLAP-WRITABLE", Level::kPortability},
+      {"FORMAT-SIZE", Level::kMust},
+      {"FORMAT-SIZE-STRUCT", Level::kPortability},
+      {"FORMAT-SIZE-NUMPY", Level::kPortability},
+      {"CONTIG-C", Level::kMust},
+      {"CONTIG-MEMORYVIEW", Level::kPortability},
+      {"REQ-FORMAT-WITHOUT-ND", Level::kPortability},  // bytes accept, memoryview rejects
+      {"REQ-SIMPLE-SHAPE", Level::kPortability},
+      {"REQ-READ-WRITE-FLAGS", Level::kShould},
+      {"RELEASE-PAIRED", Level::kMust},
+  };
+  for (const Expected& e : kDecided) {
+    const Rule* rule = FindRule(e.id);
+    ASSERT_NE(rule, nullptr) << e.id;
+    EXPECT_EQ(rule->level, e.level) << e.id << " is " << LevelName(rule->level);
+  }
+}
+
+TEST(NamesTest, LevelNamesRoundTrip) {
+  std::set<std::string> names;
+  for (Level level : kAllLevels) {
+    const std::string name = LevelName(level);
+    EXPECT_NE(name, "?");
+    EXPECT_TRUE(names.insert(name).second) << name;
+    EXPECT_EQ(LevelFromName(name), level) << name;
+  }
+  EXPECT_EQ(LevelName(Level::kMust), std::string("MUST"));
+  EXPECT_EQ(LevelFromName("must"), std::nullopt);
+  EXPECT_EQ(LevelFromName(""), std::nullopt);
+}
+
+TEST(NamesTest, AreaNamesAndPrefixesRoundTrip) {
+  std::set<std::string> names;
+  std::set<std::string> prefixes;
+  for (Area area : kAllAreas) {
+    const std::string name = AreaName(area);
+    EXPECT_NE(name, "?");
+    EXPECT_TRUE(names.insert(name).second) << name;
+    EXPECT_TRUE(prefixes.insert(AreaPrefix(area)).second) << AreaPrefix(area);
+    EXPECT_EQ(AreaFromName(name), area) << name;
+  }
+  EXPECT_EQ(std::string(AreaPrefix(Area::kContiguity)), "CONTIG");
+  EXPECT_EQ(std::string(AreaPrefix(Area::kRequest)), "REQ");
+  EXPECT_EQ(AreaFromName("CONTIG"), std::nullopt);
+}
+
+TEST(RulesJsonTest, OneObjectPerRuleInOrder) {
+  const nlohmann::ordered_json json = RulesToJson();
+  ASSERT_TRUE(json.is_array());
+  const std::vector<Rule>& rules = Catalogue();
+  ASSERT_EQ(json.size(), rules.size());
+  const std::vector<std::string> kKeys = {"id", "area", "level", "statement", "source", "quote"};
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const nlohmann::ordered_json& object = json[i];
+    ASSERT_TRUE(object.is_object());
+    std::vector<std::string> keys;
+    for (auto it = object.begin(); it != object.end(); ++it) keys.push_back(it.key());
+    EXPECT_EQ(keys, kKeys);
+    EXPECT_EQ(object["id"], rules[i].id);
+    EXPECT_EQ(object["area"], AreaName(rules[i].area));
+    EXPECT_EQ(object["level"], LevelName(rules[i].level));
+    EXPECT_EQ(object["statement"], rules[i].statement);
+    EXPECT_EQ(object["source"], rules[i].source);
+    EXPECT_EQ(object["quote"], rules[i].quote);
+  }
+}
+
+TEST(RulesJsonTest, SerializesAsValidUtf8) {
+  // Quotes contain non-ASCII characters (e.g. U+21D2, U+00D7); dump() throws on invalid UTF-8.
+  const std::string text = RulesToJson().dump();
+  EXPECT_EQ(nlohmann::ordered_json::parse(text), RulesToJson());
+}
+
+}  // namespace
+}  // namespace bufconf::rules
