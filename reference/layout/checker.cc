@@ -68,8 +68,7 @@ class Checker {
       }
     }
     if (v_.readonly != 0 && v_.readonly != 1) {
-      Add("FIELDS-READONLY-BOOL", "FIELDS-ITEMSIZE-NONNEG", "FIELDS-LEN-NONNEG",
-          "readonly is " + Str(v_.readonly) + "; use 0 or 1");
+      Add("FIELDS-READONLY-BOOL", "readonly is " + Str(v_.readonly) + "; use 0 or 1");
     }
     if (v_.itemsize < 0) {
       Add("FIELDS-ITEMSIZE-NONNEG", "itemsize is negative: " + Str(v_.itemsize));
