@@ -1,0 +1,272 @@
+// Properties of the layout reference model's own consistency: contiguous mirroring, element
+// addressing (strides and suboffsets), contiguity, array-of-arrays equivalence, the request
+// oracle and CopyData, on generated strided and PIL-style layouts.
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "conformance/generators/layout_gen.h"
+#include "conformance/generators/rc_support.h"
+#include "reference/layout/addressing.h"
+#include "reference/layout/contiguity.h"
+#include "reference/layout/descriptor.h"
+#include "reference/layout/mirror.h"
+#include "reference/layout/request.h"
+
+namespace bufconf::layout {
+namespace {
+
+using gen::CheckAtLeast;
+using gen::Layout;
+using Chunk = std::vector<uint8_t>;
+
+// A strided layout, or (half the time) an array-of-arrays version of one.
+Layout AnyLayout() {
+  Layout l = *gen::StridedLayout();
+  if (*rc::gen::arbitrary<bool>()) l = *gen::ArrayOfArrays(l);
+  RC_LOG() << "layout: " << gen::Describe(l) << "\n";
+  return l;
+}
+
+std::vector<uint64_t> Addresses(const Layout& l, char order) {
+  return ElementAddresses(Expand(l.view), l.memory, order);
+}
+
+// The bytes of the elements at `addresses`, concatenated.
+std::vector<uint8_t> Gather(const Memory& memory, const std::vector<uint64_t>& addresses,
+                            int64_t itemsize) {
+  std::vector<uint8_t> out;
+  for (uint64_t a : addresses) {
+    const uint8_t* p = memory.Read(a, static_cast<uint64_t>(itemsize));
+    out.insert(out.end(), p, p + itemsize);
+  }
+  return out;
+}
+
+std::vector<Chunk> SortedChunks(const std::vector<uint8_t>& bytes, int64_t itemsize) {
+  std::vector<Chunk> chunks;
+  for (size_t at = 0; at < bytes.size(); at += static_cast<size_t>(itemsize)) {
+    chunks.emplace_back(bytes.begin() + static_cast<long>(at),
+                        bytes.begin() + static_cast<long>(at) + itemsize);
+  }
+  std::sort(chunks.begin(), chunks.end());
+  return chunks;
+}
+
+// No two elements share a byte.
+bool Disjoint(std::vector<uint64_t> addresses, int64_t itemsize) {
+  std::sort(addresses.begin(), addresses.end());
+  for (size_t i = 1; i < addresses.size(); ++i) {
+    if (addresses[i] - addresses[i - 1] < static_cast<uint64_t>(itemsize)) return false;
+  }
+  return true;
+}
+
+// An element walk written independently of addressing.cc: nested loops, one per dimension, each
+// adding index * stride and then following the pointer when the suboffset is >= 0.
+void Walk(const FullView& v, const Memory& memory, size_t dim, uint64_t p,
+          std::vector<uint64_t>& out) {
+  if (dim == v.shape.size()) {
+    out.push_back(p);
+    return;
+  }
+  for (int64_t i = 0; i < v.shape[dim]; ++i) {
+    uint64_t q = p + static_cast<uint64_t>(i * v.strides[dim]);
+    if (v.suboffsets[dim] >= 0)
+      q = memory.ReadPointer(q) + static_cast<uint64_t>(v.suboffsets[dim]);
+    Walk(v, memory, dim + 1, q, out);
+  }
+}
+
+// The position of `index` in C or Fortran order.
+size_t Linear(const std::vector<int64_t>& shape, const std::vector<int64_t>& index, char order) {
+  size_t at = 0;
+  for (size_t k = 0; k < shape.size(); ++k) {
+    const size_t i = order == 'F' ? shape.size() - 1 - k : k;
+    at = at * static_cast<size_t>(shape[i]) + static_cast<size_t>(index[i]);
+  }
+  return at;
+}
+
+// The contiguity definition of PyBuffer_IsContiguous, stated as: the strides (explicit, or the
+// C strides a NULL means) agree with the contiguous strides of `order` on every dimension of
+// extent > 1.
+bool ExpectedContiguous(const Descriptor& v, char order) {
+  if (v.suboffsets) return false;
+  if (v.len == 0) return true;
+  if (!v.strides && order == 'C') return true;
+  const FullView full = Expand(v);
+  const std::vector<int64_t> want = FillContiguousStrides(full.shape, v.itemsize, order);
+  for (size_t i = 0; i < full.shape.size(); ++i) {
+    if (full.shape[i] > 1 && full.strides[i] != want[i]) return false;
+  }
+  return true;
+}
+
+// (1) FromContiguous then ToContiguous in the same order gives back the bytes, when no two
+// elements share a byte (strided and array-of-arrays layouts; orders C, F, A).
+TEST(LayoutMirror, FromThenToContiguousRoundTrips) {
+  CheckAtLeast(300, [] {
+    const Layout l = AnyLayout();
+    RC_PRE(Disjoint(Addresses(l, 'C'), l.view.itemsize));
+    const char order = *rc::gen::element('C', 'F', 'A');
+    const std::vector<uint8_t> bytes = *gen::RandomBytes(static_cast<size_t>(l.view.len));
+    RC_LOG() << "order " << order << "\n";
+    Memory memory = l.memory;
+    FromContiguous(l.view, memory, bytes, order);
+    RC_ASSERT(ToContiguous(l.view, memory, l.view.len, order) == bytes);
+  });
+}
+
+// (2) Mirroring reads every element once: ToContiguous in C and F order are the elements read
+// at ElementAddresses in that order (so the two are permutations of the same itemsize chunks),
+// and 'A' is one of them.
+TEST(LayoutMirror, ToContiguousIsAPermutationOfTheElements) {
+  CheckAtLeast(300, [] {
+    const Layout l = AnyLayout();
+    const int64_t itemsize = l.view.itemsize;
+    const std::vector<uint8_t> c = ToContiguous(l.view, l.memory, l.view.len, 'C');
+    const std::vector<uint8_t> f = ToContiguous(l.view, l.memory, l.view.len, 'F');
+    const std::vector<uint8_t> a = ToContiguous(l.view, l.memory, l.view.len, 'A');
+    RC_ASSERT(c.size() == static_cast<size_t>(l.view.len));
+    RC_ASSERT(c == Gather(l.memory, Addresses(l, 'C'), itemsize));
+    RC_ASSERT(f == Gather(l.memory, Addresses(l, 'F'), itemsize));
+    RC_ASSERT(SortedChunks(c, itemsize) == SortedChunks(f, itemsize));
+    RC_ASSERT(a == c || a == f);
+  });
+}
+
+// (3) An independent nested-loop walk visits exactly ElementAddresses(view, 'C') in order, and
+// ElementAddresses(view, 'F') holds the same address for each index at its Fortran position.
+TEST(LayoutAddressing, ElementAddressesMatchAnIndependentWalk) {
+  CheckAtLeast(300, [] {
+    const Layout l = AnyLayout();
+    const FullView full = Expand(l.view);
+    std::vector<uint64_t> walked;
+    Walk(full, l.memory, 0, full.buf, walked);
+    const std::vector<uint64_t> c = ElementAddresses(full, l.memory, 'C');
+    const std::vector<uint64_t> f = ElementAddresses(full, l.memory, 'F');
+    RC_ASSERT(walked == c);
+    RC_ASSERT(f.size() == c.size());
+    ForEachIndex(full.shape, 'C', [&](const std::vector<int64_t>& index) {
+      RC_ASSERT(f[Linear(full.shape, index, 'F')] == c[Linear(full.shape, index, 'C')]);
+    });
+    for (uint64_t a : c) RC_ASSERT(l.memory.Contains(a, static_cast<uint64_t>(l.view.itemsize)));
+  });
+}
+
+// (4) IsContiguous(view, C/F) is "len 0, or the strides (NULL: the C strides) are the contiguous
+// strides of that order on every dimension of extent > 1"; 'A' is C or F; non-NULL suboffsets
+// (even all negative) are never contiguous; other orders are never contiguous.
+TEST(LayoutContiguity, IsContiguousMatchesTheDefinition) {
+  CheckAtLeast(500, [] {
+    const Layout l = AnyLayout();
+    const Descriptor& v = l.view;
+    const bool c = IsContiguous(v, 'C');
+    const bool f = IsContiguous(v, 'F');
+    RC_ASSERT(c == ExpectedContiguous(v, 'C'));
+    RC_ASSERT(f == ExpectedContiguous(v, 'F'));
+    RC_ASSERT(IsContiguous(v, 'A') == (c || f));
+    RC_ASSERT(!IsContiguous(v, 'X'));
+    if (v.suboffsets) RC_ASSERT(!c && !f);
+  });
+}
+
+// (5) An array-of-arrays version of a strided layout has the same values, the same C and F
+// mirrors, and is logically equal to it.
+TEST(LayoutIndirect, ArrayOfArraysIsEquivalent) {
+  CheckAtLeast(300, [] {
+    const Layout s = *gen::StridedLayout();
+    const Layout a = *gen::ArrayOfArrays(s);
+    RC_LOG() << "strided: " << gen::Describe(s) << "\nindirect: " << gen::Describe(a) << "\n";
+    RC_ASSERT(ToList(a.view, a.memory) == ToList(s.view, s.memory));
+    RC_ASSERT(ToContiguous(a.view, a.memory, a.view.len, 'C') ==
+              ToContiguous(s.view, s.memory, s.view.len, 'C'));
+    RC_ASSERT(ToContiguous(a.view, a.memory, a.view.len, 'F') ==
+              ToContiguous(s.view, s.memory, s.view.len, 'F'));
+    RC_ASSERT(LogicallyEqual(a.view, a.memory, s.view, s.memory));
+    RC_ASSERT(LogicallyEqual(s.view, s.memory, a.view, a.memory));
+  });
+}
+
+// (6) The request oracle: it must fail exactly under verify_getbuf's conditions (a)-(f)
+// (contiguity as PyBuffer_IsContiguous, as _testbuffer's ndarray reports it) or when the flags
+// are exactly PyBUF_READ or PyBUF_WRITE (abstract.c 3.13+); (g) FORMAT without ND may fail.
+// On success the consumer's fields follow the request tables, and they describe the same
+// elements as the exporter's (same C mirror).
+TEST(LayoutRequest, RequestOutcomeFollowsTheFlags) {
+  CheckAtLeast(500, [] {
+    const Layout l = AnyLayout();
+    const Descriptor& ex = l.view;
+    const int flags = *gen::RequestFlags();
+    RC_LOG() << "flags 0x" << std::hex << flags << std::dec << "\n";
+    const RequestOutcome out = Request(ex, flags);
+    const bool c = IsContiguous(ex, 'C');
+    const bool f = IsContiguous(ex, 'F');
+    const bool must_fail = (ex.readonly && Has(flags, kWritable)) ||     // (a)
+                           (Has(flags, kCContiguous) && !c) ||           // (b)
+                           (Has(flags, kFContiguous) && !f) ||           // (c)
+                           (Has(flags, kAnyContiguous) && !c && !f) ||   // (d)
+                           (!Has(flags, kIndirect) && ex.suboffsets) ||  // (e)
+                           (!Has(flags, kStrides) && !c) ||              // (f)
+                           flags == kRead || flags == kWrite;            // abstract.c 3.13+
+    const bool may_fail = !Has(flags, kNd) && Has(flags, kFormat);       // (g)
+    RC_ASSERT((out.verdict == RequestOutcome::Verdict::kMustFail) == must_fail);
+    if (must_fail) {
+      RC_ASSERT(!out.reasons.empty());
+      return;
+    }
+    RC_ASSERT((out.verdict == RequestOutcome::Verdict::kMayFail) == may_fail);
+    const Descriptor& e = out.expected;
+    RC_ASSERT(e.buf == ex.buf);
+    RC_ASSERT(e.len == ex.len);
+    RC_ASSERT(e.itemsize == ex.itemsize);
+    RC_ASSERT(e.readonly == (Has(flags, kWritable) ? 0 : ex.readonly));
+    if (Has(flags, kFormat)) {
+      RC_ASSERT(e.format == ex.format);
+    } else {
+      RC_ASSERT(!e.format);
+    }
+    if (Has(flags, kNd)) {
+      RC_ASSERT(e.ndim == ex.ndim);
+      RC_ASSERT(e.shape == ex.shape);
+    } else {
+      RC_ASSERT(e.ndim == 1);
+      RC_ASSERT(!e.shape);
+    }
+    // PyBUF_STRIDES: strides filled in (NULL only for a 0-d view, which has none).
+    RC_ASSERT(e.strides.has_value() == (Has(flags, kStrides) && ex.ndim > 0));
+    if (e.strides) RC_ASSERT(*e.strides == Expand(ex).strides);
+    if (e.suboffsets) RC_ASSERT(Has(flags, kIndirect));
+    if (Has(flags, kIndirect)) RC_ASSERT(e.suboffsets == ex.suboffsets);
+    RC_ASSERT(ToContiguous(e, l.memory, e.len, 'C') == ToContiguous(ex, l.memory, ex.len, 'C'));
+  });
+}
+
+// (7) CopyData between a generated layout and another of the same shape and itemsize (its
+// C-contiguous copy in fresh memory, or another generated layout) makes the values equal.
+TEST(LayoutCopy, CopyDataMakesTheValuesEqual) {
+  CheckAtLeast(300, [] {
+    const Layout l = AnyLayout();
+    // Out of the generated layout into a contiguous one.
+    Layout copy = gen::ContiguousLike(l.view, 0);
+    CopyData(copy.view, copy.memory, l.view, l.memory);
+    RC_ASSERT(ToList(copy.view, copy.memory) == ToList(l.view, l.memory));
+    RC_ASSERT(copy.memory.regions()[0].bytes == ToContiguous(l.view, l.memory, l.view.len, 'C'));
+    // Into the generated layout (when its elements are distinct) from another one.
+    RC_PRE(Disjoint(Addresses(l, 'C'), l.view.itemsize));
+    Layout src = *gen::StridedLayoutOfShape(Expand(l.view).shape, l.view.itemsize, l.view.format);
+    if (*rc::gen::arbitrary<bool>()) src = *gen::ArrayOfArrays(src);
+    RC_LOG() << "source: " << gen::Describe(src) << "\n";
+    Layout dest = l;
+    CopyData(dest.view, dest.memory, src.view, src.memory);
+    RC_ASSERT(ToList(dest.view, dest.memory) == ToList(src.view, src.memory));
+    RC_ASSERT(LogicallyEqual(dest.view, dest.memory, src.view, src.memory));
+  });
+}
+
+}  // namespace
+}  // namespace bufconf::layout
