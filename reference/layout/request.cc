@@ -43,7 +43,10 @@ RequestOutcome Request(const Descriptor& ex, int flags) {
   e.len = ex.len;
   e.itemsize = ex.itemsize;  // kept even when the format is not requested
   e.readonly = Has(flags, kWritable) ? 0 : ex.readonly;
-  e.format = Has(flags, kFormat) ? ex.format : std::nullopt;
+  // PEP 3118 rule 6: with PyBUF_FORMAT the true format; an exporter's NULL means "B", which is
+  // what PyBuffer_FillInfo fills in.
+  e.format =
+      Has(flags, kFormat) ? std::optional<std::string>(ex.format.value_or("B")) : std::nullopt;
   if (Has(flags, kNd)) {
     e.ndim = ex.ndim;
     e.shape = ex.shape;
