@@ -10,6 +10,7 @@
 #include "reference/layout/checker.h"
 #include "reference/layout/contiguity.h"
 #include "reference/layout/descriptor_json.h"
+#include "reference/rules/catalogue.h"
 
 namespace bufconf::cli {
 namespace {
@@ -23,11 +24,17 @@ nlohmann::ordered_json Verdict(const layout::DescriptorFile& d) {
   const std::vector<layout::Violation> violations =
       layout::Validate(d.view, d.memory ? &*d.memory : nullptr);
   nlohmann::ordered_json j;
-  j["valid"] = violations.empty();
-  j["violations"] = nlohmann::ordered_json::array();
+  // Valid: no MUST rule is broken. SHOULD and PORTABILITY findings are listed all the same.
+  bool valid = true;
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const layout::Violation& v : violations) {
-    j["violations"].push_back({{"rule", v.rule}, {"message", v.message}});
+    const rules::Rule* rule = rules::FindRule(v.rule);
+    const rules::Level level = rule != nullptr ? rule->level : rules::Level::kMust;
+    if (level == rules::Level::kMust) valid = false;
+    list.push_back({{"rule", v.rule}, {"level", rules::LevelName(level)}, {"message", v.message}});
   }
+  j["valid"] = valid;
+  j["violations"] = std::move(list);
   j["contiguous"] = {{"C", layout::IsContiguous(d.view, 'C')},
                      {"F", layout::IsContiguous(d.view, 'F')},
                      {"A", layout::IsContiguous(d.view, 'A')}};
@@ -37,8 +44,9 @@ nlohmann::ordered_json Verdict(const layout::DescriptorFile& d) {
 void PrintHuman(const nlohmann::ordered_json& v, const std::string& what) {
   std::cout << what << ": " << (v["valid"].get<bool>() ? "valid" : "INVALID") << "\n";
   for (const auto& violation : v["violations"]) {
-    std::cout << "  " << violation["rule"].get<std::string>() << ": "
-              << violation["message"].get<std::string>() << "\n";
+    std::cout << "  " << violation["rule"].get<std::string>() << " ["
+              << violation["level"].get<std::string>()
+              << "]: " << violation["message"].get<std::string>() << "\n";
   }
   std::cout << "  contiguous: C " << v["contiguous"]["C"] << ", F " << v["contiguous"]["F"]
             << ", A " << v["contiguous"]["A"] << "\n";

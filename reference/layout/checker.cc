@@ -76,6 +76,7 @@ class Checker {
     } else if (v_.itemsize == 0) {
       Add("FIELDS-ITEMSIZE-POSITIVE", "itemsize is 0 (CPython's _testbuffer refuses it)");
     }
+    if (v_.buf == 0) Add("FIELDS-BUF-NONNULL", "buf is NULL");
     if (v_.len < 0) {
       Add("FIELDS-LEN-NONNEG", "len is negative: " + Str(v_.len));
       structure_ok_ = false;
@@ -129,6 +130,11 @@ class Checker {
                      {format::Dialect::kNumpy, "FORMAT-SIZE-NUMPY"}};
     for (const auto& p : kPortable) {
       const format::FormatResult r = format::AnalyzeFormat(*v_.format, p.dialect);
+      if (!r.ok()) {
+        Add(p.dialect == format::Dialect::kStruct ? "FORMAT-PARSES-STRUCT" : "FORMAT-PARSES-NUMPY",
+            std::string("the ") + format::DialectName(p.dialect) +
+                " dialect rejects the format: " + r.error().message);
+      }
       if (r.ok() && static_cast<int64_t>(r.layout().itemsize) != v_.itemsize) {
         Add(p.rule, std::string("under ") + format::DialectName(p.dialect) +
                         " the format's size is " + Str(int64_t(r.layout().itemsize)) +
@@ -152,6 +158,7 @@ class Checker {
       return;  // LAYOUT-LEN reported it
     }
     if (count == 0) return;
+    CheckAliasing(full, count);
     const bool indirect = std::any_of(full.suboffsets.begin(), full.suboffsets.end(),
                                       [](int64_t s) { return s >= 0; });
     if (!indirect) {
@@ -164,6 +171,12 @@ class Checker {
         }
         const uint64_t start = Offset(full.buf, lo);
         const __int128 size = static_cast<__int128>(hi) - lo + full.itemsize;
+        const Region* block = m_->RegionOf(v_.buf);
+        if (block != nullptr && v_.itemsize > 0 &&
+            (v_.buf - block->base) % static_cast<uint64_t>(v_.itemsize) != 0) {
+          Add("LAYOUT-OFFSET-MULTIPLE", "buf is " + Str(int64_t(v_.buf - block->base)) +
+                                            " bytes into its block, not a multiple of itemsize");
+        }
         if (size > static_cast<__int128>(INT64_MAX) ||
             !m_->Contains(start, static_cast<uint64_t>(size))) {
           Add("MEMORY-SPAN", "the elements span " + Str(int64_t(size > INT64_MAX ? -1 : size)) +
@@ -181,6 +194,7 @@ class Checker {
       return;
     }
     bool reported_span = false;
+    bool reported_alignment = false;
     ForEachIndex(full.shape, 'C', [&](const std::vector<int64_t>& index) {
       if (reported_span) return;
       uint64_t p = full.buf;
@@ -188,6 +202,11 @@ class Checker {
         for (size_t i = 0; i < full.shape.size(); ++i) {
           p = Offset(p, MulIndex(full.strides[i], index[i]));
           if (full.suboffsets[i] >= 0) {
+            if (p % 8 != 0 && !reported_alignment) {
+              Add("MEMORY-POINTER-ALIGNED", "a pointer of dimension " + Str(int64_t(i)) +
+                                                " is stored at an address that is not 8-aligned");
+              reported_alignment = true;
+            }
             if (!m_->Contains(p, 8)) {
               Add("MEMORY-POINTER", "the pointer for dimension " + Str(int64_t(i)) +
                                         " is read outside the declared memory");
@@ -207,6 +226,25 @@ class Checker {
         reported_span = true;
       }
     });
+  }
+
+  // MEMORY-OVERLAP-WRITABLE: a writable view whose elements share bytes. Views above kMaxWalk
+  // elements are not walked for this portability rule.
+  void CheckAliasing(const FullView& full, int64_t count) {
+    if (v_.readonly != 0 || count < 2 || count > kMaxWalk || full.itemsize == 0) return;
+    std::vector<uint64_t> addresses;
+    try {
+      addresses = ElementAddresses(full, *m_, 'C');
+    } catch (const MemoryFault&) {
+      return;  // MEMORY-POINTER reports it
+    }
+    std::sort(addresses.begin(), addresses.end());
+    for (size_t i = 1; i < addresses.size(); ++i) {
+      if (addresses[i] - addresses[i - 1] < static_cast<uint64_t>(full.itemsize)) {
+        Add("MEMORY-OVERLAP-WRITABLE", "the view is writable but two elements share bytes");
+        return;
+      }
+    }
   }
 
   const Descriptor& v_;
@@ -231,6 +269,12 @@ const std::vector<std::string>& CheckedRules() {
                                                   "FIELDS-READONLY-BOOL",
                                                   "FIELDS-ITEMSIZE-NONNEG",
                                                   "FIELDS-LEN-NONNEG",
+                                                  "FIELDS-BUF-NONNULL",
+                                                  "FORMAT-PARSES-STRUCT",
+                                                  "FORMAT-PARSES-NUMPY",
+                                                  "MEMORY-POINTER-ALIGNED",
+                                                  "MEMORY-OVERLAP-WRITABLE",
+                                                  "LAYOUT-OFFSET-MULTIPLE",
                                                   "FIELDS-ITEMSIZE-POSITIVE",
                                                   "LAYOUT-LEN",
                                                   "LAYOUT-SUBOFFSETS-ALL-NEGATIVE-NULL",

@@ -53,6 +53,8 @@ class Memory {
   // The bytes at [address, address + size); throws MemoryFault outside the regions.
   const uint8_t* Read(uint64_t address, uint64_t size) const;
   uint8_t* Write(uint64_t address, uint64_t size);
+  // The region holding `address`, or null.
+  const Region* RegionOf(uint64_t address) const { return Find(address, 0); }
   // A pointer stored at `address` (8 bytes, little-endian: the reference ABI).
   uint64_t ReadPointer(uint64_t address) const;
 
