@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
-#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -18,6 +17,49 @@ TEST(CatalogueTest, IsNotEmptyAndStable) {
   EXPECT_EQ(&Catalogue(), &Catalogue());
 }
 
+// UPPER-KEBAB: [A-Z]+ then one or more -[A-Z0-9]+. (No std::regex: gcc 12 -O1 warns inside it.)
+bool IsUpperKebab(const std::string& id) {
+  size_t parts = 0;
+  size_t start = 0;
+  for (;;) {
+    const size_t dash = id.find('-', start);
+    const std::string part = id.substr(start, dash == std::string::npos ? dash : dash - start);
+    if (part.empty()) return false;
+    for (char c : part) {
+      const bool upper = c >= 'A' && c <= 'Z';
+      const bool digit = c >= '0' && c <= '9';
+      if (!upper && !(digit && parts > 0)) return false;
+    }
+    ++parts;
+    if (dash == std::string::npos) return parts >= 2;
+    start = dash + 1;
+  }
+}
+
+// Every rule ID a statement mentions: maximal runs of [A-Z0-9-] starting with an area prefix.
+std::vector<std::string> RuleReferences(const std::string& text) {
+  std::vector<std::string> out;
+  auto in_id = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'; };
+  for (size_t i = 0; i < text.size();) {
+    if (!in_id(text[i]) || (i > 0 && in_id(text[i - 1]))) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < text.size() && in_id(text[j])) ++j;
+    std::string token = text.substr(i, j - i);
+    while (!token.empty() && token.back() == '-') token.pop_back();
+    for (Area area : kAllAreas) {
+      const std::string prefix = std::string(AreaPrefix(area)) + "-";
+      if (token.size() > prefix.size() && token.compare(0, prefix.size(), prefix) == 0) {
+        out.push_back(token);
+      }
+    }
+    i = j;
+  }
+  return out;
+}
+
 TEST(CatalogueTest, IdsAreUnique) {
   std::set<std::string> seen;
   for (const Rule& rule : Catalogue()) {
@@ -26,10 +68,13 @@ TEST(CatalogueTest, IdsAreUnique) {
 }
 
 TEST(CatalogueTest, IdsAreUpperKebabWithTheirAreaPrefix) {
-  const std::regex kIdPattern("^[A-Z]+(-[A-Z0-9]+)+$");
+  EXPECT_FALSE(IsUpperKebab("FIELDS"));
+  EXPECT_FALSE(IsUpperKebab("fields-x"));
+  EXPECT_FALSE(IsUpperKebab("1X-Y"));
+  EXPECT_TRUE(IsUpperKebab("REQ-C-CONTIGUOUS"));
   for (const Rule& rule : Catalogue()) {
     const std::string id = rule.id;
-    EXPECT_TRUE(std::regex_match(id, kIdPattern)) << id;
+    EXPECT_TRUE(IsUpperKebab(id)) << id;
     const std::string prefix = std::string(AreaPrefix(rule.area)) + "-";
     EXPECT_EQ(id.compare(0, prefix.size(), prefix), 0)
         << id << " is in area " << AreaName(rule.area) << " but lacks prefix " << prefix;
@@ -73,13 +118,11 @@ TEST(CatalogueTest, RulesAreGroupedByAreaInEnumOrder) {
 }
 
 TEST(CatalogueTest, CrossReferencesInStatementsNameExistingRules) {
-  const std::regex kReference(
-      R"(\b(FIELDS|LAYOUT|MEMORY|FORMAT|CONTIG|REQ|ALGO|RELEASE)(-[A-Z0-9]+)+\b)");
+  EXPECT_EQ(RuleReferences("see MEMORY-SPAN, and ALGO-FILL-STRIDES."),
+            (std::vector<std::string>{"MEMORY-SPAN", "ALGO-FILL-STRIDES"}));
   for (const Rule& rule : Catalogue()) {
-    const std::string statement = rule.statement;
-    for (std::sregex_iterator it(statement.begin(), statement.end(), kReference), end; it != end;
-         ++it) {
-      EXPECT_NE(FindRule(it->str()), nullptr) << rule.id << " refers to unknown " << it->str();
+    for (const std::string& ref : RuleReferences(rule.statement)) {
+      EXPECT_NE(FindRule(ref), nullptr) << rule.id << " refers to unknown " << ref;
     }
   }
 }
