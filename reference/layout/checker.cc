@@ -147,8 +147,11 @@ class Checker {
     FullView full;
     try {
       full = Expand(v_);
-    } catch (const std::invalid_argument& e) {
+    } catch (const std::invalid_argument&) {
       return;  // already reported by the field rules
+    } catch (const MemoryFault& e) {
+      Add("MEMORY-SPAN", std::string("the element addresses cannot be computed: ") + e.what());
+      return;
     }
     const uint64_t itemsize = static_cast<uint64_t>(full.itemsize);
     int64_t count;

@@ -3,12 +3,16 @@
 #include "reference/layout/checker.h"
 
 #include <gtest/gtest.h>
+#include <rapidcheck.h>
 
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 
+#include "conformance/generators/rc_support.h"
+#include "reference/layout/contiguity.h"
 #include "reference/layout/descriptor_json.h"
+#include "reference/layout/request.h"
 
 namespace bufconf::layout {
 namespace {
@@ -153,6 +157,65 @@ TEST(DescriptorJson, BadInputNamesTheField) {
       EXPECT_EQ(e.field(), bad[1]) << e.what();
     }
   }
+}
+
+}  // namespace
+}  // namespace bufconf::layout
+
+namespace bufconf::layout {
+namespace {
+
+// Any descriptor at all, with extreme values: the checker, contiguity and the request oracle
+// answer without throwing, and never read outside the memory (ASan runs this too).
+rc::Gen<int64_t> AnyInt() {
+  return rc::gen::weightedOneOf<int64_t>(
+      {{3, rc::gen::inRange<int64_t>(-3, 9)},
+       {1, rc::gen::element<int64_t>(INT64_MIN, INT64_MAX, INT64_MAX / 2, -(INT64_MAX / 2), 64, 65,
+                                     1 << 20)},
+       {1, rc::gen::arbitrary<int64_t>()}});
+}
+
+template <typename T>
+rc::Gen<std::optional<T>> Optional(rc::Gen<T> g) {
+  return rc::gen::map(rc::gen::maybe(std::move(g)), [](const rc::Maybe<T>& m) {
+    return m ? std::optional<T>(*m) : std::optional<T>();
+  });
+}
+
+rc::Gen<std::optional<std::vector<int64_t>>> AnyArray() {
+  return Optional(rc::gen::container<std::vector<int64_t>>(AnyInt()));
+}
+
+TEST(Checker, AnswersForAnyDescriptor) {
+  gen::CheckAtLeast(2000, [] {
+    Descriptor v;
+    v.buf = *rc::gen::element<uint64_t>(0, 0x1000, 0x1004, 0x2000, UINT64_MAX, UINT64_MAX - 7);
+    v.len = *AnyInt();
+    v.itemsize = *AnyInt();
+    v.readonly = *rc::gen::inRange(-1, 3);
+    v.ndim = *AnyInt();
+    v.format = *Optional(rc::gen::element<std::string>("B", "i", "T{i", "0s", "ic"));
+    v.shape = *AnyArray();
+    v.strides = *AnyArray();
+    v.suboffsets = *AnyArray();
+    Memory memory;
+    Region data{0x1000,
+                *rc::gen::container<std::vector<uint8_t>>(
+                    static_cast<size_t>(*rc::gen::inRange(0, 64)), rc::gen::arbitrary<uint8_t>()),
+                "data"};
+    memory.AddRegion(data);
+    Region table{0x2000,
+                 *rc::gen::container<std::vector<uint8_t>>(
+                     static_cast<size_t>(*rc::gen::inRange(0, 33)),
+                     rc::gen::element<uint8_t>(0x00, 0x10, 0x20, 0xff)),
+                 "pointers"};
+    memory.AddRegion(table);
+    Validate(v, &memory);
+    Validate(v, nullptr);
+    IsContiguous(v, *rc::gen::element('C', 'F', 'A', 'X'));
+    MemoryviewFlags(v);
+    Request(v, *rc::gen::arbitrary<int>());
+  });
 }
 
 }  // namespace

@@ -57,7 +57,14 @@ RequestOutcome Request(const Descriptor& ex, int flags) {
   if (Has(flags, kStrides)) {
     e.strides = ex.strides;
     if (!e.strides && ex.shape) {
-      e.strides = FillContiguousStrides(*ex.shape, ex.itemsize, 'C');
+      try {
+        e.strides = FillContiguousStrides(*ex.shape, ex.itemsize, 'C');
+      } catch (const MemoryFault&) {
+        // No exporter can describe this: its len would exceed PY_SSIZE_T_MAX.
+        out.verdict = RequestOutcome::Verdict::kMustFail;
+        out.reasons.emplace_back("LAYOUT-LEN", "product(shape) * itemsize overflows");
+        return out;
+      }
     }
   } else {
     e.strides = std::nullopt;
