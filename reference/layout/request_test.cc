@@ -1,0 +1,94 @@
+// For every rule the request oracle enforces: a request it must refuse citing that rule, and a
+// close request it must grant.
+#include "reference/layout/request.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+namespace bufconf::layout {
+namespace {
+
+Descriptor Strided(std::vector<int64_t> shape, std::vector<int64_t> strides, int readonly) {
+  Descriptor d;
+  d.buf = 0x1000;
+  d.itemsize = 4;
+  d.ndim = static_cast<int64_t>(shape.size());
+  d.len = 4;
+  for (int64_t extent : shape) d.len *= extent;
+  d.format = "i";
+  d.shape = std::move(shape);
+  d.strides = std::move(strides);
+  d.readonly = readonly;
+  return d;
+}
+
+bool Cites(const RequestOutcome& out, const std::string& rule) {
+  return std::any_of(out.reasons.begin(), out.reasons.end(),
+                     [&](const auto& r) { return r.first == rule; });
+}
+
+struct Case {
+  const char* rule;
+  Descriptor exporter;
+  int refused_flags;
+  int granted_flags;
+};
+
+TEST(Request, EveryRuleRefusesAndGrants) {
+  const Descriptor c = Strided({2, 3}, {12, 4}, 0);
+  const Descriptor f = Strided({2, 3}, {4, 8}, 0);
+  const Descriptor sliced = Strided({2, 3}, {24, 4}, 0);
+  const Descriptor ro = Strided({2, 3}, {12, 4}, 1);
+  Descriptor pil = Strided({2, 3}, {8, 4}, 0);
+  pil.suboffsets = std::vector<int64_t>{0, -1};
+  const Case cases[] = {
+      {"REQ-READ-WRITE-FLAGS", c, kRead, kIndirect},
+      {"REQ-READ-WRITE-FLAGS", c, kWrite, kWritable},
+      {"REQ-WRITABLE", ro, kWritable, kSimple},
+      {"REQ-C-CONTIGUOUS", f, kCContiguous, kFContiguous},
+      {"REQ-F-CONTIGUOUS", c, kFContiguous, kCContiguous},
+      {"REQ-ANY-CONTIGUOUS", sliced, kAnyContiguous, kStrides},
+      {"REQ-INDIRECT-NEEDED", pil, kStrides, kIndirect},
+      {"REQ-STRIDES-NEEDED", f, kNd, kStrides},
+  };
+  for (const Case& k : cases) {
+    SCOPED_TRACE(std::string(k.rule) + " flags " + std::to_string(k.refused_flags));
+    const RequestOutcome refused = Request(k.exporter, k.refused_flags);
+    EXPECT_EQ(refused.verdict, RequestOutcome::Verdict::kMustFail);
+    EXPECT_TRUE(Cites(refused, k.rule));
+    const RequestOutcome granted = Request(k.exporter, k.granted_flags);
+    EXPECT_EQ(granted.verdict, RequestOutcome::Verdict::kMustSucceed);
+    EXPECT_FALSE(Cites(granted, k.rule));
+  }
+}
+
+TEST(Request, FormatWithoutNdMayFail) {
+  const Descriptor c = Strided({2, 3}, {12, 4}, 0);
+  const RequestOutcome out = Request(c, kFormat);
+  EXPECT_EQ(out.verdict, RequestOutcome::Verdict::kMayFail);
+  EXPECT_TRUE(Cites(out, "REQ-FORMAT-WITHOUT-ND"));
+  EXPECT_EQ(Request(c, kFormat | kNd).verdict, RequestOutcome::Verdict::kMustSucceed);
+}
+
+TEST(Request, FilledFieldsFollowTheFlags) {
+  Descriptor c = Strided({2, 3}, {12, 4}, 1);
+  c.strides.reset();  // a C-contiguous exporter may keep strides NULL
+  const Descriptor simple = Request(c, kSimple).expected;
+  EXPECT_FALSE(simple.format);  // REQ-FORMAT-NULL
+  EXPECT_FALSE(simple.shape);   // REQ-SIMPLE-SHAPE
+  EXPECT_EQ(simple.ndim, 1);
+  EXPECT_EQ(simple.itemsize, 4);  // REQ-ITEMSIZE-KEPT
+  EXPECT_EQ(simple.readonly, 1);
+  const Descriptor full = Request(c, kFullRo).expected;
+  EXPECT_EQ(full.format, std::optional<std::string>("i"));  // REQ-FORMAT-FILLED
+  EXPECT_EQ(full.strides, (std::vector<int64_t>{12, 4}));   // REQ-STRIDES-FILLED
+  EXPECT_FALSE(full.suboffsets);                            // not needed
+  Descriptor unformatted = c;
+  unformatted.format.reset();
+  EXPECT_EQ(Request(unformatted, kRecordsRo).expected.format, std::optional<std::string>("B"));
+}
+
+}  // namespace
+}  // namespace bufconf::layout
