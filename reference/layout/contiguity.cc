@@ -17,14 +17,17 @@ size_t Dims(const Descriptor& v) {
 // > 1 has stride == itemsize * product(extents of the dimensions visited before it).
 bool StridesAreContiguous(const Descriptor& v, bool fortran) {
   const size_t n = Dims(v);
+  // itemsize * product(extents so far), exactly; once it leaves the int64 range no stride can
+  // equal it (CPython's Py_ssize_t product would overflow there).
   __int128 expected = v.itemsize;
+  bool beyond_int64 = false;
   for (size_t k = 0; k < n; ++k) {
     const size_t i = fortran ? k : n - 1 - k;
     const int64_t extent = (*v.shape)[i];
-    if (extent > 1 && (*v.strides)[i] != expected) return false;
-    expected *= extent;
-    if (expected > (__int128{1} << 100) || expected < -(__int128{1} << 100)) {
-      expected = (__int128{1} << 100);  // no int64 stride can match any more
+    if (extent > 1 && (beyond_int64 || (*v.strides)[i] != expected)) return false;
+    if (!beyond_int64) {
+      expected *= extent;  // |expected| <= 2**63 and |extent| <= 2**63: fits in __int128
+      beyond_int64 = expected > INT64_MAX || expected < INT64_MIN;
     }
   }
   return true;
