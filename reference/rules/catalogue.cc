@@ -240,6 +240,19 @@ const std::vector<Rule>* MakeCatalogue() {
        "its C-order bytes.",
        "Lib/test/test_buffer.py, verify_getbuf (derived from the test oracle)",
        "shape = orig_ex.shape if ND else ()"},
+      {"REQ-GRANT", Area::kRequest, kShould,
+       "Grant every request the exporter's memory can satisfy: refuse only for the reasons of "
+       "REQ-WRITABLE, REQ-STRIDES-NEEDED, REQ-INDIRECT-NEEDED, REQ-C-CONTIGUOUS, "
+       "REQ-F-CONTIGUOUS, REQ-ANY-CONTIGUOUS or REQ-READ-WRITE-FLAGS (REQ-FORMAT-WITHOUT-ND may "
+       "go either way).",
+       "PEP 3118, 'Rules' 1 and 3 (derived: BufferError signals that the exporter cannot share "
+       "its memory in the requested way)",
+       ""},
+      {"REQ-CONTENTS", Area::kRequest, kMust,
+       "The full description (PyBUF_FULL_RO) holds the exporter's logical contents: every "
+       "element, read at its address and decoded through the format, equals the value the "
+       "exporter was made with.",
+       "PEP 3118, 'Specification' (derived: the buffer describes the exporter's memory)", ""},
       {"REQ-WRITABLE", Area::kRequest, kMust,
        "If PyBUF_WRITABLE is in flags, fail with BufferError unless the memory can be written, "
        "and on success set readonly == 0.",
