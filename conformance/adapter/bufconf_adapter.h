@@ -1,0 +1,167 @@
+/* bufconf adapter ABI, version 1.
+ *
+ * An implementation of the buffer protocol plugs into the bufconf conformance suite through
+ * this plain-C interface: a shared library exporting `bufconf_adapter_v1`, an object linked into
+ * a binary with the Bazel macro `bufconf_adapter_library`, or an adapter built into the runner.
+ * Usable from C, C++ and Rust (fixed-width types, no bit-fields, no C++). See docs/adapters.md.
+ *
+ * Two sides, each optional:
+ *   exporter side  - make (or enumerate) exporters, get/release buffers with any flags value,
+ *                    report the memory regions an exporter owns and its export count;
+ *   algorithm side - the C-API functions a consumer library implements (is_contiguous,
+ *                    get_pointer, to/from_contiguous, fill_contiguous_strides, size_from_format,
+ *                    copy_data), called on views the suite builds in its own memory.
+ * A side or function the adapter lacks is NULL: its rules are reported as skipped, never passed.
+ */
+#ifndef BUFCONF_ADAPTER_H_
+#define BUFCONF_ADAPTER_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BUFCONF_ADAPTER_ABI_VERSION 1
+
+/* Py_ssize_t */
+typedef ptrdiff_t bufconf_ssize_t;
+
+/* The memory layout of Py_buffer (Include/pybuffer.h; stable ABI since CPython 3.11). */
+typedef struct bufconf_buffer {
+  void *buf;
+  void *obj;
+  bufconf_ssize_t len;
+  bufconf_ssize_t itemsize;
+  int readonly;
+  int ndim;
+  char *format;
+  bufconf_ssize_t *shape;
+  bufconf_ssize_t *strides;
+  bufconf_ssize_t *suboffsets;
+  void *internal;
+} bufconf_buffer;
+
+/* Request flags, as in Include/pybuffer.h. */
+#define BUFCONF_PYBUF_SIMPLE 0
+#define BUFCONF_PYBUF_WRITABLE 0x0001
+#define BUFCONF_PYBUF_FORMAT 0x0004
+#define BUFCONF_PYBUF_ND 0x0008
+#define BUFCONF_PYBUF_STRIDES (0x0010 | BUFCONF_PYBUF_ND)
+#define BUFCONF_PYBUF_C_CONTIGUOUS (0x0020 | BUFCONF_PYBUF_STRIDES)
+#define BUFCONF_PYBUF_F_CONTIGUOUS (0x0040 | BUFCONF_PYBUF_STRIDES)
+#define BUFCONF_PYBUF_ANY_CONTIGUOUS (0x0080 | BUFCONF_PYBUF_STRIDES)
+#define BUFCONF_PYBUF_INDIRECT (0x0100 | BUFCONF_PYBUF_STRIDES)
+#define BUFCONF_PYBUF_FULL_RO (BUFCONF_PYBUF_INDIRECT | BUFCONF_PYBUF_FORMAT)
+
+/* Return codes. */
+#define BUFCONF_OK 0
+#define BUFCONF_REFUSED 1     /* the exporter refused the request (BufferError in CPython) */
+#define BUFCONF_UNSUPPORTED 2 /* the adapter cannot express this case: it is skipped */
+#define BUFCONF_ERROR (-1)    /* the adapter itself failed; the message says why */
+
+/* Capability bits: what the adapter implements. */
+#define BUFCONF_CAP_MAKE_EXPORTER (UINT64_C(1) << 0)      /* make_exporter */
+#define BUFCONF_CAP_ENUMERATE (UINT64_C(1) << 1)          /* enumerate */
+#define BUFCONF_CAP_EXPORT_COUNT (UINT64_C(1) << 2)       /* export_count */
+#define BUFCONF_CAP_IS_CONTIGUOUS (UINT64_C(1) << 8)      /* is_contiguous */
+#define BUFCONF_CAP_GET_POINTER (UINT64_C(1) << 9)        /* get_pointer */
+#define BUFCONF_CAP_TO_CONTIGUOUS (UINT64_C(1) << 10)     /* to_contiguous */
+#define BUFCONF_CAP_FROM_CONTIGUOUS (UINT64_C(1) << 11)   /* from_contiguous */
+#define BUFCONF_CAP_FILL_STRIDES (UINT64_C(1) << 12)      /* fill_contiguous_strides */
+#define BUFCONF_CAP_SIZE_FROM_FORMAT (UINT64_C(1) << 13)  /* size_from_format */
+#define BUFCONF_CAP_COPY_DATA (UINT64_C(1) << 14)         /* copy_data */
+
+/* Physical layouts make_exporter is asked for (bits of bufconf_array_spec.layout). */
+#define BUFCONF_LAYOUT_FORTRAN (1u << 0)  /* store the array in Fortran order (else C order) */
+#define BUFCONF_LAYOUT_READONLY (1u << 1) /* the exporter is read-only */
+
+/* A logical array and the physical layout an exporter should give it. */
+typedef struct bufconf_array_spec {
+  const char *format;             /* one item, PEP 3118 (pep3118 dialect), NUL-terminated */
+  bufconf_ssize_t itemsize;       /* bytes of one item */
+  int ndim;                       /* 0..64 */
+  const bufconf_ssize_t *shape;   /* ndim extents (NULL when ndim == 0) */
+  const void *items;              /* product(shape) items in C order, itemsize bytes each */
+  uint32_t layout;                /* BUFCONF_LAYOUT_* bits */
+  /* NULL, or one step per dimension: the exporter shows the array as a slice taking every
+   * |step|-th element of a larger one (step 2: strides doubled), reversed when step < 0, and
+   * broadcast when step == 0 (stride 0; the suite then sends items that are equal along that
+   * dimension). */
+  const bufconf_ssize_t *steps;
+  /* NULL, or one byte per dimension: 1 = array-of-arrays at this dimension (PIL style: the
+   * dimension's stride walks a table of pointers, suboffsets[i] >= 0). */
+  const uint8_t *indirect;
+} bufconf_array_spec;
+
+/* A block of memory an exporter owns: every byte a buffer exposes (items, pointer tables) must
+ * lie in one of them. */
+typedef struct bufconf_region {
+  const void *base;
+  size_t size;
+} bufconf_region;
+
+/* What an enumerated exporter is, and (optionally) what it must contain. */
+typedef struct bufconf_enumerated {
+  char description[256];   /* e.g. "array.array('d', [1.5, 2.0])" */
+  int has_expected;        /* 1: the fields below give the expected logical contents */
+  const char *format;      /* expected item format (pep3118 dialect) */
+  bufconf_ssize_t itemsize;
+  int ndim;
+  const bufconf_ssize_t *shape;
+  const void *items;       /* C order; valid until the exporter is destroyed */
+} bufconf_enumerated;
+
+typedef struct bufconf_adapter {
+  uint32_t abi_version; /* BUFCONF_ADAPTER_ABI_VERSION */
+  const char *name;
+  const char *version;
+  uint64_t capabilities; /* BUFCONF_CAP_* bits */
+  void *context;         /* passed back as `ctx` to every function */
+
+  /* Called in the child after the runner forks for isolation (NULL: nothing to do). */
+  int (*after_fork)(void *ctx);
+
+  /* ---- exporter side ---- */
+  /* Make an exporter for `spec`. BUFCONF_UNSUPPORTED skips the case. */
+  int (*make_exporter)(void *ctx, const bufconf_array_spec *spec, void **exporter,
+                       char *message, size_t message_size);
+  /* The index-th exporter the implementation makes on its own; BUFCONF_UNSUPPORTED past the
+   * last one. */
+  int (*enumerate)(void *ctx, size_t index, void **exporter, bufconf_enumerated *info);
+  /* bf_getbuffer: fill `view` for `flags`. BUFCONF_REFUSED when the exporter refuses. */
+  int (*get_buffer)(void *ctx, void *exporter, bufconf_buffer *view, int flags, char *message,
+                    size_t message_size);
+  /* bf_releasebuffer (the view is the one get_buffer filled). */
+  void (*release_buffer)(void *ctx, void *exporter, bufconf_buffer *view);
+  void (*destroy_exporter)(void *ctx, void *exporter);
+  /* The regions the exporter owns; returns how many there are (may exceed capacity). */
+  size_t (*regions)(void *ctx, void *exporter, bufconf_region *out, size_t capacity);
+  /* Live exports of the exporter (buffers got and not yet released). */
+  bufconf_ssize_t (*export_count)(void *ctx, void *exporter);
+
+  /* ---- algorithm side (views in the suite's memory) ---- */
+  int (*is_contiguous)(void *ctx, const bufconf_buffer *view, char order);
+  void *(*get_pointer)(void *ctx, const bufconf_buffer *view, const bufconf_ssize_t *indices);
+  /* BUFCONF_OK, or BUFCONF_REFUSED when the call is refused (e.g. len != view->len). */
+  int (*to_contiguous)(void *ctx, void *buf, const bufconf_buffer *src, bufconf_ssize_t len,
+                       char order);
+  int (*from_contiguous)(void *ctx, const bufconf_buffer *view, const void *buf,
+                         bufconf_ssize_t len, char order);
+  void (*fill_contiguous_strides)(void *ctx, int ndim, const bufconf_ssize_t *shape,
+                                  bufconf_ssize_t *strides, int itemsize, char order);
+  /* The itemsize a struct-module format implies, or -1 when it is not one. */
+  bufconf_ssize_t (*size_from_format)(void *ctx, const char *format);
+  int (*copy_data)(void *ctx, const bufconf_buffer *dest, const bufconf_buffer *src);
+} bufconf_adapter;
+
+/* The entry point of a shared-library adapter (bufconf run --adapter ./lib.so). */
+typedef const bufconf_adapter *(*bufconf_adapter_entry_fn)(void);
+#define BUFCONF_ADAPTER_ENTRY "bufconf_adapter_v1"
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BUFCONF_ADAPTER_H_ */

@@ -1,0 +1,29 @@
+// The built-in adapter "reference": both sides of the ABI implemented by the reference model.
+//
+// Exporter side: make_exporter materializes the spec in real memory (real_layout.h); get_buffer
+// answers every flags value as the request oracle (layout::Request) says, refusing what it must
+// or may refuse (like memoryview); enumerate gives three fixed exporters with expected contents.
+// Algorithm side: each function snapshots the view it is given (the regions it touches, found by
+// walking it) and runs the model (IsContiguous, GetPointer, ToContiguous, FromContiguous, ...).
+#ifndef BUFCONF_CONFORMANCE_ADAPTER_REFERENCE_ADAPTER_H_
+#define BUFCONF_CONFORMANCE_ADAPTER_REFERENCE_ADAPTER_H_
+
+#include <vector>
+
+#include "conformance/adapter/bufconf_adapter.h"
+
+namespace bufconf::conformance {
+
+// The adapter (static storage; never NULL).
+const bufconf_adapter* ReferenceAdapter();
+
+// The memory a real view touches, as disjoint regions sorted by address: for a strided view the
+// span from its extremes (and [buf, buf + len) when it is contiguous), for suboffsets every pointer
+// slot and (with `items`) every element the canonical loop reaches; a zero-size region at buf.
+// The view is trusted (pointers are followed). Throws std::invalid_argument for a view whose
+// fields cannot be read consistently.
+std::vector<bufconf_region> TouchedRegions(const bufconf_buffer& view, bool items = true);
+
+}  // namespace bufconf::conformance
+
+#endif  // BUFCONF_CONFORMANCE_ADAPTER_REFERENCE_ADAPTER_H_

@@ -1,0 +1,281 @@
+// The reference adapter: get_buffer is the request oracle, exports are counted, enumerate's
+// exporters hold what they say, and the algorithm side agrees with the model on real views.
+#include "conformance/adapter/reference_adapter.h"
+
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+
+#include <algorithm>
+#include <cstring>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "conformance/adapter/real_layout.h"
+#include "conformance/adapter/spec_gen.h"
+#include "conformance/generators/layout_gen.h"
+#include "conformance/generators/rc_support.h"
+#include "reference/layout/addressing.h"
+#include "reference/layout/contiguity.h"
+#include "reference/layout/mirror.h"
+#include "reference/layout/request.h"
+
+namespace bufconf::conformance {
+namespace {
+
+const bufconf_adapter& A() { return *ReferenceAdapter(); }
+
+std::vector<bufconf_region> RegionsOf(void* exporter) {
+  std::vector<bufconf_region> regions(A().regions(A().context, exporter, nullptr, 0));
+  A().regions(A().context, exporter, regions.data(), regions.size());
+  return regions;
+}
+
+// Every flags value 0..0x3ff: refused exactly when the oracle does not say "must succeed", and
+// otherwise the fields the oracle expects. Returns a description of the first disagreement.
+std::string CheckAllFlags(void* exporter) {
+  bufconf_buffer full{};
+  char message[256];
+  if (A().get_buffer(A().context, exporter, &full, BUFCONF_PYBUF_FULL_RO, message,
+                     sizeof message) != BUFCONF_OK) {
+    return std::string("FULL_RO refused: ") + message;
+  }
+  const layout::Descriptor exporter_view = DescriptorOf(full);
+  std::vector<bufconf_buffer> views;
+  std::string problem;
+  for (int flags = 0; flags <= 0x3ff && problem.empty(); ++flags) {
+    const layout::RequestOutcome outcome = layout::Request(exporter_view, flags);
+    bufconf_buffer view{};
+    message[0] = '\0';
+    const int rc = A().get_buffer(A().context, exporter, &view, flags, message, sizeof message);
+    const std::string where = "flags " + std::to_string(flags) + ": ";
+    if (outcome.verdict != layout::RequestOutcome::Verdict::kMustSucceed) {
+      if (rc != BUFCONF_REFUSED) problem = where + "not refused";
+      if (std::strstr(message, outcome.reasons.front().first.c_str()) == nullptr) {
+        problem =
+            where + "message '" + message + "' does not cite " + outcome.reasons.front().first;
+      }
+      continue;
+    }
+    if (rc != BUFCONF_OK) {
+      problem = where + "refused: " + message;
+      continue;
+    }
+    views.push_back(view);
+    const layout::Descriptor got = DescriptorOf(view);
+    const layout::Descriptor& e = outcome.expected;
+    if (got.buf != e.buf || got.len != e.len || got.itemsize != e.itemsize ||
+        got.readonly != e.readonly || got.ndim != e.ndim || got.format != e.format ||
+        got.shape != e.shape || got.strides != e.strides || got.suboffsets != e.suboffsets) {
+      problem = where + "fields differ from the oracle's";
+    }
+    if (view.obj != exporter) problem = where + "obj is not the exporter";
+  }
+  if (A().export_count(A().context, exporter) != static_cast<bufconf_ssize_t>(views.size()) + 1) {
+    problem += "; export count is not the number of live exports";
+  }
+  for (bufconf_buffer& view : views) A().release_buffer(A().context, exporter, &view);
+  A().release_buffer(A().context, exporter, &full);
+  if (A().export_count(A().context, exporter) != 0) problem += "; export count not 0 after release";
+  return problem;
+}
+
+void* Make(const OwnedSpec& spec) {
+  const bufconf_array_spec s = spec.spec();
+  void* exporter = nullptr;
+  char message[256];
+  const int rc = A().make_exporter(A().context, &s, &exporter, message, sizeof message);
+  EXPECT_EQ(rc, BUFCONF_OK) << message;
+  return exporter;
+}
+
+OwnedSpec Spec(std::vector<bufconf_ssize_t> shape, int64_t itemsize, const char* format,
+               uint32_t layout_bits, std::vector<bufconf_ssize_t> steps = {},
+               std::vector<uint8_t> indirect = {}) {
+  OwnedSpec s;
+  s.shape = std::move(shape);
+  s.itemsize = itemsize;
+  s.format = format;
+  s.layout = layout_bits;
+  s.steps = std::move(steps);
+  s.indirect = std::move(indirect);
+  std::vector<int64_t> dims(s.shape.begin(), s.shape.end());
+  s.items.resize(static_cast<size_t>(layout::ElementCount(dims) * itemsize));
+  for (size_t i = 0; i < s.items.size(); ++i) s.items[i] = static_cast<uint8_t>(i * 7 + 1);
+  return s;
+}
+
+TEST(ReferenceAdapter, Identity) {
+  EXPECT_EQ(A().abi_version, static_cast<uint32_t>(BUFCONF_ADAPTER_ABI_VERSION));
+  EXPECT_STREQ(A().name, "reference");
+  EXPECT_STREQ(A().version, "bufconf-reference 0.1");
+}
+
+TEST(ReferenceAdapter, GetBufferIsTheOracleOnFixedLayouts) {
+  const OwnedSpec specs[] = {
+      Spec({2, 3}, 4, "i", 0),
+      Spec({2, 3}, 4, "i", BUFCONF_LAYOUT_FORTRAN),
+      Spec({2, 3}, 4, "i", BUFCONF_LAYOUT_READONLY),
+      Spec({4, 1}, 2, "h", BUFCONF_LAYOUT_FORTRAN),
+      Spec({3, 2}, 1, "B", 0, {-1, 2}),
+      Spec({2, 3}, 1, "B", 0, {}, {1, 0}),
+      Spec({2, 2, 2}, 8, "q", BUFCONF_LAYOUT_READONLY, {1, -1, 1}, {0, 1, 1}),
+      Spec({}, 8, "q", 0),
+      Spec({0, 3}, 3, "3s", 0),
+  };
+  for (const OwnedSpec& spec : specs) {
+    void* exporter = Make(spec);
+    ASSERT_NE(exporter, nullptr);
+    EXPECT_EQ(CheckAllFlags(exporter), "") << [&] {
+      std::ostringstream os;
+      showValue(spec, os);
+      return os.str();
+    }();
+    A().destroy_exporter(A().context, exporter);
+  }
+}
+
+TEST(ReferenceAdapter, GetBufferIsTheOracleOnGeneratedSpecs) {
+  gen::CheckAtLeast(200, [] {
+    const OwnedSpec spec = *ArraySpec();
+    void* exporter = Make(spec);
+    if (exporter == nullptr) RC_FAIL("make_exporter failed");
+    const std::string problem = CheckAllFlags(exporter);
+    // The exporter's regions hold its contents.
+    bufconf_buffer full{};
+    char message[128];
+    RC_ASSERT(A().get_buffer(A().context, exporter, &full, BUFCONF_PYBUF_FULL_RO, message,
+                             sizeof message) == BUFCONF_OK);
+    const std::vector<bufconf_region> regions = RegionsOf(exporter);
+    const Snapshot snap = TakeSnapshot(full, regions.data(), regions.size());
+    RC_ASSERT(layout::ToList(snap.view, snap.memory) ==
+              layout::ToList(spec.ContiguousView(), spec.ContiguousMemory()));
+    A().release_buffer(A().context, exporter, &full);
+    A().destroy_exporter(A().context, exporter);
+    if (!problem.empty()) RC_FAIL(problem);
+  });
+}
+
+TEST(ReferenceAdapter, MakeExporterReportsInvalidSpecs) {
+  OwnedSpec spec = Spec({3}, 1, "B", 0);
+  bufconf_array_spec s = spec.spec();
+  s.ndim = 65;
+  void* exporter = nullptr;
+  char message[256] = "";
+  EXPECT_EQ(A().make_exporter(A().context, &s, &exporter, message, sizeof message), BUFCONF_ERROR);
+  EXPECT_NE(std::string(message).find("ndim 65"), std::string::npos) << message;
+}
+
+TEST(ReferenceAdapter, EnumeratedExportersHoldTheirExpectedContents) {
+  size_t index = 0;
+  for (;; ++index) {
+    void* exporter = nullptr;
+    bufconf_enumerated info{};
+    const int rc = A().enumerate(A().context, index, &exporter, &info);
+    if (rc == BUFCONF_UNSUPPORTED) break;
+    ASSERT_EQ(rc, BUFCONF_OK);
+    ASSERT_EQ(info.has_expected, 1);
+    bufconf_buffer full{};
+    char message[128];
+    ASSERT_EQ(A().get_buffer(A().context, exporter, &full, BUFCONF_PYBUF_FULL_RO, message,
+                             sizeof message),
+              BUFCONF_OK);
+    const std::vector<bufconf_region> regions = RegionsOf(exporter);
+    const Snapshot snap = TakeSnapshot(full, regions.data(), regions.size());
+    OwnedSpec expected;
+    expected.format = info.format;
+    expected.itemsize = info.itemsize;
+    expected.shape.assign(info.shape, info.shape + info.ndim);
+    std::vector<int64_t> dims(expected.shape.begin(), expected.shape.end());
+    const auto* items = static_cast<const uint8_t*>(info.items);
+    expected.items.assign(items, items + layout::ElementCount(dims) * info.itemsize);
+    EXPECT_TRUE(layout::ToList(snap.view, snap.memory) ==
+                layout::ToList(expected.ContiguousView(), expected.ContiguousMemory()))
+        << info.description;
+    A().release_buffer(A().context, exporter, &full);
+    EXPECT_EQ(CheckAllFlags(exporter), "") << info.description;
+    A().destroy_exporter(A().context, exporter);
+  }
+  EXPECT_EQ(index, 3u);
+}
+
+// ---- algorithm side, on real copies of generated layouts ----
+
+TEST(ReferenceAdapter, AlgorithmsAgreeWithTheModel) {
+  gen::CheckAtLeast(300, [] {
+    const bool pil = *rc::gen::arbitrary<bool>();
+    const gen::Layout strided = *gen::StridedLayout();
+    const gen::Layout virt = pil ? *gen::ArrayOfArrays(strided) : strided;
+    const layout::FullView strided_full = layout::Expand(strided.view);
+    const std::unique_ptr<RealLayout> real = Realize(virt.view, virt.memory);
+    const bufconf_buffer& view = real->view;
+    const layout::FullView full = layout::Expand(virt.view);
+    for (char order : {'C', 'F', 'A', 'x'}) {
+      RC_ASSERT(A().is_contiguous(A().context, &view, order) ==
+                (layout::IsContiguous(virt.view, order) ? 1 : 0));
+    }
+    // get_pointer: the real element address holds the same item as the virtual one.
+    layout::ForEachIndex(full.shape, 'C', [&](const std::vector<int64_t>& index) {
+      const std::vector<bufconf_ssize_t> idx(index.begin(), index.end());
+      const auto* p = static_cast<const uint8_t*>(A().get_pointer(A().context, &view, idx.data()));
+      RC_ASSERT(p != nullptr);
+      const uint8_t* q = virt.memory.Read(layout::GetPointer(full, virt.memory, index),
+                                          static_cast<uint64_t>(virt.view.itemsize));
+      RC_ASSERT(std::memcmp(p, q, static_cast<size_t>(virt.view.itemsize)) == 0);
+    });
+    const char order = *rc::gen::element('C', 'F', 'A');
+    const std::vector<uint8_t> expected =
+        layout::ToContiguous(virt.view, virt.memory, virt.view.len, order);
+    std::vector<uint8_t> got(expected.size() + 1);
+    RC_ASSERT(A().to_contiguous(A().context, got.data(), &view, view.len, order) == BUFCONF_OK);
+    got.pop_back();
+    RC_ASSERT(got == expected);
+    RC_ASSERT(A().to_contiguous(A().context, got.data(), &view, view.len + 1, order) ==
+              BUFCONF_REFUSED);
+    // from_contiguous writes into the real memory: reading back gives the same bytes.
+    std::vector<uint8_t> fresh(expected.size());
+    for (size_t i = 0; i < fresh.size(); ++i) fresh[i] = static_cast<uint8_t>(i * 13 + 5);
+    const bool overlapping =
+        layout::ElementCount(full.shape) > 0 &&
+        std::count(strided_full.strides.begin(), strided_full.strides.end(), 0) > 0;
+    RC_ASSERT(A().from_contiguous(A().context, &view, fresh.data(), view.len, order) == BUFCONF_OK);
+    if (!overlapping) {
+      std::vector<uint8_t> back(fresh.size() + 1);
+      RC_ASSERT(A().to_contiguous(A().context, back.data(), &view, view.len, order) == BUFCONF_OK);
+      back.pop_back();
+      RC_ASSERT(back == fresh);
+    }
+    // copy_data from a C-contiguous copy of the contents back into the view.
+    const gen::Layout source = gen::ContiguousLike(virt.view, 0x5a);
+    const std::unique_ptr<RealLayout> copy = Realize(source.view, source.memory);
+    bufconf_buffer dest = view;
+    dest.readonly = 0;
+    RC_ASSERT(A().copy_data(A().context, &dest, &copy->view) == BUFCONF_OK);
+    if (!overlapping && virt.view.itemsize > 0) {
+      std::vector<uint8_t> back(static_cast<size_t>(view.len) + 1);
+      RC_ASSERT(A().to_contiguous(A().context, back.data(), &view, view.len, 'C') == BUFCONF_OK);
+      back.pop_back();
+      RC_ASSERT(back == std::vector<uint8_t>(back.size(), 0x5a));
+    }
+  });
+}
+
+TEST(ReferenceAdapter, StridesAndFormats) {
+  const bufconf_ssize_t shape[] = {2, 3, 4};
+  bufconf_ssize_t strides[3];
+  A().fill_contiguous_strides(A().context, 3, shape, strides, 8, 'C');
+  EXPECT_EQ(strides[0], 96);
+  EXPECT_EQ(strides[1], 32);
+  EXPECT_EQ(strides[2], 8);
+  A().fill_contiguous_strides(A().context, 3, shape, strides, 8, 'F');
+  EXPECT_EQ(strides[0], 8);
+  EXPECT_EQ(strides[1], 16);
+  EXPECT_EQ(strides[2], 48);
+  EXPECT_EQ(A().size_from_format(A().context, "i"), 4);
+  EXPECT_EQ(A().size_from_format(A().context, "@llh0l"), 24);
+  EXPECT_EQ(A().size_from_format(A().context, "T{i}"), -1);  // not a struct-module format
+  EXPECT_EQ(A().size_from_format(A().context, nullptr), -1);
+}
+
+}  // namespace
+}  // namespace bufconf::conformance
