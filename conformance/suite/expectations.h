@@ -1,0 +1,61 @@
+// Expectations: the rules an implementation knowingly breaks, so CI can pass while they are
+// being fixed (and fail as soon as one is fixed, until the expectation is removed).
+//
+// File format (UTF-8 text, one expectation a line, meant to be reviewed in pull requests):
+//
+//   # Comments start with '#' as the first non-blank character of a line.
+//   REQ-WRITABLE        readonly exporters ignore PyBUF_WRITABLE (issue #12)
+//   LAYOUT-LEN-SIMPLE   len counts padding bytes
+//
+// - A line is a rule ID (an ID of the rules catalogue: letters, digits and '-'), then at least
+//   one space or tab, then the reason: free text to the end of the line (it may contain '#').
+// - Blank lines and comment lines are ignored; leading and trailing blanks are ignored.
+// - Errors, each reported as "FILE:LINE: message": a line that does not start with a rule ID,
+//   an ID that is not a known rule, an ID listed twice, an ID without a reason.
+#ifndef BUFCONF_CONFORMANCE_SUITE_EXPECTATIONS_H_
+#define BUFCONF_CONFORMANCE_SUITE_EXPECTATIONS_H_
+
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "conformance/suite/report.h"
+
+namespace bufconf::suite {
+
+struct Expectations {
+  std::map<std::string, std::string> reasons;  // rule ID -> reason
+};
+
+// Every problem of an expectations file (or its not being readable). what() is all the
+// messages, one a line; the runner exits with status 2.
+class ExpectationsError : public std::runtime_error {
+ public:
+  explicit ExpectationsError(std::vector<std::string> messages);
+  const std::vector<std::string>& messages() const { return messages_; }
+
+ private:
+  std::vector<std::string> messages_;
+};
+
+// Parses the text of an expectations file. `file_name` is used in messages only; `known_ids`
+// are the rule IDs an expectation may name. Throws ExpectationsError listing every error.
+Expectations ParseExpectations(std::string_view text, const std::string& file_name,
+                               const std::vector<std::string>& known_ids);
+
+// Reads and parses the file at `path`. Throws ExpectationsError if it cannot be read.
+Expectations LoadExpectations(const std::string& path, const std::vector<std::string>& known_ids);
+
+// Applies expectations to a run:
+//   fail of an expected rule    -> xfail, reason "<expectation reason>: <failure message>"
+//                                  (counterexample and replay command kept);
+//   pass of an expected rule    -> xpass (a failure of the run: the expectation is stale);
+//   skip/blocked expected rule  -> warning "expectation for X not checked (skipped|blocked)";
+//   expectation for a rule that is not in the report -> warning (stale expectation).
+void ApplyExpectations(const Expectations& expectations, RunReport& report);
+
+}  // namespace bufconf::suite
+
+#endif  // BUFCONF_CONFORMANCE_SUITE_EXPECTATIONS_H_

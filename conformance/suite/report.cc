@@ -1,0 +1,380 @@
+#include "conformance/suite/report.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <sstream>
+#include <string>
+
+namespace bufconf::suite {
+namespace {
+
+// Length of the valid UTF-8 sequence at s[i] (1-4), or 0 if the byte there does not start one.
+// Rejects overlong forms, surrogates and code points above U+10FFFF; sets *code_point.
+size_t Utf8SequenceAt(const std::string& s, size_t i, uint32_t* code_point) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char b0 = byte(i);
+  if (b0 < 0x80) {
+    *code_point = b0;
+    return 1;
+  }
+  size_t n;
+  uint32_t cp;
+  uint32_t min;
+  if ((b0 & 0xE0) == 0xC0) {
+    n = 2, cp = b0 & 0x1F, min = 0x80;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    n = 3, cp = b0 & 0x0F, min = 0x800;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    n = 4, cp = b0 & 0x07, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(i + k) & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  *code_point = cp;
+  return n;
+}
+
+std::string HexByte(unsigned char b) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "\\x%02x", b);
+  return buf;
+}
+
+std::string Seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", s);
+  return buf;
+}
+
+std::string PadRight(const std::string& s, size_t width) {
+  return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' ');
+}
+
+std::string FirstLine(const std::string& s, size_t max_chars) {
+  std::string line = s.substr(0, s.find('\n'));
+  if (line.size() > max_chars) line = line.substr(0, max_chars - 3) + "...";
+  return line;
+}
+
+// Every line of `text` after the first indented by `indent`.
+std::string Indented(const std::string& text, const std::string& indent) {
+  std::string out;
+  for (char c : text) {
+    out += c;
+    if (c == '\n') out += indent;
+  }
+  return out;
+}
+
+bool IsFailure(Status s) { return s == Status::kFail || s == Status::kXpass; }
+
+// "REQ-WRITABLE" -> "req".
+std::string Area(const std::string& rule) {
+  std::string area = rule.substr(0, rule.find('-'));
+  for (char& c : area) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return area.empty() ? "unknown" : area;
+}
+
+std::string Attr(const std::string& name, const std::string& value) {
+  return " " + name + "=\"" + XmlEscape(value) + "\"";
+}
+
+std::string Property(const std::string& name, const std::string& value) {
+  return "<property" + Attr("name", name) + Attr("value", value) + "/>";
+}
+
+}  // namespace
+
+const char* StatusName(Status status) {
+  switch (status) {
+    case Status::kPass:
+      return "pass";
+    case Status::kFail:
+      return "fail";
+    case Status::kSkip:
+      return "skip";
+    case Status::kBlocked:
+      return "blocked";
+    case Status::kXfail:
+      return "xfail";
+    case Status::kXpass:
+      return "xpass";
+  }
+  return "?";
+}
+
+Totals CountResults(const RunReport& report) {
+  Totals t;
+  for (const RuleResult& r : report.results) {
+    switch (r.status) {
+      case Status::kPass:
+        ++t.pass;
+        break;
+      case Status::kFail:
+        ++t.fail;
+        break;
+      case Status::kSkip:
+        ++t.skip;
+        break;
+      case Status::kBlocked:
+        ++t.blocked;
+        break;
+      case Status::kXfail:
+        ++t.xfail;
+        break;
+      case Status::kXpass:
+        ++t.xpass;
+        break;
+    }
+  }
+  return t;
+}
+
+int ExitStatus(const RunReport& report) {
+  const Totals t = CountResults(report);
+  return t.fail == 0 && t.xpass == 0 ? 0 : 1;
+}
+
+std::string SanitizeUtf8(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    uint32_t cp;
+    const size_t n = Utf8SequenceAt(text, i, &cp);
+    if (n == 0) {
+      out += HexByte(static_cast<unsigned char>(text[i]));
+      ++i;
+    } else {
+      out.append(text, i, n);
+      i += n;
+    }
+  }
+  return out;
+}
+
+std::string XmlEscape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    uint32_t cp;
+    const size_t n = Utf8SequenceAt(text, i, &cp);
+    if (n == 0) {
+      out += HexByte(static_cast<unsigned char>(text[i]));
+      ++i;
+      continue;
+    }
+    switch (cp) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      case '\t':
+        out += "&#9;";
+        break;
+      case '\n':
+        out += "&#10;";
+        break;
+      case '\r':
+        out += "&#13;";
+        break;
+      default:
+        if (cp < 0x20 || cp == 0xFFFE || cp == 0xFFFF) {
+          // Not allowed in XML 1.0, not even as a character reference.
+          for (size_t k = 0; k < n; ++k) out += HexByte(static_cast<unsigned char>(text[i + k]));
+        } else {
+          out.append(text, i, n);
+        }
+    }
+    i += n;
+  }
+  return out;
+}
+
+std::string Banner(const RunReport& report) {
+  std::ostringstream out;
+  out << report.suite_version << " conformance run\n";
+  out << "  adapter:      " << report.adapter_name;
+  if (!report.adapter_version.empty()) out << " " << report.adapter_version;
+  if (!report.adapter_source.empty()) out << " (" << report.adapter_source << ")";
+  out << "\n";
+  out << "  capabilities: ";
+  if (report.capabilities.empty()) out << "(none)";
+  for (size_t i = 0; i < report.capabilities.size(); ++i) {
+    out << (i ? ", " : "") << report.capabilities[i];
+  }
+  out << "\n";
+  out << "  seed:         " << report.seed << "\n";
+  out << "  settings:     examples=" << report.examples
+      << " profile=" << (report.profile.empty() ? "default" : report.profile)
+      << " filter=" << (report.filter.empty() ? "(all rules)" : report.filter) << "\n";
+  return out.str();
+}
+
+std::string ResultTable(const RunReport& report) {
+  size_t rule_width = 4;
+  for (const RuleResult& r : report.results) rule_width = std::max(rule_width, r.rule.size());
+  rule_width += 2;
+  std::ostringstream out;
+  out << PadRight("RULE", rule_width) << PadRight("LEVEL", 13) << PadRight("STATUS", 9)
+      << "   CASES  NOTE\n";
+  for (const RuleResult& r : report.results) {
+    char cases[32];
+    std::snprintf(cases, sizeof cases, "%8lld", static_cast<long long>(r.cases));
+    std::string line = PadRight(r.rule, rule_width) + PadRight(r.level, 13) +
+                       PadRight(StatusName(r.status), 9) + cases;
+    if (!r.reason.empty() && !IsFailure(r.status)) line += "  " + FirstLine(r.reason, 70);
+    out << line << "\n";
+  }
+
+  bool header = false;
+  for (const RuleResult& r : report.results) {
+    if (!IsFailure(r.status)) continue;
+    if (!header) out << "\nFailures:\n";
+    header = true;
+    out << "\n" << r.rule << " (" << r.level << "): " << r.statement << "\n";
+    out << "  " << StatusName(r.status) << ": " << Indented(r.reason, "    ") << "\n";
+    if (r.status == Status::kFail) {
+      if (r.cases_to_failure > 0) out << "  failed after " << r.cases_to_failure << " cases\n";
+      if (!r.counterexample_file.empty()) {
+        out << "  counterexample: " << r.counterexample_file << "\n";
+      }
+      if (!r.replay_command.empty()) out << "  replay: " << r.replay_command << "\n";
+    }
+  }
+
+  if (!report.warnings.empty()) {
+    out << "\nWarnings:\n";
+    for (const std::string& w : report.warnings) out << "  " << w << "\n";
+  }
+
+  const Totals t = CountResults(report);
+  out << "\n"
+      << t.pass << " pass, " << t.fail << " fail, " << t.skip << " skip, " << t.blocked
+      << " blocked, " << t.xfail << " xfail, " << t.xpass << " xpass\n";
+  return out.str();
+}
+
+nlohmann::ordered_json ScorecardJson(const RunReport& report) {
+  using nlohmann::ordered_json;
+  const auto str = [](const std::string& s) { return SanitizeUtf8(s); };
+  ordered_json j;
+  j["suite_version"] = str(report.suite_version);
+  ordered_json capabilities = ordered_json::array();
+  for (const std::string& c : report.capabilities) capabilities.push_back(str(c));
+  j["adapter"] = {{"name", str(report.adapter_name)},
+                  {"version", str(report.adapter_version)},
+                  {"source", str(report.adapter_source)},
+                  {"capabilities", capabilities}};
+  j["settings"] = {{"seed", report.seed},
+                   {"examples", report.examples},
+                   {"profile", str(report.profile)},
+                   {"filter", str(report.filter)}};
+  j["seconds"] = report.seconds;
+  const Totals t = CountResults(report);
+  j["totals"] = {{"pass", t.pass},       {"fail", t.fail},   {"skip", t.skip},
+                 {"blocked", t.blocked}, {"xfail", t.xfail}, {"xpass", t.xpass}};
+  j["exit_status"] = ExitStatus(report);
+  ordered_json results = ordered_json::array();
+  for (const RuleResult& r : report.results) {
+    ordered_json o;
+    o["rule"] = str(r.rule);
+    o["level"] = str(r.level);
+    o["statement"] = str(r.statement);
+    o["status"] = StatusName(r.status);
+    o["cases"] = r.cases;
+    o["seconds"] = r.seconds;
+    if (!r.reason.empty()) o["reason"] = str(r.reason);
+    if (!r.counterexample_file.empty()) o["counterexample_file"] = str(r.counterexample_file);
+    if (!r.replay_command.empty()) o["replay_command"] = str(r.replay_command);
+    if (r.cases_to_failure > 0) o["cases_to_failure"] = r.cases_to_failure;
+    results.push_back(std::move(o));
+  }
+  j["results"] = std::move(results);
+  ordered_json warnings = ordered_json::array();
+  for (const std::string& w : report.warnings) warnings.push_back(str(w));
+  j["warnings"] = std::move(warnings);
+  return j;
+}
+
+std::string JUnitXml(const RunReport& report) {
+  const Totals t = CountResults(report);
+  const std::string seed = std::to_string(report.seed);
+  std::ostringstream out;
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out << "<testsuites" << Attr("name", "bufconf")
+      << Attr("tests", std::to_string(report.results.size()))
+      << Attr("failures", std::to_string(t.fail + t.xpass)) << Attr("errors", "0")
+      << Attr("time", Seconds(report.seconds)) << ">\n";
+  out << "  <testsuite" << Attr("name", "bufconf")
+      << Attr("tests", std::to_string(report.results.size()))
+      << Attr("failures", std::to_string(t.fail + t.xpass))
+      << Attr("skipped", std::to_string(t.skip + t.blocked + t.xfail)) << Attr("errors", "0")
+      << Attr("time", Seconds(report.seconds)) << ">\n";
+  out << "    <properties>\n";
+  out << "      " << Property("adapter", report.adapter_name) << "\n";
+  out << "      " << Property("adapter_version", report.adapter_version) << "\n";
+  out << "      " << Property("adapter_source", report.adapter_source) << "\n";
+  out << "      " << Property("suite_version", report.suite_version) << "\n";
+  out << "      " << Property("seed", seed) << "\n";
+  out << "      " << Property("examples", std::to_string(report.examples)) << "\n";
+  out << "      " << Property("profile", report.profile) << "\n";
+  out << "      " << Property("filter", report.filter) << "\n";
+  out << "    </properties>\n";
+  for (const RuleResult& r : report.results) {
+    out << "    <testcase" << Attr("classname", "bufconf." + Area(r.rule)) << Attr("name", r.rule)
+        << Attr("time", Seconds(r.seconds)) << ">\n";
+    out << "      <properties>" << Property("rule", r.rule) << Property("level", r.level)
+        << Property("status", StatusName(r.status)) << Property("cases", std::to_string(r.cases))
+        << Property("adapter", report.adapter_name) << Property("seed", seed) << "</properties>\n";
+    switch (r.status) {
+      case Status::kPass:
+        break;
+      case Status::kFail: {
+        std::string details = r.rule + " (" + r.level + "): " + r.statement + "\n" + r.reason;
+        if (r.cases_to_failure > 0) {
+          details += "\nfailed after " + std::to_string(r.cases_to_failure) + " cases";
+        }
+        if (!r.counterexample_file.empty()) {
+          details += "\ncounterexample: " + r.counterexample_file;
+        }
+        if (!r.replay_command.empty()) details += "\nreplay: " + r.replay_command;
+        out << "      <failure" << Attr("message", FirstLine(r.reason, 500)) << Attr("type", "fail")
+            << ">" << XmlEscape(details) << "</failure>\n";
+        break;
+      }
+      case Status::kXpass:
+        out << "      <failure" << Attr("message", "unexpected pass: remove the expectation")
+            << Attr("type", "xpass") << ">" << XmlEscape(r.reason) << "</failure>\n";
+        break;
+      case Status::kSkip:
+      case Status::kBlocked:
+      case Status::kXfail:
+        out << "      <skipped"
+            << Attr("message", std::string(StatusName(r.status)) + ": " + r.reason) << "/>\n";
+        break;
+    }
+    out << "    </testcase>\n";
+  }
+  out << "  </testsuite>\n";
+  out << "</testsuites>\n";
+  return out.str();
+}
+
+}  // namespace bufconf::suite

@@ -1,0 +1,89 @@
+// The results of one conformance run and their three renderings: a human-readable banner and
+// table, a JSON scorecard, and JUnit XML for CI systems.
+#ifndef BUFCONF_CONFORMANCE_SUITE_REPORT_H_
+#define BUFCONF_CONFORMANCE_SUITE_REPORT_H_
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace bufconf::suite {
+
+// kXfail: failed, as the expectations file says it does. kXpass: passed although the
+// expectations file says it fails (the expectation is out of date: a failure of the run).
+enum class Status { kPass, kFail, kSkip, kBlocked, kXfail, kXpass };
+
+// "pass", "fail", "skip", "blocked", "xfail", "xpass".
+const char* StatusName(Status status);
+
+struct RuleResult {
+  std::string rule;       // catalogue ID, e.g. "REQ-WRITABLE"
+  std::string level;      // "MUST" | "SHOULD" | "PORTABILITY"
+  std::string statement;  // one line
+  Status status = Status::kSkip;
+  int64_t cases = 0;                // cases run for this rule
+  std::string reason;               // skip/blocked/xfail reason, or the failure message
+  std::string counterexample_file;  // path of the saved counterexample (failures)
+  std::string replay_command;       // e.g. "bufconf replay bufconf-failures/REQ-WRITABLE.json"
+  int64_t cases_to_failure = 0;     // cases until the first failure (failures)
+  double seconds = 0;               // time spent on this rule (JUnit `time`)
+};
+
+struct RunReport {
+  std::string adapter_name, adapter_version, adapter_source;  // source: "built-in" or a path
+  std::vector<std::string> capabilities;                      // names
+  std::string suite_version;                                  // e.g. "bufconf 0.1"
+  uint64_t seed = 0;
+  int64_t examples = 0;
+  std::string profile;
+  std::string filter;
+  double seconds = 0;
+  std::vector<RuleResult> results;    // one per rule, catalogue order
+  std::vector<std::string> warnings;  // e.g. stale expectations
+};
+
+// How many results have each status.
+struct Totals {
+  int64_t pass = 0, fail = 0, skip = 0, blocked = 0, xfail = 0, xpass = 0;
+};
+Totals CountResults(const RunReport& report);
+
+// Several lines: adapter (name, version, source), capabilities, suite version, seed, settings.
+std::string Banner(const RunReport& report);
+
+// The per-rule table (rule, level, status, cases); then every failure (and unexpected pass)
+// with its message, counterexample file and one-line replay command; then the warnings; then
+// the totals line "N pass, N fail, N skip, N blocked, N xfail, N xpass".
+std::string ResultTable(const RunReport& report);
+
+// Everything, machine-readable:
+// {"suite_version", "adapter": {"name", "version", "source", "capabilities"},
+//  "settings": {"seed", "examples", "profile", "filter"}, "seconds",
+//  "totals": {"pass", "fail", "skip", "blocked", "xfail", "xpass"}, "exit_status",
+//  "results": [{"rule", "level", "statement", "status", "cases", "seconds", "reason"?,
+//               "counterexample_file"?, "replay_command"?, "cases_to_failure"?}],
+//  "warnings": [...]}
+// Strings that are not valid UTF-8 have each bad byte replaced by the text "\xNN", so the
+// result always dumps without throwing.
+nlohmann::ordered_json ScorecardJson(const RunReport& report);
+
+// JUnit XML: one <testsuite name="bufconf">, one <testcase> per rule with classname
+// "bufconf.<area>" (the ID's prefix before the first '-', lowercased). fail and xpass are
+// <failure>s, skip, blocked and xfail are <skipped>. All text is escaped; characters XML 1.0
+// cannot represent (control characters, bad UTF-8) are written as the text "\xNN".
+std::string JUnitXml(const RunReport& report);
+
+// 0 when there is no fail and no xpass, 1 otherwise.
+int ExitStatus(const RunReport& report);
+
+// `text` as valid UTF-8: each byte that is not part of a valid sequence becomes "\xNN".
+std::string SanitizeUtf8(const std::string& text);
+
+// `text` escaped for XML 1.0 character data and attribute values (both quotes; tab, CR and LF
+// as character references so attribute values keep them).
+std::string XmlEscape(const std::string& text);
+
+}  // namespace bufconf::suite
+
+#endif  // BUFCONF_CONFORMANCE_SUITE_REPORT_H_
