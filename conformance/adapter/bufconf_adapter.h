@@ -62,16 +62,16 @@ typedef struct bufconf_buffer {
 #define BUFCONF_ERROR (-1)    /* the adapter itself failed; the message says why */
 
 /* Capability bits: what the adapter implements. */
-#define BUFCONF_CAP_MAKE_EXPORTER (UINT64_C(1) << 0)      /* make_exporter */
-#define BUFCONF_CAP_ENUMERATE (UINT64_C(1) << 1)          /* enumerate */
-#define BUFCONF_CAP_EXPORT_COUNT (UINT64_C(1) << 2)       /* export_count */
-#define BUFCONF_CAP_IS_CONTIGUOUS (UINT64_C(1) << 8)      /* is_contiguous */
-#define BUFCONF_CAP_GET_POINTER (UINT64_C(1) << 9)        /* get_pointer */
-#define BUFCONF_CAP_TO_CONTIGUOUS (UINT64_C(1) << 10)     /* to_contiguous */
-#define BUFCONF_CAP_FROM_CONTIGUOUS (UINT64_C(1) << 11)   /* from_contiguous */
-#define BUFCONF_CAP_FILL_STRIDES (UINT64_C(1) << 12)      /* fill_contiguous_strides */
-#define BUFCONF_CAP_SIZE_FROM_FORMAT (UINT64_C(1) << 13)  /* size_from_format */
-#define BUFCONF_CAP_COPY_DATA (UINT64_C(1) << 14)         /* copy_data */
+#define BUFCONF_CAP_MAKE_EXPORTER (UINT64_C(1) << 0)     /* make_exporter */
+#define BUFCONF_CAP_ENUMERATE (UINT64_C(1) << 1)         /* enumerate */
+#define BUFCONF_CAP_EXPORT_COUNT (UINT64_C(1) << 2)      /* export_count */
+#define BUFCONF_CAP_IS_CONTIGUOUS (UINT64_C(1) << 8)     /* is_contiguous */
+#define BUFCONF_CAP_GET_POINTER (UINT64_C(1) << 9)       /* get_pointer */
+#define BUFCONF_CAP_TO_CONTIGUOUS (UINT64_C(1) << 10)    /* to_contiguous */
+#define BUFCONF_CAP_FROM_CONTIGUOUS (UINT64_C(1) << 11)  /* from_contiguous */
+#define BUFCONF_CAP_FILL_STRIDES (UINT64_C(1) << 12)     /* fill_contiguous_strides */
+#define BUFCONF_CAP_SIZE_FROM_FORMAT (UINT64_C(1) << 13) /* size_from_format */
+#define BUFCONF_CAP_COPY_DATA (UINT64_C(1) << 14)        /* copy_data */
 
 /* Physical layouts make_exporter is asked for (bits of bufconf_array_spec.layout). */
 #define BUFCONF_LAYOUT_FORTRAN (1u << 0)  /* store the array in Fortran order (else C order) */
@@ -79,12 +79,12 @@ typedef struct bufconf_buffer {
 
 /* A logical array and the physical layout an exporter should give it. */
 typedef struct bufconf_array_spec {
-  const char *format;             /* one item, PEP 3118 (pep3118 dialect), NUL-terminated */
-  bufconf_ssize_t itemsize;       /* bytes of one item */
-  int ndim;                       /* 0..64 */
-  const bufconf_ssize_t *shape;   /* ndim extents (NULL when ndim == 0) */
-  const void *items;              /* product(shape) items in C order, itemsize bytes each */
-  uint32_t layout;                /* BUFCONF_LAYOUT_* bits */
+  const char *format;           /* one item, PEP 3118 (pep3118 dialect), NUL-terminated */
+  bufconf_ssize_t itemsize;     /* bytes of one item */
+  int ndim;                     /* 0..64 */
+  const bufconf_ssize_t *shape; /* ndim extents (NULL when ndim == 0) */
+  const void *items;            /* product(shape) items in C order, itemsize bytes each */
+  uint32_t layout;              /* BUFCONF_LAYOUT_* bits */
   /* NULL, or one step per dimension: the exporter shows the array as a slice taking every
    * |step|-th element of a larger one (step 2: strides doubled), reversed when step < 0, and
    * broadcast when step == 0 (stride 0; the suite then sends items that are equal along that
@@ -104,13 +104,13 @@ typedef struct bufconf_region {
 
 /* What an enumerated exporter is, and (optionally) what it must contain. */
 typedef struct bufconf_enumerated {
-  char description[256];   /* e.g. "array.array('d', [1.5, 2.0])" */
-  int has_expected;        /* 1: the fields below give the expected logical contents */
-  const char *format;      /* expected item format (pep3118 dialect) */
+  char description[256]; /* e.g. "array.array('d', [1.5, 2.0])" */
+  int has_expected;      /* 1: the fields below give the expected logical contents */
+  const char *format;    /* expected item format (pep3118 dialect) */
   bufconf_ssize_t itemsize;
   int ndim;
   const bufconf_ssize_t *shape;
-  const void *items;       /* C order; valid until the exporter is destroyed */
+  const void *items; /* C order; valid until the exporter is destroyed */
 } bufconf_enumerated;
 
 typedef struct bufconf_adapter {
@@ -125,8 +125,8 @@ typedef struct bufconf_adapter {
 
   /* ---- exporter side ---- */
   /* Make an exporter for `spec`. BUFCONF_UNSUPPORTED skips the case. */
-  int (*make_exporter)(void *ctx, const bufconf_array_spec *spec, void **exporter,
-                       char *message, size_t message_size);
+  int (*make_exporter)(void *ctx, const bufconf_array_spec *spec, void **exporter, char *message,
+                       size_t message_size);
   /* The index-th exporter the implementation makes on its own; BUFCONF_UNSUPPORTED past the
    * last one. */
   int (*enumerate)(void *ctx, size_t index, void **exporter, bufconf_enumerated *info);

@@ -10,6 +10,7 @@
 #include "conformance/cli/check_command.h"
 #include "conformance/cli/format_command.h"
 #include "conformance/cli/rules_command.h"
+#include "conformance/cli/run_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -20,6 +21,8 @@ int main(int argc, char** argv) {
   bufconf::cli::AddFormatCommand(app, &run);
   bufconf::cli::AddCheckCommand(app, &run);
   bufconf::cli::AddRulesCommand(app, &run);
+  bufconf::cli::AddRunCommand(app, &run);
+  bufconf::cli::AddReplayCommand(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
