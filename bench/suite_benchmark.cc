@@ -1,0 +1,74 @@
+// How long the quick profile of the whole catalogue takes against the reference adapter, next to
+// CPython's own test_buffer (the baseline), measured in the same run:
+//   bazel run -c opt //bench:suite_benchmark
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <string>
+
+#include "conformance/adapter/reference_adapter.h"
+#include "conformance/suite/runner.h"
+
+namespace {
+
+void QuickProfile(benchmark::State& state, bool isolate) {
+  bufconf::suite::RunSettings settings;
+  settings.examples = 100;
+  settings.isolate = isolate;
+  settings.failures_dir = "/tmp/bufconf-benchmark-failures";
+  for (auto _ : state) {
+    const auto report =
+        bufconf::suite::RunSuite(*bufconf::conformance::ReferenceAdapter(), settings);
+    benchmark::DoNotOptimize(report.results.size());
+  }
+}
+
+void BM_QuickProfileForked(benchmark::State& state) { QuickProfile(state, true); }
+void BM_QuickProfileInProcess(benchmark::State& state) { QuickProfile(state, false); }
+
+// Baseline: CPython's Lib/test/test_buffer.py (libpython3.11-testsuite) under /usr/bin/python3.
+void BM_CPythonTestBuffer(benchmark::State& state) {
+  for (auto _ : state) {
+    if (std::system("/usr/bin/python3 -m test -q test_buffer > /dev/null 2>&1") != 0) {
+      state.SkipWithError("python3 -m test test_buffer failed (is libpython3.11-testsuite there?)");
+    }
+  }
+}
+
+BENCHMARK(BM_CPythonTestBuffer)->Unit(benchmark::kMillisecond)->Iterations(2);
+BENCHMARK(BM_QuickProfileForked)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_QuickProfileInProcess)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+// Prints the usual table, then each benchmark's time as a ratio of the baseline.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& run : runs) {
+      times_[run.benchmark_name()] = run.GetAdjustedRealTime();
+    }
+  }
+  void Finalize() override {
+    ConsoleReporter::Finalize();
+    const auto baseline = times_.find("BM_CPythonTestBuffer/iterations:2");
+    if (baseline == times_.end() || baseline->second <= 0) return;
+    std::printf("\nratio to CPython's test_buffer (%.0f ms):\n", baseline->second);
+    for (const auto& [name, ms] : times_) {
+      std::printf("  %-40s %8.0f ms  %5.2fx\n", name.c_str(), ms, ms / baseline->second);
+    }
+  }
+
+ private:
+  std::map<std::string, double> times_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  return 0;
+}

@@ -1,0 +1,173 @@
+#include "conformance/cli/run_command.h"
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "conformance/adapter/loader.h"
+#include "conformance/suite/expectations.h"
+#include "conformance/suite/report.h"
+#include "conformance/suite/runner.h"
+#include "reference/rules/catalogue.h"
+
+namespace bufconf::cli {
+namespace {
+
+struct RunOptions {
+  std::string adapter = "reference";
+  uint64_t seed = 1;
+  int64_t examples = 0;  // 0: the profile's
+  std::string profile = "quick";
+  std::string filter = "*";
+  std::string json_file, junit_file, expectations_file;
+  std::string failures_dir = "bufconf-failures";
+  double timeout = 20;
+  bool no_fork = false;
+  bool quiet = false;
+};
+
+// Paths the user typed are relative to where they ran the command (bazel run changes it).
+std::string UserPath(const std::string& path) {
+  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
+  if (cwd == nullptr || path.empty() || path[0] == '/') return path;
+  return std::string(cwd) + "/" + path;
+}
+
+// An adapter given as a path (contains '/' or ends in .so) is resolved like other paths.
+std::string AdapterArgument(const std::string& spec) {
+  const bool so = spec.size() > 3 && spec.compare(spec.size() - 3, 3, ".so") == 0;
+  if (spec.find('/') != std::string::npos || so) {
+    return UserPath(spec);
+  }
+  return spec;
+}
+
+bool WriteFile(const std::string& path, const std::string& contents) {
+  std::ofstream out(UserPath(path));
+  out << contents;
+  return static_cast<bool>(out);
+}
+
+int Run(const RunOptions& o) {
+  conformance::LoadedAdapter loaded;
+  try {
+    loaded = conformance::LoadAdapter(AdapterArgument(o.adapter));
+  } catch (const std::exception& e) {
+    std::cerr << "bufconf run: " << e.what() << "\n";
+    return 2;
+  }
+  suite::Expectations expectations;
+  if (!o.expectations_file.empty()) {
+    std::vector<std::string> ids;
+    for (const rules::Rule& r : rules::Catalogue()) ids.push_back(r.id);
+    try {
+      expectations = suite::LoadExpectations(UserPath(o.expectations_file), ids);
+    } catch (const std::exception& e) {
+      std::cerr << "bufconf run: " << e.what() << "\n";
+      return 2;
+    }
+  }
+  suite::RunSettings settings;
+  settings.seed = o.seed;
+  settings.profile = o.profile;
+  settings.examples = o.examples > 0 ? o.examples : (o.profile == "deep" ? 1000 : 100);
+  settings.filter = o.filter;
+  settings.timeout_seconds = o.timeout;
+  settings.isolate = !o.no_fork;
+  settings.failures_dir = UserPath(o.failures_dir);
+  settings.adapter_spec = o.adapter;
+  if (!o.quiet) {
+    settings.progress = [](const std::string& line) { std::cerr << "  " << line << "\n"; };
+  }
+  if (!o.quiet)
+    std::cerr << "bufconf run: adapter " << loaded.adapter->name << ", seed " << o.seed << ", "
+              << settings.examples << " cases per rule\n";
+  suite::RunReport report = suite::RunSuite(*loaded.adapter, settings);
+  report.adapter_source = loaded.source;
+  if (!o.expectations_file.empty()) suite::ApplyExpectations(expectations, report);
+  std::cout << suite::Banner(report) << "\n" << suite::ResultTable(report);
+  for (const std::string& w : report.warnings) std::cerr << "warning: " << w << "\n";
+  if (!o.json_file.empty() &&
+      !WriteFile(o.json_file, suite::ScorecardJson(report).dump(2) + "\n")) {
+    std::cerr << "bufconf run: cannot write " << o.json_file << "\n";
+    return 2;
+  }
+  if (!o.junit_file.empty() && !WriteFile(o.junit_file, suite::JUnitXml(report))) {
+    std::cerr << "bufconf run: cannot write " << o.junit_file << "\n";
+    return 2;
+  }
+  return suite::ExitStatus(report);
+}
+
+}  // namespace
+
+void AddRunCommand(CLI::App& app, std::function<int()>* run) {
+  auto o = std::make_shared<RunOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "run",
+      "Run the conformance suite against an implementation plugged in through an adapter; print "
+      "the per-rule scorecard. Exit 0 all pass or expected, 1 a violation, 2 usage or adapter "
+      "load error.");
+  cmd->add_option("--adapter", o->adapter,
+                  "a built-in adapter name (reference) or the path of an adapter .so")
+      ->capture_default_str();
+  cmd->add_option("--seed", o->seed, "RapidCheck seed (the same seed replays the same run)")
+      ->capture_default_str();
+  cmd->add_option("--examples", o->examples, "cases per rule (default: the profile's)");
+  cmd->add_option("--profile", o->profile, "quick (100 cases per rule) or deep (1000)")
+      ->check(CLI::IsMember({"quick", "deep"}))
+      ->capture_default_str();
+  cmd->add_option("--filter", o->filter, "only rules whose ID matches this glob")
+      ->capture_default_str();
+  cmd->add_option("--json", o->json_file, "write the scorecard as JSON to FILE");
+  cmd->add_option("--junit", o->junit_file, "write JUnit XML to FILE");
+  cmd->add_option("--expectations", o->expectations_file,
+                  "rules the implementation knowingly breaks: lines 'RULE-ID reason'");
+  cmd->add_option("--failures-dir", o->failures_dir, "where counterexample files go")
+      ->capture_default_str();
+  cmd->add_option("--timeout", o->timeout, "seconds per rule before a hang is declared")
+      ->capture_default_str();
+  cmd->add_flag("--no-fork", o->no_fork, "run in this process (a crash ends the run)");
+  cmd->add_flag("--quiet", o->quiet, "no progress lines");
+  cmd->callback([o, run] { *run = [o] { return Run(*o); }; });
+}
+
+void AddReplayCommand(CLI::App& app, std::function<int()>* run) {
+  auto file = std::make_shared<std::string>();
+  auto adapter = std::make_shared<std::string>();
+  CLI::App* cmd = app.add_subcommand(
+      "replay",
+      "Re-run the counterexample of a failure file. Exit 1 when the rule is broken again, 0 "
+      "when not, 2 on errors.");
+  cmd->add_option("FILE", *file, "a counterexample file written by bufconf run")->required();
+  cmd->add_option("--adapter", *adapter, "override the adapter named in the file");
+  cmd->callback([file, adapter, run] {
+    *run = [file, adapter]() -> int {
+      std::ifstream in(UserPath(*file));
+      if (!in) {
+        std::cerr << "bufconf replay: cannot read " << *file << "\n";
+        return 2;
+      }
+      std::stringstream buffer;
+      buffer << in.rdbuf();
+      try {
+        const nlohmann::json j = nlohmann::json::parse(buffer.str());
+        const std::string spec = adapter->empty() ? j.at("adapter").get<std::string>() : *adapter;
+        conformance::LoadedAdapter loaded = conformance::LoadAdapter(AdapterArgument(spec));
+        std::cout << "replaying " << j.at("rule").get<std::string>() << " against "
+                  << loaded.adapter->name << "\n";
+        const suite::ReplayOutcome out = suite::Replay(*loaded.adapter, buffer.str());
+        std::cout << out.report;
+        std::cout << (out.reproduced ? "reproduced\n" : "not reproduced\n");
+        return out.reproduced ? 1 : 0;
+      } catch (const std::exception& e) {
+        std::cerr << "bufconf replay: " << *file << ": " << e.what() << "\n";
+        return 2;
+      }
+    };
+  });
+}
+
+}  // namespace bufconf::cli

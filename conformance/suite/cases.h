@@ -1,0 +1,69 @@
+// The inputs of conformance checks, as data: generated, shrunk, saved as counterexample files
+// and replayed (`bufconf replay FILE`).
+#ifndef BUFCONF_CONFORMANCE_SUITE_CASES_H_
+#define BUFCONF_CONFORMANCE_SUITE_CASES_H_
+
+#include <rapidcheck.h>
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "conformance/adapter/bufconf_adapter.h"
+#include "reference/layout/descriptor.h"
+
+namespace bufconf::suite {
+
+// Owned data behind a bufconf_array_spec: a logical array and the physical layout asked for.
+struct ArraySpec {
+  std::string format = "B";
+  int64_t itemsize = 1;
+  std::vector<int64_t> shape;
+  std::vector<uint8_t> items;     // C order
+  uint32_t layout = 0;            // BUFCONF_LAYOUT_* bits
+  std::vector<int64_t> steps;     // empty: NULL
+  std::vector<uint8_t> indirect;  // empty: NULL
+
+  // A view of this spec for the C ABI; valid while *this is alive and unchanged.
+  bufconf_array_spec Abi() const;
+
+ private:
+  mutable std::vector<bufconf_ssize_t> abi_shape_, abi_steps_;
+};
+
+// An exporter made for `spec`, asked for a buffer with `flags`.
+struct ExporterCase {
+  ArraySpec spec;
+  int flags = 0;
+};
+
+// An algorithm-side input: a view over memory (virtual addresses; the runner realizes it in
+// real memory), an order, and data for from_contiguous / copy_data / size_from_format.
+struct AlgorithmCase {
+  layout::Descriptor view;
+  layout::Memory memory;
+  char order = 'C';
+  std::vector<uint8_t> bytes;  // from_contiguous source (view.len bytes)
+  std::string format_text;     // size_from_format input
+};
+
+nlohmann::ordered_json ToJson(const ArraySpec& spec);
+ArraySpec ArraySpecFromJson(const nlohmann::json& j);  // throws std::runtime_error naming the field
+nlohmann::ordered_json ToJson(const ExporterCase& c);
+ExporterCase ExporterCaseFromJson(const nlohmann::json& j);
+nlohmann::ordered_json ToJson(const AlgorithmCase& c);
+AlgorithmCase AlgorithmCaseFromJson(const nlohmann::json& j);
+
+// Generators. Specs are built valid directly: shapes with 0- and 1-extents, ndim 0..64 (mostly
+// small), formats of the pep3118 dialect (scalars, structs, arrays, odd sizes), random item
+// bytes (equal along broadcast dimensions), C/F order, steps (negative, zero), array-of-arrays
+// dimensions, read-only. Flags: every named request, combinations, and illegal values.
+rc::Gen<ArraySpec> GenArraySpec();
+rc::Gen<int> GenFlags();
+rc::Gen<ExporterCase> GenExporterCase();
+rc::Gen<AlgorithmCase> GenAlgorithmCase();
+
+}  // namespace bufconf::suite
+
+#endif  // BUFCONF_CONFORMANCE_SUITE_CASES_H_

@@ -1,0 +1,408 @@
+#include "conformance/suite/checks.h"
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+
+#include "conformance/adapter/real_layout.h"
+#include "reference/format/layout.h"
+#include "reference/layout/addressing.h"
+#include "reference/layout/checker.h"
+#include "reference/layout/contiguity.h"
+#include "reference/layout/mirror.h"
+#include "reference/layout/request.h"
+#include "reference/rules/catalogue.h"
+
+namespace bufconf::suite {
+namespace {
+
+using conformance::RealLayout;
+using conformance::Snapshot;
+using layout::Has;
+
+std::string Show(const std::optional<std::vector<int64_t>>& a) {
+  if (!a) return "NULL";
+  std::string s = "(";
+  for (size_t i = 0; i < a->size(); ++i) s += (i ? "," : "") + std::to_string((*a)[i]);
+  return s + ")";
+}
+
+std::string Show(const std::optional<std::string>& s) { return s ? "'" + *s + "'" : "NULL"; }
+
+std::string FlagsText(int flags) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%x", flags);
+  return buf;
+}
+
+// Logical equality of decoded values that ignores the spelling of codes ('l' and 'q' are both
+// 8-byte signed integers) and field names: kinds, shapes and significant bytes must agree.
+bool SameValues(const format::Value& a, const format::Value& b) {
+  if (a.shape != b.shape || a.items.size() != b.items.size()) return false;
+  if (a.shape == format::Value::Shape::kScalar) return a.kind == b.kind && a.bytes == b.bytes;
+  for (size_t i = 0; i < a.items.size(); ++i) {
+    if (!SameValues(a.items[i], b.items[i])) return false;
+  }
+  return true;
+}
+
+// The spec's items as a C-contiguous array in a memory of their own: the expected contents.
+format::Value ExpectedValues(const ArraySpec& spec) {
+  layout::Descriptor d;
+  d.buf = 0x1000;
+  d.itemsize = spec.itemsize;
+  d.ndim = static_cast<int64_t>(spec.shape.size());
+  d.len = static_cast<int64_t>(spec.items.size());
+  d.format = spec.format;
+  if (d.ndim > 0) d.shape = spec.shape;
+  layout::Memory memory;
+  memory.AddRegion({0x1000, spec.items, "expected"});
+  return layout::ToList(d, memory);
+}
+
+class Exporter {
+ public:
+  Exporter(const bufconf_adapter& a, void* handle) : a_(a), handle_(handle) {}
+  ~Exporter() {
+    if (handle_ != nullptr && a_.destroy_exporter != nullptr)
+      a_.destroy_exporter(a_.context, handle_);
+  }
+  Exporter(const Exporter&) = delete;
+  Exporter& operator=(const Exporter&) = delete;
+
+  int Get(bufconf_buffer* view, int flags, std::string* message) {
+    char buf[512] = {0};
+    std::memset(view, 0, sizeof *view);
+    const int rc = a_.get_buffer(a_.context, handle_, view, flags, buf, sizeof buf);
+    *message = buf;
+    if (rc != BUFCONF_OK && rc != BUFCONF_REFUSED) {
+      throw AdapterError("get_buffer(" + FlagsText(flags) + ") failed: " + *message);
+    }
+    return rc;
+  }
+  void Release(bufconf_buffer* view) {
+    if (a_.release_buffer != nullptr) a_.release_buffer(a_.context, handle_, view);
+  }
+  std::vector<bufconf_region> Regions() {
+    std::vector<bufconf_region> out(16);
+    size_t n = a_.regions(a_.context, handle_, out.data(), out.size());
+    if (n > out.size()) {
+      out.resize(n);
+      n = a_.regions(a_.context, handle_, out.data(), out.size());
+    }
+    out.resize(std::min(n, out.size()));
+    return out;
+  }
+  bool counts() const {
+    return (a_.capabilities & BUFCONF_CAP_EXPORT_COUNT) != 0 && a_.export_count != nullptr;
+  }
+  int64_t Count() { return a_.export_count(a_.context, handle_); }
+
+ private:
+  const bufconf_adapter& a_;
+  void* handle_;
+};
+
+}  // namespace
+
+const std::vector<std::string>& ExporterRules() {
+  static const std::vector<std::string> kRules = {
+      // basic: the full description itself
+      "REQ-GRANT", "FIELDS-NDIM-RANGE", "FIELDS-SCALAR-NULLS", "FIELDS-ARRAY-LENGTH",
+      "FIELDS-SHAPE-PRESENT-STRIDES", "FIELDS-SUBOFFSETS-NEED-STRIDES", "FIELDS-SHAPE-NONNEG",
+      "FIELDS-ITEMSIZE-NONNEG", "FIELDS-LEN-NONNEG", "LAYOUT-LEN",
+      "LAYOUT-SUBOFFSETS-ALL-NEGATIVE-NULL", "FORMAT-PARSES", "FORMAT-SIZE", "MEMORY-SPAN",
+      "MEMORY-POINTER",
+      // the rest
+      "REQ-CONTENTS", "REQ-WRITABLE", "REQ-READONLY-CONSISTENT", "REQ-FORMAT-FILLED",
+      "REQ-FORMAT-NULL", "REQ-ITEMSIZE-KEPT", "REQ-INDEPENDENT-FIELDS", "REQ-ND-SHAPE",
+      "REQ-STRIDES-FILLED", "REQ-SUBOFFSETS-NULL-WITHOUT-INDIRECT", "REQ-STRIDES-NEEDED",
+      "REQ-INDIRECT-NEEDED", "REQ-C-CONTIGUOUS", "REQ-F-CONTIGUOUS", "REQ-ANY-CONTIGUOUS",
+      "REQ-READ-WRITE-FLAGS", "REQ-SAME-CONTENT", "RELEASE-EXPORT-COUNT"};
+  return kRules;
+}
+
+bool IsBasicExporterRule(const std::string& rule) {
+  const auto& rules = ExporterRules();
+  const auto it = std::find(rules.begin(), rules.end(), rule);
+  return it != rules.end() && it - rules.begin() < 15;
+}
+
+CheckResult CheckExporterCase(const bufconf_adapter& a, const ExporterCase& c) {
+  CheckResult out;
+  auto add = [&](const std::string& rule, const std::string& message) {
+    out.findings.push_back({rule, message, IsBasicExporterRule(rule)});
+  };
+  const bufconf_array_spec spec = c.spec.Abi();
+  void* handle = nullptr;
+  char message[512] = {0};
+  const int made = a.make_exporter(a.context, &spec, &handle, message, sizeof message);
+  if (made == BUFCONF_UNSUPPORTED) {
+    out.unsupported = true;
+    return out;
+  }
+  if (made != BUFCONF_OK) throw AdapterError(std::string("make_exporter failed: ") + message);
+  out.rules_checked = ExporterRules();
+  Exporter exporter(a, handle);
+  const int64_t count0 = exporter.counts() ? exporter.Count() : 0;
+
+  // The full description.
+  bufconf_buffer full;
+  std::string why;
+  if (exporter.Get(&full, BUFCONF_PYBUF_FULL_RO, &why) != BUFCONF_OK) {
+    add("REQ-GRANT", "PyBUF_FULL_RO was refused: " + why);
+    return out;
+  }
+  const std::vector<bufconf_region> regions = exporter.Regions();
+  const Snapshot full_snapshot = conformance::TakeSnapshot(full, regions.data(), regions.size());
+  const layout::Descriptor& fv = full_snapshot.view;
+  for (const layout::Violation& v : layout::Validate(fv, &full_snapshot.memory)) {
+    const rules::Rule* rule = rules::FindRule(v.rule);
+    if (rule != nullptr && rule->level == rules::Level::kMust) {
+      add(v.rule, "the full description (PyBUF_FULL_RO): " + v.message);
+    }
+  }
+  if (!fv.format) add("REQ-FORMAT-FILLED", "PyBUF_FULL_RO gave format NULL");
+  const bool basic_ok = out.findings.empty();
+  if (exporter.counts() && exporter.Count() != count0 + 1) {
+    add("RELEASE-EXPORT-COUNT", "a successful get did not count one export");
+  }
+  if (basic_ok) {
+    try {
+      if (!SameValues(layout::ToList(fv, full_snapshot.memory), ExpectedValues(c.spec))) {
+        add("REQ-CONTENTS", "the elements differ from the values the exporter was made with");
+      }
+    } catch (const std::exception& e) {
+      add("REQ-CONTENTS", std::string("the elements cannot be read: ") + e.what());
+    }
+  }
+
+  // The request.
+  if (basic_ok) {
+    const int flags = c.flags;
+    const layout::RequestOutcome oracle = layout::Request(fv, flags);
+    bufconf_buffer resp;
+    const int granted = exporter.Get(&resp, flags, &why);
+    if (granted != BUFCONF_OK) {
+      if (oracle.verdict == layout::RequestOutcome::Verdict::kMustSucceed) {
+        add("REQ-GRANT", "flags " + FlagsText(flags) + " were refused (" + why +
+                             ") although the memory can be shared that way");
+      }
+    } else if (oracle.verdict == layout::RequestOutcome::Verdict::kMustFail) {
+      add(oracle.reasons[0].first,
+          "flags " + FlagsText(flags) + " were granted although " + oracle.reasons[0].second);
+      exporter.Release(&resp);
+    } else {
+      const Snapshot rs = conformance::TakeSnapshot(resp, regions.data(), regions.size());
+      const layout::Descriptor& r = rs.view;
+      const std::string f = "flags " + FlagsText(flags) + ": ";
+      if (r.itemsize != fv.itemsize) {
+        add("REQ-ITEMSIZE-KEPT",
+            f + "itemsize " + std::to_string(r.itemsize) + ", full " + std::to_string(fv.itemsize));
+      }
+      if (r.buf != fv.buf || r.len != fv.len) {
+        add("REQ-INDEPENDENT-FIELDS", f + "buf or len differs from the full description");
+      }
+      if (Has(flags, layout::kFormat)) {
+        if (r.format != oracle.expected.format) {
+          add("REQ-FORMAT-FILLED",
+              f + "format " + Show(r.format) + ", expected " + Show(oracle.expected.format));
+        }
+      } else if (r.format) {
+        add("REQ-FORMAT-NULL", f + "format " + Show(r.format) + " without PyBUF_FORMAT");
+      }
+      if (Has(flags, layout::kNd)) {
+        if (r.ndim != fv.ndim || r.shape != fv.shape) {
+          add("REQ-ND-SHAPE", f + "ndim " + std::to_string(r.ndim) + " shape " + Show(r.shape) +
+                                  ", full " + std::to_string(fv.ndim) + " " + Show(fv.shape));
+        }
+      } else if (r.shape) {
+        add("REQ-ND-SHAPE", f + "shape " + Show(r.shape) + " without PyBUF_ND");
+      }
+      const bool want_strides = Has(flags, layout::kStrides) && r.ndim > 0;
+      if (want_strides != r.strides.has_value() && (Has(flags, layout::kStrides) || r.strides)) {
+        add("REQ-STRIDES-FILLED", f + "strides " + Show(r.strides));
+      }
+      if (!Has(flags, layout::kIndirect) && r.suboffsets) {
+        add("REQ-SUBOFFSETS-NULL-WITHOUT-INDIRECT", f + "suboffsets " + Show(r.suboffsets));
+      }
+      if (Has(flags, layout::kWritable) && r.readonly != 0) {
+        add("REQ-WRITABLE",
+            f + "granted PyBUF_WRITABLE with readonly " + std::to_string(r.readonly));
+      }
+      if (!Has(flags, layout::kWritable) && r.readonly != fv.readonly) {
+        add("REQ-READONLY-CONSISTENT", f + "readonly " + std::to_string(r.readonly) +
+                                           ", full description " + std::to_string(fv.readonly));
+      }
+      const struct {
+        int flag;
+        char order;
+        const char* rule;
+      } kContiguity[] = {{layout::kCContiguous, 'C', "REQ-C-CONTIGUOUS"},
+                         {layout::kFContiguous, 'F', "REQ-F-CONTIGUOUS"},
+                         {layout::kAnyContiguous, 'A', "REQ-ANY-CONTIGUOUS"}};
+      for (const auto& k : kContiguity) {
+        if (Has(flags, k.flag) && !layout::IsContiguous(r, k.order)) {
+          add(k.rule, f + "the response is not " + std::string(1, k.order) + "-contiguous");
+        }
+      }
+      try {
+        if (layout::ToContiguous(r, rs.memory, r.len, 'C') !=
+            layout::ToContiguous(fv, full_snapshot.memory, fv.len, 'C')) {
+          add("REQ-SAME-CONTENT", f + "the response's elements differ from the full description's");
+        }
+      } catch (const std::exception& e) {
+        add("REQ-SAME-CONTENT", f + "the response cannot be read: " + e.what());
+      }
+      exporter.Release(&resp);
+    }
+  }
+  exporter.Release(&full);
+  if (exporter.counts() && exporter.Count() != count0) {
+    add("RELEASE-EXPORT-COUNT", "exports were not all released: count " +
+                                    std::to_string(exporter.Count()) + ", was " +
+                                    std::to_string(count0));
+  }
+  return out;
+}
+
+const std::vector<AlgorithmRule>& AlgorithmRules() {
+  static const std::vector<AlgorithmRule> kRules = {
+      {"CONTIG-C", BUFCONF_CAP_IS_CONTIGUOUS},
+      {"CONTIG-F", BUFCONF_CAP_IS_CONTIGUOUS},
+      {"CONTIG-A", BUFCONF_CAP_IS_CONTIGUOUS},
+      {"ALGO-GET-POINTER", BUFCONF_CAP_GET_POINTER},
+      {"ALGO-TO-CONTIGUOUS", BUFCONF_CAP_TO_CONTIGUOUS},
+      {"ALGO-FROM-CONTIGUOUS", BUFCONF_CAP_FROM_CONTIGUOUS},
+      {"ALGO-FILL-STRIDES", BUFCONF_CAP_FILL_STRIDES},
+      {"ALGO-SIZE-FROM-FORMAT", BUFCONF_CAP_SIZE_FROM_FORMAT},
+      {"ALGO-COPY-DATA", BUFCONF_CAP_COPY_DATA},
+  };
+  return kRules;
+}
+
+CheckResult CheckAlgorithmCase(const bufconf_adapter& a, const AlgorithmCase& c) {
+  CheckResult out;
+  auto add = [&](const char* rule, const std::string& message) {
+    out.findings.push_back({rule, message, false});
+  };
+  auto has = [&](uint64_t cap) { return (a.capabilities & cap) != 0; };
+  for (const AlgorithmRule& r : AlgorithmRules()) {
+    if (has(r.capability)) out.rules_checked.push_back(r.rule);
+  }
+  const std::unique_ptr<RealLayout> real = conformance::Realize(c.view, c.memory);
+  const Snapshot s =
+      conformance::TakeSnapshot(real->view, real->regions.data(), real->regions.size());
+  const layout::FullView full = layout::Expand(s.view);
+  const char order = c.order;
+
+  if (has(BUFCONF_CAP_IS_CONTIGUOUS)) {
+    const char* kRule[] = {"CONTIG-C", "CONTIG-F", "CONTIG-A"};
+    const char kOrder[] = {'C', 'F', 'A'};
+    for (int k = 0; k < 3; ++k) {
+      const bool theirs = a.is_contiguous(a.context, &real->view, kOrder[k]) != 0;
+      if (theirs != layout::IsContiguous(s.view, kOrder[k])) {
+        add(kRule[k], std::string("is_contiguous(view, '") + kOrder[k] + "') returned " +
+                          (theirs ? "1" : "0"));
+      }
+    }
+  }
+  // PyBuffer_GetPointer needs strides when ndim >= 1: such views are not sent.
+  if (has(BUFCONF_CAP_GET_POINTER) && (s.view.ndim == 0 || s.view.strides)) {
+    int checked = 0;
+    layout::ForEachIndex(full.shape, 'C', [&](const std::vector<int64_t>& index) {
+      if (checked++ >= 4096) return;
+      std::vector<bufconf_ssize_t> idx(index.begin(), index.end());
+      idx.push_back(0);  // never an empty array
+      const uint64_t theirs =
+          reinterpret_cast<uint64_t>(a.get_pointer(a.context, &real->view, idx.data()));
+      const uint64_t ours = layout::GetPointer(full, s.memory, index);
+      if (theirs != ours && out.findings.empty()) {
+        add("ALGO-GET-POINTER", "get_pointer of an element is off by " +
+                                    std::to_string(static_cast<int64_t>(theirs - ours)) + " bytes");
+      }
+    });
+  }
+  if (has(BUFCONF_CAP_TO_CONTIGUOUS)) {
+    std::vector<uint8_t> theirs(static_cast<size_t>(s.view.len) + 1, 0xA5);
+    const int rc = a.to_contiguous(a.context, theirs.data(), &real->view, s.view.len, order);
+    const std::vector<uint8_t> ours = layout::ToContiguous(s.view, s.memory, s.view.len, order);
+    theirs.resize(static_cast<size_t>(s.view.len));
+    if (rc != BUFCONF_OK) {
+      add("ALGO-TO-CONTIGUOUS", std::string("to_contiguous refused order '") + order + "'");
+    } else if (theirs != ours) {
+      add("ALGO-TO-CONTIGUOUS",
+          std::string("to_contiguous(order '") + order + "') wrote other bytes than the reference");
+    }
+  }
+  if (has(BUFCONF_CAP_FROM_CONTIGUOUS) && !s.view.readonly) {
+    const std::unique_ptr<RealLayout> target = conformance::Realize(c.view, c.memory);
+    Snapshot expected =
+        conformance::TakeSnapshot(target->view, target->regions.data(), target->regions.size());
+    layout::FromContiguous(expected.view, expected.memory, c.bytes, order);
+    const int rc = a.from_contiguous(a.context, &target->view, c.bytes.data(),
+                                     static_cast<bufconf_ssize_t>(c.bytes.size()), order);
+    const Snapshot after =
+        conformance::TakeSnapshot(target->view, target->regions.data(), target->regions.size());
+    bool same = after.memory.regions().size() == expected.memory.regions().size();
+    for (size_t i = 0; same && i < after.memory.regions().size(); ++i) {
+      same = after.memory.regions()[i].bytes == expected.memory.regions()[i].bytes;
+    }
+    if (rc != BUFCONF_OK) {
+      add("ALGO-FROM-CONTIGUOUS", std::string("from_contiguous refused order '") + order + "'");
+    } else if (!same) {
+      add("ALGO-FROM-CONTIGUOUS", std::string("from_contiguous(order '") + order +
+                                      "') left other memory than the reference");
+    }
+  }
+  if (has(BUFCONF_CAP_FILL_STRIDES) && s.view.itemsize <= INT32_MAX) {
+    const std::vector<int64_t> ours =
+        layout::FillContiguousStrides(full.shape, s.view.itemsize, order);
+    std::vector<bufconf_ssize_t> shape(full.shape.begin(), full.shape.end());
+    std::vector<bufconf_ssize_t> theirs(shape.size() + 1, -12345);
+    shape.push_back(0);
+    a.fill_contiguous_strides(a.context, static_cast<int>(full.shape.size()), shape.data(),
+                              theirs.data(), static_cast<int>(s.view.itemsize), order);
+    theirs.pop_back();
+    if (!std::equal(theirs.begin(), theirs.end(), ours.begin())) {
+      add("ALGO-FILL-STRIDES",
+          std::string("fill_contiguous_strides(order '") + order + "') differs from the reference");
+    }
+  }
+  if (has(BUFCONF_CAP_SIZE_FROM_FORMAT) && c.format_text.find('\0') == std::string::npos) {
+    const format::FormatResult r = format::AnalyzeFormat(c.format_text, format::Dialect::kStruct);
+    const int64_t ours = r.ok() ? static_cast<int64_t>(r.layout().itemsize) : -1;
+    const int64_t theirs = a.size_from_format(a.context, c.format_text.c_str());
+    if (theirs != ours) {
+      add("ALGO-SIZE-FROM-FORMAT", "size_from_format('" + c.format_text + "') returned " +
+                                       std::to_string(theirs) + ", struct says " +
+                                       std::to_string(ours));
+    }
+  }
+  if (has(BUFCONF_CAP_COPY_DATA)) {
+    // Copy the view into a C-contiguous buffer of the same shape.
+    layout::Descriptor dest = s.view;
+    dest.readonly = 0;
+    dest.suboffsets.reset();
+    dest.strides = layout::FillContiguousStrides(full.shape, s.view.itemsize, 'C');
+    if (s.view.ndim > 0) dest.shape = full.shape;
+    if (s.view.ndim == 0) dest.strides.reset();
+    layout::Memory dest_memory;
+    dest.buf = 0x1000;
+    dest_memory.AddRegion(
+        {0x1000, std::vector<uint8_t>(static_cast<size_t>(s.view.len) + 1, 0), "dest"});
+    const std::unique_ptr<RealLayout> target = conformance::Realize(dest, dest_memory);
+    const int rc = a.copy_data(a.context, &target->view, &real->view);
+    const Snapshot after =
+        conformance::TakeSnapshot(target->view, target->regions.data(), target->regions.size());
+    if (rc != BUFCONF_OK) {
+      add("ALGO-COPY-DATA", "copy_data refused to copy into a C-contiguous view of the same shape");
+    } else if (layout::ToContiguous(after.view, after.memory, after.view.len, 'C') !=
+               layout::ToContiguous(s.view, s.memory, s.view.len, 'C')) {
+      add("ALGO-COPY-DATA", "copy_data gave other contents than the source");
+    }
+  }
+  return out;
+}
+
+}  // namespace bufconf::suite

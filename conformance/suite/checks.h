@@ -1,0 +1,56 @@
+// The conformance checks: one case in, the rules it breaks out. Everything the runner, the
+// replayer and the self-tests judge goes through these two functions (like test_buffer's
+// verify()), and every judgement compares the implementation with the reference model.
+#ifndef BUFCONF_CONFORMANCE_SUITE_CHECKS_H_
+#define BUFCONF_CONFORMANCE_SUITE_CHECKS_H_
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "conformance/adapter/bufconf_adapter.h"
+#include "conformance/suite/cases.h"
+
+namespace bufconf::suite {
+
+struct Finding {
+  std::string rule;  // catalogue ID
+  std::string message;
+  bool basic = false;  // a finding about the full description itself (blocks the others)
+};
+
+struct CheckResult {
+  bool unsupported = false;  // the adapter cannot express the case: nothing was checked
+  std::vector<Finding> findings;
+  std::vector<std::string> rules_checked;  // the rules this case exercised
+};
+
+// The adapter misbehaved in a way that is not a rule (BUFCONF_ERROR, a missing function).
+class AdapterError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Exporter side: make an exporter for the spec, get its full description (PyBUF_FULL_RO) and
+// judge it (fields, layout, format, memory, contents), then request `flags` and judge the
+// verdict and every filled field against the request oracle; export counting throughout.
+CheckResult CheckExporterCase(const bufconf_adapter& adapter, const ExporterCase& c);
+
+// The rules CheckExporterCase can report (basic ones first).
+const std::vector<std::string>& ExporterRules();
+bool IsBasicExporterRule(const std::string& rule);
+
+// Algorithm side: the adapter's functions on the case's view, realized in real memory, against
+// the reference model on the same memory.
+CheckResult CheckAlgorithmCase(const bufconf_adapter& adapter, const AlgorithmCase& c);
+
+// The rules CheckAlgorithmCase can report, and the capability each needs.
+struct AlgorithmRule {
+  const char* rule;
+  uint64_t capability;
+};
+const std::vector<AlgorithmRule>& AlgorithmRules();
+
+}  // namespace bufconf::suite
+
+#endif  // BUFCONF_CONFORMANCE_SUITE_CHECKS_H_

@@ -1,0 +1,130 @@
+// The expectations file: parsing (with errors by line) and applying it to a run.
+#include "conformance/suite/expectations.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace bufconf::suite {
+namespace {
+
+const std::vector<std::string> kKnown = {"REQ-WRITABLE", "LAYOUT-LEN", "FIELDS-OBJ",
+                                         "FIELDS-BUF-NONNULL", "REQ-FORMAT"};
+
+// The messages ParseExpectations throws for `text` (empty if it parses).
+std::vector<std::string> Errors(const std::string& text) {
+  try {
+    ParseExpectations(text, "exp.txt", kKnown);
+  } catch (const ExpectationsError& e) {
+    return e.messages();
+  }
+  return {};
+}
+
+RuleResult Result(const std::string& rule, Status status, const std::string& reason = "") {
+  RuleResult r;
+  r.rule = rule;
+  r.level = "MUST";
+  r.status = status;
+  r.reason = reason;
+  return r;
+}
+
+TEST(Expectations, Parses) {
+  const Expectations e = ParseExpectations(
+      "# Known failures of the foo exporter.\n"
+      "\n"
+      "REQ-WRITABLE   ignores PyBUF_WRITABLE (issue #12)  \r\n"
+      "  LAYOUT-LEN\tlen counts padding\n"
+      "   # indented comment\n"
+      "FIELDS-OBJ no trailing newline",
+      "exp.txt", kKnown);
+  ASSERT_EQ(e.reasons.size(), 3u);
+  EXPECT_EQ(e.reasons.at("REQ-WRITABLE"), "ignores PyBUF_WRITABLE (issue #12)");
+  EXPECT_EQ(e.reasons.at("LAYOUT-LEN"), "len counts padding");
+  EXPECT_EQ(e.reasons.at("FIELDS-OBJ"), "no trailing newline");
+  EXPECT_TRUE(ParseExpectations("", "exp.txt", kKnown).reasons.empty());
+}
+
+TEST(Expectations, ErrorsHaveFileAndLine) {
+  EXPECT_EQ(
+      Errors("REQ-WRITABLE ok\nNO-SUCH-RULE reason\n"),
+      std::vector<std::string>{"exp.txt:2: unknown rule ID 'NO-SUCH-RULE' (see `bufconf rules`)"});
+  EXPECT_EQ(Errors("REQ-WRITABLE one\n\nREQ-WRITABLE two\n"),
+            std::vector<std::string>{
+                "exp.txt:3: duplicate expectation for REQ-WRITABLE (first on line 1)"});
+  EXPECT_EQ(Errors("# c\nLAYOUT-LEN   \n"),
+            std::vector<std::string>{"exp.txt:2: expectation for LAYOUT-LEN has no reason"});
+  EXPECT_EQ(Errors("REQ-WRITABLE: reason\n"),
+            std::vector<std::string>{"exp.txt:1: expected 'RULE-ID  reason', got "
+                                     "'REQ-WRITABLE: reason'"});
+  EXPECT_EQ(Errors("- REQ-WRITABLE reason\n").size(), 1u);
+}
+
+TEST(Expectations, ReportsEveryError) {
+  const std::vector<std::string> errors = Errors("X-1 a\nREQ-FORMAT b\nX-2 c\nREQ-FORMAT d\n");
+  ASSERT_EQ(errors.size(), 3u);
+  EXPECT_EQ(errors[0].rfind("exp.txt:1:", 0), 0u);
+  EXPECT_EQ(errors[1].rfind("exp.txt:3:", 0), 0u);
+  EXPECT_EQ(errors[2].rfind("exp.txt:4:", 0), 0u);
+  try {
+    ParseExpectations("X-1 a\nX-2 c\n", "exp.txt", kKnown);
+    FAIL();
+  } catch (const ExpectationsError& e) {
+    EXPECT_NE(std::string(e.what()).find("exp.txt:1:"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("\nexp.txt:2:"), std::string::npos);
+  }
+}
+
+TEST(Expectations, UnreadableFile) {
+  EXPECT_THROW(LoadExpectations("/nonexistent/expectations.txt", kKnown), ExpectationsError);
+}
+
+TEST(Expectations, Apply) {
+  RunReport report;
+  RuleResult fail = Result("LAYOUT-LEN", Status::kFail, "len is 12");
+  fail.counterexample_file = "bufconf-failures/LAYOUT-LEN.json";
+  fail.replay_command = "bufconf replay bufconf-failures/LAYOUT-LEN.json";
+  report.results = {Result("REQ-WRITABLE", Status::kPass), fail,
+                    Result("FIELDS-OBJ", Status::kSkip, "no exporter"),
+                    Result("FIELDS-BUF-NONNULL", Status::kFail, "NULL buf"),
+                    Result("REQ-FORMAT", Status::kBlocked, "crashed")};
+  Expectations e;
+  e.reasons = {{"REQ-WRITABLE", "ignores the flag"},
+               {"LAYOUT-LEN", "counts padding"},
+               {"FIELDS-OBJ", "obj is NULL"},
+               {"REQ-FORMAT", "bad formats"},
+               {"NOT-RUN", "filtered out"}};
+  ApplyExpectations(e, report);
+
+  EXPECT_EQ(report.results[0].status, Status::kXpass);
+  EXPECT_NE(report.results[0].reason.find("ignores the flag"), std::string::npos);
+  EXPECT_EQ(report.results[1].status, Status::kXfail);
+  EXPECT_EQ(report.results[1].reason, "counts padding: len is 12");
+  EXPECT_EQ(report.results[1].counterexample_file, "bufconf-failures/LAYOUT-LEN.json");
+  EXPECT_EQ(report.results[1].replay_command, "bufconf replay bufconf-failures/LAYOUT-LEN.json");
+  EXPECT_EQ(report.results[2].status, Status::kSkip);
+  EXPECT_EQ(report.results[3].status, Status::kFail);  // not expected: stays a failure
+  EXPECT_EQ(report.results[4].status, Status::kBlocked);
+  ASSERT_EQ(report.warnings.size(), 3u);
+  EXPECT_EQ(report.warnings[0], "expectation for FIELDS-OBJ not checked (skipped)");
+  EXPECT_EQ(report.warnings[1], "expectation for REQ-FORMAT not checked (blocked)");
+  EXPECT_NE(report.warnings[2].find("stale expectation for NOT-RUN"), std::string::npos);
+  EXPECT_EQ(ExitStatus(report), 1);
+}
+
+TEST(Expectations, AllExpectedFailuresPassTheRun) {
+  RunReport report;
+  report.results = {Result("REQ-WRITABLE", Status::kPass),
+                    Result("LAYOUT-LEN", Status::kFail, "len is 12")};
+  Expectations e;
+  e.reasons = {{"LAYOUT-LEN", "counts padding"}};
+  EXPECT_EQ(ExitStatus(report), 1);
+  ApplyExpectations(e, report);
+  EXPECT_EQ(ExitStatus(report), 0);
+  EXPECT_TRUE(report.warnings.empty());
+}
+
+}  // namespace
+}  // namespace bufconf::suite

@@ -1,0 +1,177 @@
+// Rendering of a run: the table, the JSON scorecard and JUnit XML (checked with a real parser).
+#include "conformance/suite/report.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace bufconf::suite {
+namespace {
+
+RuleResult Result(const std::string& rule, Status status, const std::string& reason = "") {
+  RuleResult r;
+  r.rule = rule;
+  r.level = "MUST";
+  r.statement = "Statement of " + rule + ".";
+  r.status = status;
+  r.cases = 100;
+  r.reason = reason;
+  return r;
+}
+
+RunReport SampleReport() {
+  RunReport report;
+  report.adapter_name = "numpy";
+  report.adapter_version = "1.24.2";
+  report.adapter_source = "built-in";
+  report.capabilities = {"exporter", "algorithms"};
+  report.suite_version = "bufconf 0.1";
+  report.seed = 18446744073709551615ull;
+  report.examples = 100;
+  report.profile = "ci";
+  report.seconds = 1.5;
+  report.results.push_back(Result("REQ-WRITABLE", Status::kPass));
+  RuleResult fail = Result("LAYOUT-LEN", Status::kFail, "len is 12, expected 16");
+  fail.counterexample_file = "bufconf-failures/LAYOUT-LEN.json";
+  fail.replay_command = "bufconf replay bufconf-failures/LAYOUT-LEN.json";
+  fail.cases_to_failure = 17;
+  fail.cases = 17;
+  report.results.push_back(fail);
+  report.results.push_back(Result("FIELDS-OBJ", Status::kSkip, "no exporter side"));
+  report.results.push_back(Result("FIELDS-BUF-NONNULL", Status::kBlocked, "adapter crashed"));
+  report.results.push_back(Result("LAYOUT-STRIDES-ANY", Status::kXfail, "known: bug 3"));
+  report.results.push_back(Result("REQ-FORMAT", Status::kXpass, "expected to fail"));
+  report.warnings.push_back("stale expectation for X");
+  return report;
+}
+
+TEST(Report, StatusNames) {
+  EXPECT_STREQ(StatusName(Status::kPass), "pass");
+  EXPECT_STREQ(StatusName(Status::kFail), "fail");
+  EXPECT_STREQ(StatusName(Status::kSkip), "skip");
+  EXPECT_STREQ(StatusName(Status::kBlocked), "blocked");
+  EXPECT_STREQ(StatusName(Status::kXfail), "xfail");
+  EXPECT_STREQ(StatusName(Status::kXpass), "xpass");
+}
+
+TEST(Report, BannerNamesAdapterSeedAndSettings) {
+  const std::string banner = Banner(SampleReport());
+  EXPECT_NE(banner.find("numpy 1.24.2 (built-in)"), std::string::npos) << banner;
+  EXPECT_NE(banner.find("exporter, algorithms"), std::string::npos) << banner;
+  EXPECT_NE(banner.find("bufconf 0.1"), std::string::npos) << banner;
+  EXPECT_NE(banner.find("18446744073709551615"), std::string::npos) << banner;
+  EXPECT_NE(banner.find("profile=ci"), std::string::npos) << banner;
+}
+
+TEST(Report, TableShowsFailureWithReplayCommandAndTotals) {
+  const std::string table = ResultTable(SampleReport());
+  EXPECT_NE(table.find("REQ-WRITABLE"), std::string::npos) << table;
+  EXPECT_NE(table.find("len is 12, expected 16"), std::string::npos) << table;
+  EXPECT_NE(table.find("counterexample: bufconf-failures/LAYOUT-LEN.json"), std::string::npos)
+      << table;
+  EXPECT_NE(table.find("replay: bufconf replay bufconf-failures/LAYOUT-LEN.json\n"),
+            std::string::npos)
+      << table;
+  EXPECT_NE(table.find("stale expectation for X"), std::string::npos) << table;
+  EXPECT_NE(table.find("\n1 pass, 1 fail, 1 skip, 1 blocked, 1 xfail, 1 xpass\n"),
+            std::string::npos)
+      << table;
+}
+
+TEST(Report, ExitStatus) {
+  RunReport report = SampleReport();
+  EXPECT_EQ(ExitStatus(report), 1);
+  report.results[1].status = Status::kXfail;
+  EXPECT_EQ(ExitStatus(report), 1);  // the xpass remains
+  report.results[5].status = Status::kPass;
+  EXPECT_EQ(ExitStatus(report), 0);
+  EXPECT_EQ(ExitStatus(RunReport{}), 0);
+}
+
+TEST(Report, JsonRoundTripsCounts) {
+  const RunReport report = SampleReport();
+  const nlohmann::json j = nlohmann::json::parse(ScorecardJson(report).dump());
+  EXPECT_EQ(j["totals"]["pass"], 1);
+  EXPECT_EQ(j["totals"]["fail"], 1);
+  EXPECT_EQ(j["totals"]["skip"], 1);
+  EXPECT_EQ(j["totals"]["blocked"], 1);
+  EXPECT_EQ(j["totals"]["xfail"], 1);
+  EXPECT_EQ(j["totals"]["xpass"], 1);
+  EXPECT_EQ(j["exit_status"], 1);
+  EXPECT_EQ(j["settings"]["seed"].get<uint64_t>(), report.seed);
+  EXPECT_EQ(j["adapter"]["name"], "numpy");
+  ASSERT_EQ(j["results"].size(), report.results.size());
+  for (size_t i = 0; i < report.results.size(); ++i) {
+    EXPECT_EQ(j["results"][i]["rule"], report.results[i].rule);
+    EXPECT_EQ(j["results"][i]["status"], StatusName(report.results[i].status));
+    EXPECT_EQ(j["results"][i]["cases"], report.results[i].cases);
+  }
+  EXPECT_EQ(j["results"][1]["replay_command"], "bufconf replay bufconf-failures/LAYOUT-LEN.json");
+  EXPECT_EQ(j["results"][1]["cases_to_failure"], 17);
+  EXPECT_EQ(j["warnings"].size(), 1u);
+}
+
+TEST(Report, JsonSurvivesInvalidUtf8) {
+  RunReport report = SampleReport();
+  report.results[1].reason = "bad \xff byte";
+  const nlohmann::json j = nlohmann::json::parse(ScorecardJson(report).dump());
+  EXPECT_EQ(j["results"][1]["reason"], "bad \\xff byte");
+}
+
+TEST(Report, XmlEscape) {
+  EXPECT_EQ(XmlEscape("<&\"\x01'>"), "&lt;&amp;&quot;\\x01&apos;&gt;");
+  EXPECT_EQ(XmlEscape("a\tb\nc"), "a&#9;b&#10;c");
+  EXPECT_EQ(XmlEscape("caf\xc3\xa9"), "caf\xc3\xa9");
+  EXPECT_EQ(XmlEscape("\xc3"), "\\xc3");                    // truncated sequence
+  EXPECT_EQ(XmlEscape("\xef\xbf\xbf"), "\\xef\\xbf\\xbf");  // U+FFFF
+  EXPECT_EQ(XmlEscape("\xed\xa0\x80"), "\\xed\\xa0\\x80");  // a surrogate
+}
+
+// Writes `xml` to a file and parses it with Python's minidom.
+bool ParsesAsXml(const std::string& xml, const std::string& name) {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  const std::string path = std::string(dir ? dir : "/tmp") + "/" + name;
+  std::ofstream(path, std::ios::binary) << xml;
+  const std::string command =
+      "/usr/bin/python3 -c 'import xml.dom.minidom,sys; xml.dom.minidom.parse(sys.argv[1])' " +
+      path;
+  return std::system(command.c_str()) == 0;
+}
+
+TEST(Report, JUnitIsWellFormedAndEscaped) {
+  RunReport report = SampleReport();
+  report.adapter_name = "my<adapter>&'co'";
+  report.results[1].reason = "message <&\"\x01 with\ttab\nand a second line \xff\x1b[0m";
+  report.results[1].statement = "]]> <![CDATA[";
+  const std::string xml = JUnitXml(report);
+  EXPECT_TRUE(ParsesAsXml(xml, "junit.xml")) << xml;
+  EXPECT_EQ(xml.find('\x01'), std::string::npos);
+  EXPECT_EQ(xml.find('\x1b'), std::string::npos);
+  EXPECT_NE(xml.find("message &lt;&amp;&quot;\\x01 with&#9;tab"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("tests=\"6\" failures=\"2\" skipped=\"3\" errors=\"0\""), std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("classname=\"bufconf.layout\" name=\"LAYOUT-LEN\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("replay: bufconf replay bufconf-failures/LAYOUT-LEN.json"), std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<failure message=\"unexpected pass: remove the expectation\""),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<skipped message=\"blocked: adapter crashed\"/>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<property name=\"seed\" value=\"18446744073709551615\"/>"), std::string::npos)
+      << xml;
+}
+
+TEST(Report, TheXmlCheckRejectsBadXml) {
+  EXPECT_FALSE(ParsesAsXml("<a>&</a>", "bad.xml"));
+  EXPECT_FALSE(ParsesAsXml("<a>\x01</a>", "control.xml"));
+}
+
+TEST(Report, JUnitOfAnEmptyRunIsWellFormed) {
+  EXPECT_TRUE(ParsesAsXml(JUnitXml(RunReport{}), "empty.xml"));
+}
+
+}  // namespace
+}  // namespace bufconf::suite
