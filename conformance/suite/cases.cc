@@ -128,6 +128,23 @@ ExporterCase ExporterCaseFromJson(const json& j) {
   return c;
 }
 
+ordered_json ToJson(const EnumeratedCase& c) {
+  return {{"kind", "enumerated"},
+          {"index", c.index},
+          {"flags", c.flags},
+          {"description", c.description}};
+}
+
+EnumeratedCase EnumeratedCaseFromJson(const json& j) {
+  EnumeratedCase c;
+  c.index = Get<size_t>(j, "index");
+  c.flags = Get<int>(j, "flags");
+  if (j.contains("description") && j["description"].is_string()) {
+    c.description = j["description"].get<std::string>();
+  }
+  return c;
+}
+
 ordered_json ToJson(const AlgorithmCase& c) {
   return {{"kind", "algorithm"},
           {"order", std::string(1, c.order)},

@@ -38,6 +38,13 @@ struct ExporterCase {
   int flags = 0;
 };
 
+// The index-th exporter the implementation enumerates, asked for a buffer with `flags`.
+struct EnumeratedCase {
+  size_t index = 0;
+  int flags = 0;
+  std::string description;  // what the adapter called it (informational)
+};
+
 // An algorithm-side input: a view over memory (virtual addresses; the runner realizes it in
 // real memory), an order, and data for from_contiguous / copy_data / size_from_format.
 struct AlgorithmCase {
@@ -52,6 +59,8 @@ nlohmann::ordered_json ToJson(const ArraySpec& spec);
 ArraySpec ArraySpecFromJson(const nlohmann::json& j);  // throws std::runtime_error naming the field
 nlohmann::ordered_json ToJson(const ExporterCase& c);
 ExporterCase ExporterCaseFromJson(const nlohmann::json& j);
+nlohmann::ordered_json ToJson(const EnumeratedCase& c);
+EnumeratedCase EnumeratedCaseFromJson(const nlohmann::json& j);
 nlohmann::ordered_json ToJson(const AlgorithmCase& c);
 AlgorithmCase AlgorithmCaseFromJson(const nlohmann::json& j);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <optional>
 
 #include "conformance/adapter/real_layout.h"
 #include "reference/format/layout.h"
@@ -128,20 +129,16 @@ bool IsBasicExporterRule(const std::string& rule) {
   return it != rules.end() && it - rules.begin() < 15;
 }
 
-CheckResult CheckExporterCase(const bufconf_adapter& a, const ExporterCase& c) {
+namespace {
+
+// Judges one live exporter: its full description, its contents (when `expected` is given), the
+// request `flags` against the oracle, and export counting. Destroys the exporter.
+CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
+                          const std::optional<format::Value>& expected, int flags) {
   CheckResult out;
   auto add = [&](const std::string& rule, const std::string& message) {
     out.findings.push_back({rule, message, IsBasicExporterRule(rule)});
   };
-  const bufconf_array_spec spec = c.spec.Abi();
-  void* handle = nullptr;
-  char message[512] = {0};
-  const int made = a.make_exporter(a.context, &spec, &handle, message, sizeof message);
-  if (made == BUFCONF_UNSUPPORTED) {
-    out.unsupported = true;
-    return out;
-  }
-  if (made != BUFCONF_OK) throw AdapterError(std::string("make_exporter failed: ") + message);
   out.rules_checked = ExporterRules();
   Exporter exporter(a, handle);
   const int64_t count0 = exporter.counts() ? exporter.Count() : 0;
@@ -167,9 +164,9 @@ CheckResult CheckExporterCase(const bufconf_adapter& a, const ExporterCase& c) {
   if (exporter.counts() && exporter.Count() != count0 + 1) {
     add("RELEASE-EXPORT-COUNT", "a successful get did not count one export");
   }
-  if (basic_ok) {
+  if (basic_ok && expected) {
     try {
-      if (!SameValues(layout::ToList(fv, full_snapshot.memory), ExpectedValues(c.spec))) {
+      if (!SameValues(layout::ToList(fv, full_snapshot.memory), *expected)) {
         add("REQ-CONTENTS", "the elements differ from the values the exporter was made with");
       }
     } catch (const std::exception& e) {
@@ -179,7 +176,6 @@ CheckResult CheckExporterCase(const bufconf_adapter& a, const ExporterCase& c) {
 
   // The request.
   if (basic_ok) {
-    const int flags = c.flags;
     const layout::RequestOutcome oracle = layout::Request(fv, flags);
     bufconf_buffer resp;
     const int granted = exporter.Get(&resp, flags, &why);
@@ -264,6 +260,55 @@ CheckResult CheckExporterCase(const bufconf_adapter& a, const ExporterCase& c) {
                                     std::to_string(count0));
   }
   return out;
+}
+
+}  // namespace
+
+CheckResult CheckExporterCase(const bufconf_adapter& a, const ExporterCase& c) {
+  const bufconf_array_spec spec = c.spec.Abi();
+  void* handle = nullptr;
+  char message[512] = {0};
+  const int made = a.make_exporter(a.context, &spec, &handle, message, sizeof message);
+  if (made == BUFCONF_UNSUPPORTED) {
+    CheckResult out;
+    out.unsupported = true;
+    return out;
+  }
+  if (made != BUFCONF_OK) throw AdapterError(std::string("make_exporter failed: ") + message);
+  return JudgeExporter(a, handle, ExpectedValues(c.spec), c.flags);
+}
+
+CheckResult CheckEnumeratedCase(const bufconf_adapter& a, const EnumeratedCase& c,
+                                std::string* description) {
+  void* handle = nullptr;
+  bufconf_enumerated info{};
+  const int rc = a.enumerate(a.context, c.index, &handle, &info);
+  if (rc == BUFCONF_UNSUPPORTED) {
+    CheckResult out;
+    out.unsupported = true;
+    return out;
+  }
+  if (rc != BUFCONF_OK) throw AdapterError("enumerate(" + std::to_string(c.index) + ") failed");
+  info.description[sizeof info.description - 1] = '\0';
+  if (description != nullptr) *description = info.description;
+  std::optional<format::Value> expected;
+  if (info.has_expected) {
+    ArraySpec spec;
+    spec.format = info.format != nullptr ? info.format : "B";
+    spec.itemsize = info.itemsize;
+    for (int i = 0; i < info.ndim; ++i) spec.shape.push_back(info.shape[i]);
+    int64_t n = spec.itemsize;
+    for (int64_t d : spec.shape) n *= d;
+    const uint8_t* items = static_cast<const uint8_t*>(info.items);
+    spec.items.assign(items, items + n);
+    try {
+      expected = ExpectedValues(spec);
+    } catch (const std::exception& e) {
+      throw AdapterError(std::string("enumerate: the expected contents cannot be read: ") +
+                         e.what());
+    }
+  }
+  return JudgeExporter(a, handle, expected, c.flags);
 }
 
 const std::vector<AlgorithmRule>& AlgorithmRules() {

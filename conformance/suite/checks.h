@@ -36,6 +36,11 @@ class AdapterError : public std::runtime_error {
 // verdict and every filled field against the request oracle; export counting throughout.
 CheckResult CheckExporterCase(const bufconf_adapter& adapter, const ExporterCase& c);
 
+// Exporter side, for an exporter the implementation makes on its own (enumerate): the same
+// judgement; contents are checked when the adapter gives the expected values.
+CheckResult CheckEnumeratedCase(const bufconf_adapter& adapter, const EnumeratedCase& c,
+                                std::string* description = nullptr);
+
 // The rules CheckExporterCase can report (basic ones first).
 const std::vector<std::string>& ExporterRules();
 bool IsBasicExporterRule(const std::string& rule);

@@ -31,6 +31,7 @@ ordered_json RunRuleProperty(const bufconf_adapter& adapter, const std::string& 
                              bool exporter_side, const RunSettings& settings,
                              ChildChannel* channel) {
   int64_t cases = 0;
+  int64_t blocked_cases = 0;  // cases whose full description already broke a basic rule
   LastFailure last;
   auto property = [&] {
     CheckResult result;
@@ -47,7 +48,6 @@ ordered_json RunRuleProperty(const bufconf_adapter& adapter, const std::string& 
       result = CheckAlgorithmCase(adapter, c);
     }
     if (result.unsupported) return;
-    ++cases;
     const bool basic_rule = IsBasicExporterRule(rule);
     bool basic_failed = false;
     const Finding* mine = nullptr;
@@ -56,7 +56,11 @@ ordered_json RunRuleProperty(const bufconf_adapter& adapter, const std::string& 
       if (f.rule == rule && mine == nullptr) mine = &f;
     }
     // A case whose full description is broken says nothing about the other rules.
-    if (!basic_rule && exporter_side && basic_failed) return;
+    if (!basic_rule && exporter_side && basic_failed) {
+      ++blocked_cases;
+      return;
+    }
+    ++cases;
     if (mine != nullptr) {
       last.case_json = case_json;
       last.message = mine->message;
@@ -80,6 +84,9 @@ ordered_json RunRuleProperty(const bufconf_adapter& adapter, const std::string& 
       line["message"] = last.message;
       line["case"] = last.case_json;
       line["cases_to_failure"] = failure.numSuccess + 1;
+    } else if (cases == 0 && blocked_cases > 0) {
+      line["status"] = "blocked";
+      line["message"] = "every case's full description already broke a basic rule";
     } else if (cases == 0) {
       line["status"] = "skip";
       line["message"] = "the adapter could express none of the generated cases";
@@ -136,6 +143,38 @@ std::string SaveCounterexample(const RunSettings& settings, const bufconf_adapte
   return path;
 }
 
+// One rule's property, in a forked child unless isolation is off.
+template <typename Planned>
+ordered_json RunRule(const bufconf_adapter& adapter, const Planned& p,
+                     const RunSettings& settings) {
+  if (!settings.isolate) {
+    return RunRuleProperty(adapter, p.rule, p.exporter_side, settings, nullptr);
+  }
+  ordered_json line;
+  const IsolatedResult child = RunIsolated(
+      [&](ChildChannel& channel) {
+        channel.Write(RunRuleProperty(adapter, p.rule, p.exporter_side, settings, &channel).dump());
+      },
+      settings.timeout_seconds,
+      [&] {
+        if (adapter.after_fork != nullptr) adapter.after_fork(adapter.context);
+      });
+  if (child.outcome == IsolatedResult::Outcome::kOk && !child.payload.empty()) {
+    line = json::parse(child.payload.substr(0, child.payload.find('\n')), nullptr, false);
+  }
+  if (line.is_discarded() || line.empty()) {
+    const std::string what = child.outcome == IsolatedResult::Outcome::kTimedOut
+                                 ? "the implementation did not finish within " +
+                                       std::to_string(static_cast<int>(settings.timeout_seconds)) +
+                                       " s (hang)"
+                                 : "the implementation " + Describe(child);
+    line = {{"rule", p.rule}, {"status", "fail"}, {"message", what}, {"cases", 0}};
+    const json note = json::parse(child.last_note, nullptr, false);
+    if (!note.is_discarded()) line["case"] = note;
+  }
+  return line;
+}
+
 }  // namespace
 
 bool GlobMatch(const std::string& p, const std::string& t) {
@@ -158,6 +197,115 @@ bool GlobMatch(const std::string& p, const std::string& t) {
   return pi == p.size();
 }
 
+namespace {
+
+// The flags values every enumerated exporter is asked for: the named requests with and without
+// WRITABLE and FORMAT, and illegal values (quick); every value 0..0x3ff and more (deep).
+std::vector<int> SweepFlags(const std::string& profile) {
+  std::vector<int> flags;
+  if (profile == "deep") {
+    for (int f = 0; f <= 0x3ff; ++f) flags.push_back(f);
+    flags.push_back(0x400);
+    flags.push_back(0x10000);
+    return flags;
+  }
+  const int kNamed[] = {0x0, 0x8, 0x18, 0x38, 0x58, 0x98, 0x118};
+  for (int named : kNamed) {
+    for (int extra : {0x0, 0x1, 0x4, 0x5}) flags.push_back(named | extra);
+  }
+  for (int illegal : {0x100, 0x200, 0x20, 0x2}) flags.push_back(illegal);
+  return flags;
+}
+
+struct SweepRule {
+  int64_t cases = 0;
+  bool failed = false;
+  std::string message;
+  ordered_json case_json;
+};
+
+// Every enumerated exporter with every sweep flags value, one forked child per exporter. A crash
+// or hang is a failure of REQ-FAIL-BUFFERERROR (the exporter neither granted nor refused).
+std::map<std::string, SweepRule> EnumeratedSweep(const bufconf_adapter& adapter,
+                                                 const RunSettings& settings) {
+  std::map<std::string, SweepRule> out;
+  const std::vector<int> flags_list = SweepFlags(settings.profile);
+  for (size_t index = 0; index < 100000; ++index) {
+    auto body = [&](ChildChannel* channel) {
+      std::map<std::string, SweepRule> rules;
+      bool exists = true;
+      for (int flags : flags_list) {
+        EnumeratedCase c{index, flags, ""};
+        if (channel != nullptr) channel->Note(ToJson(c).dump());
+        const CheckResult result = CheckEnumeratedCase(adapter, c, &c.description);
+        if (result.unsupported) {
+          exists = false;
+          break;
+        }
+        bool basic_failed = false;
+        for (const Finding& f : result.findings) basic_failed = basic_failed || f.basic;
+        for (const std::string& rule : result.rules_checked) {
+          if (basic_failed && !IsBasicExporterRule(rule)) continue;
+          SweepRule& r = rules[rule];
+          ++r.cases;
+          for (const Finding& f : result.findings) {
+            if (f.rule == rule && !r.failed) {
+              r.failed = true;
+              r.message = c.description + ": " + f.message;
+              r.case_json = ToJson(c);
+            }
+          }
+        }
+      }
+      ordered_json line = {{"exists", exists}, {"rules", ordered_json::object()}};
+      for (const auto& [rule, r] : rules) {
+        line["rules"][rule] = {{"cases", r.cases},
+                               {"failed", r.failed},
+                               {"message", r.message},
+                               {"case", r.case_json}};
+      }
+      return line;
+    };
+    ordered_json line;
+    if (settings.isolate) {
+      const IsolatedResult child =
+          RunIsolated([&](ChildChannel& channel) { channel.Write(body(&channel).dump()); },
+                      settings.timeout_seconds,
+                      [&] {
+                        if (adapter.after_fork != nullptr) adapter.after_fork(adapter.context);
+                      });
+      if (child.outcome == IsolatedResult::Outcome::kOk && !child.payload.empty()) {
+        line = json::parse(child.payload.substr(0, child.payload.find('\n')), nullptr, false);
+      }
+      if (line.is_discarded() || line.empty()) {
+        SweepRule& r = out["REQ-FAIL-BUFFERERROR"];
+        if (!r.failed) {
+          r.failed = true;
+          r.message = "enumerated exporter " + std::to_string(index) + ": " + Describe(child);
+          const json note = json::parse(child.last_note, nullptr, false);
+          if (!note.is_discarded()) r.case_json = note;
+        }
+        continue;
+      }
+    } else {
+      line = body(nullptr);
+    }
+    if (!line.value("exists", false)) break;
+    for (auto it = line["rules"].begin(); it != line["rules"].end(); ++it) {
+      SweepRule& r = out[it.key()];
+      r.cases += it.value().value("cases", int64_t{0});
+      if (!r.failed && it.value().value("failed", false)) {
+        r.failed = true;
+        r.message = it.value().value("message", "");
+        r.case_json = it.value()["case"];
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) {
   const auto start = std::chrono::steady_clock::now();
   RunReport report;
@@ -171,17 +319,22 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
   report.profile = settings.profile;
   report.filter = settings.filter;
 
+  const bool can_make = HasCapability(adapter, BUFCONF_CAP_MAKE_EXPORTER) &&
+                        adapter.make_exporter && adapter.get_buffer && adapter.regions;
+  const bool can_enumerate = HasCapability(adapter, BUFCONF_CAP_ENUMERATE) && adapter.enumerate &&
+                             adapter.get_buffer && adapter.regions;
+  std::map<std::string, SweepRule> sweep;
+  bool swept = false;
+
   struct Planned {
     std::string rule;
     bool exporter_side;
     std::string skip_reason;
   };
   std::vector<Planned> plan;
-  const bool can_export = HasCapability(adapter, BUFCONF_CAP_MAKE_EXPORTER) &&
-                          adapter.make_exporter && adapter.get_buffer && adapter.regions;
   for (const std::string& rule : ExporterRules()) {
     std::string skip;
-    if (!can_export) skip = "the adapter has no exporter side (make_exporter)";
+    if (!can_make && !can_enumerate) skip = "the adapter has no exporter side";
     if (rule == "RELEASE-EXPORT-COUNT" && !HasCapability(adapter, BUFCONF_CAP_EXPORT_COUNT)) {
       skip = "the adapter does not report export counts";
     }
@@ -191,7 +344,6 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
     plan.push_back({r.rule, false,
                     HasCapability(adapter, r.capability) ? "" : "the adapter lacks this function"});
   }
-  std::vector<std::string> failed_basic;
   for (const Planned& p : plan) {
     if (!GlobMatch(settings.filter, p.rule)) continue;
     RuleResult result;
@@ -206,55 +358,43 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
       report.results.push_back(result);
       continue;
     }
-    if (p.exporter_side && !IsBasicExporterRule(p.rule) && !failed_basic.empty()) {
-      result.status = Status::kBlocked;
-      result.reason = "blocked: the full description already breaks " + failed_basic[0];
-      report.results.push_back(result);
-      continue;
+    ordered_json line = {{"rule", p.rule}, {"status", "skip"}, {"cases", 0}};
+    if (!p.exporter_side || can_make) {
+      line = RunRule(adapter, p, settings);
     }
-    ordered_json line;
-    if (settings.isolate) {
-      const IsolatedResult child = RunIsolated(
-          [&](ChildChannel& channel) {
-            channel.Write(
-                RunRuleProperty(adapter, p.rule, p.exporter_side, settings, &channel).dump());
-          },
-          settings.timeout_seconds,
-          [&] {
-            if (adapter.after_fork != nullptr) adapter.after_fork(adapter.context);
-          });
-      if (child.outcome == IsolatedResult::Outcome::kOk && !child.payload.empty()) {
-        line = json::parse(child.payload.substr(0, child.payload.find('\n')), nullptr, false);
+    // Exporters the implementation enumerates: every one with every sweep flags value.
+    if (p.exporter_side && can_enumerate) {
+      if (!swept) {
+        sweep = EnumeratedSweep(adapter, settings);
+        swept = true;
       }
-      if (line.is_discarded() || line.empty()) {
-        std::string what =
-            child.outcome == IsolatedResult::Outcome::kCrashed
-                ? "the implementation crashed (signal " + std::to_string(child.signal) + ")"
-            : child.outcome == IsolatedResult::Outcome::kTimedOut
-                ? "the implementation did not finish within " +
-                      std::to_string(static_cast<int>(settings.timeout_seconds)) + " s (hang)"
-                : "the run exited with status " + std::to_string(child.exit_code);
-        line = {{"rule", p.rule}, {"status", "fail"}, {"message", what}, {"cases", 0}};
-        const json note = json::parse(child.last_note, nullptr, false);
-        if (!note.is_discarded()) line["case"] = note;
+      const auto it = sweep.find(p.rule);
+      if (it != sweep.end()) {
+        const SweepRule& r = it->second;
+        line["cases"] = line.value("cases", int64_t{0}) + r.cases;
+        if (r.failed && line.value("status", "") != "fail") {
+          line["status"] = "fail";
+          line["message"] = r.message;
+          line["case"] = r.case_json;
+        } else if (r.cases > 0 && line.value("status", "") != "fail") {
+          line["status"] = "pass";
+        }
       }
-    } else {
-      line = RunRuleProperty(adapter, p.rule, p.exporter_side, settings, nullptr);
     }
     const std::string status = line.value("status", "fail");
     result.cases = line.value("cases", int64_t{0});
     result.reason = line.value("message", "");
-    result.status = status == "pass"   ? Status::kPass
-                    : status == "skip" ? Status::kSkip
-                                       : Status::kFail;
+    result.status = status == "pass"      ? Status::kPass
+                    : status == "skip"    ? Status::kSkip
+                    : status == "blocked" ? Status::kBlocked
+                                          : Status::kFail;
     if (result.status == Status::kFail) {
       result.cases_to_failure = line.value("cases_to_failure", int64_t{0});
-      if (line.contains("case")) {
+      if (line.contains("case") && !line["case"].is_null()) {
         result.counterexample_file =
             SaveCounterexample(settings, adapter, p.rule, line["case"], result.reason);
         result.replay_command = "bufconf replay " + result.counterexample_file;
       }
-      if (p.exporter_side && IsBasicExporterRule(p.rule)) failed_basic.push_back(p.rule);
     }
     if (settings.progress) {
       settings.progress(p.rule + ": " + StatusName(result.status) + " (" +
@@ -274,6 +414,8 @@ ReplayOutcome Replay(const bufconf_adapter& adapter, const std::string& contents
   CheckResult result;
   if (c.value("kind", "") == "exporter") {
     result = CheckExporterCase(adapter, ExporterCaseFromJson(c));
+  } else if (c.value("kind", "") == "enumerated") {
+    result = CheckEnumeratedCase(adapter, EnumeratedCaseFromJson(c));
   } else {
     result = CheckAlgorithmCase(adapter, AlgorithmCaseFromJson(c));
   }
