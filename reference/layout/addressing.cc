@@ -22,9 +22,10 @@ FullView Expand(const Descriptor& v) {
     }
   } else if (n > 0) {
     if (v.strides) throw std::invalid_argument("strides without shape");
-    // A SIMPLE-style buffer: one dimension of len / itemsize items.
-    if (v.itemsize == 0) throw std::invalid_argument("NULL shape with itemsize 0");
-    f.shape = {v.len / v.itemsize};
+    // A SIMPLE-style buffer (LAYOUT-LEN-SIMPLE): buffer.rst, "the consumer must disregard
+    // itemsize and assume itemsize == 1": len unsigned bytes.
+    f.itemsize = 1;
+    f.shape = {v.len};
   }
   const size_t dims = f.shape.size();
   if (v.strides) {

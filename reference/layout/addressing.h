@@ -13,7 +13,8 @@
 namespace bufconf::layout {
 
 // A view with every field present, as a consumer reconstructs it (memoryobject.c
-// init_shape_strides): NULL shape = one dimension of len / itemsize items (ndim 0: a scalar);
+// init_shape_strides): NULL shape = len unsigned bytes, itemsize 1, as Doc/c-api/buffer.rst tells
+// consumers (ndim 0: a scalar);
 // NULL strides = C-contiguous strides; NULL suboffsets = no dereference (-1) in any dimension.
 struct FullView {
   uint64_t buf = 0;

@@ -42,6 +42,8 @@ bool Memory::Contains(uint64_t address, uint64_t size) const {
 }
 
 const uint8_t* Memory::Read(uint64_t address, uint64_t size) const {
+  static const uint8_t kNothing = 0;
+  if (size == 0) return &kNothing;  // reading no bytes reads no memory (an empty view at NULL)
   const Region* r = Find(address, size);
   if (r == nullptr) {
     throw MemoryFault("read of " + std::to_string(size) + " bytes at " + Hex(address) +

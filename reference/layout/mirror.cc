@@ -103,11 +103,13 @@ void CopyData(const Descriptor& dest, Memory& dest_memory, const Descriptor& src
 }
 
 format::Value ToList(const Descriptor& view, const Memory& memory, format::Dialect dialect) {
-  const std::string text = view.format.value_or("B");
+  // NULL shape (a non-ND request): len unsigned bytes, whatever format and itemsize say.
+  const bool bytes_only = !view.shape && view.ndim > 0;
+  const std::string text = bytes_only ? "B" : view.format.value_or("B");
   const format::FormatResult parsed = format::AnalyzeFormat(text, dialect);
   if (!parsed.ok()) throw ArgumentError("format '" + text + "': " + parsed.error().message);
   const format::Layout& layout = parsed.layout();
-  if (static_cast<int64_t>(layout.itemsize) != view.itemsize) {
+  if (static_cast<int64_t>(layout.itemsize) != (bytes_only ? 1 : view.itemsize)) {
     throw ArgumentError("format '" + text + "' has itemsize " + std::to_string(layout.itemsize) +
                         ", the view " + std::to_string(view.itemsize));
   }

@@ -1,0 +1,182 @@
+#include "fuzz/fuzz_checks.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "reference/format/layout.h"
+#include "reference/format/printer.h"
+#include "reference/format/value.h"
+#include "reference/layout/addressing.h"
+#include "reference/layout/checker.h"
+#include "reference/layout/contiguity.h"
+#include "reference/layout/descriptor_codec.h"
+#include "reference/layout/descriptor_json.h"
+#include "reference/layout/mirror.h"
+#include "reference/layout/request.h"
+#include "reference/rules/catalogue.h"
+
+namespace bufconf::fuzz {
+
+void Fail(const char* what) {
+  std::fprintf(stderr, "bufconf fuzz check failed: %s\n", what);
+  std::abort();
+}
+
+namespace {
+[[noreturn]] void FailWith(const char* what, const std::exception& e) {
+  std::fprintf(stderr, "(%s)\n", e.what());
+  bufconf::fuzz::Fail(what);
+}
+}  // namespace
+
+namespace {
+
+// Scalars a layout decodes into, capped: decoding is only tried on small layouts.
+uint64_t Leaves(const std::vector<format::FieldLayout>& fields, uint64_t cap) {
+  uint64_t n = 0;
+  for (const format::FieldLayout& f : fields) {
+    uint64_t count = f.element_count();
+    if (count > cap) return cap + 1;
+    uint64_t each = f.code == "T" ? Leaves(f.members, cap) : 1;
+    if (each == 0) each = 1;
+    if (each > cap || count * each > cap) return cap + 1;
+    n += count * each;
+    if (n > cap) return cap + 1;
+  }
+  return n;
+}
+
+}  // namespace
+
+void CheckFormat(const uint8_t* data, size_t size) {
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  for (format::Dialect d : format::kAllDialects) {
+    const format::FormatResult r = format::AnalyzeFormat(text, d);
+    if (!r.ok()) {
+      if (r.error().position > text.size()) Fail("error position past the end");
+      if (r.error().message.empty()) Fail("error without a message");
+      continue;
+    }
+    const format::FormatResult again = format::AnalyzeFormat(format::Print(r.syntax), d);
+    if (!again.ok() || !format::SameLayout(again.layout(), r.layout())) {
+      Fail("canonical text does not give the same layout");
+    }
+    const format::Layout& layout = r.layout();
+    if (layout.itemsize <= 4096 && Leaves(layout.fields, 4096) <= 4096) {
+      std::vector<uint8_t> item(layout.itemsize);
+      for (size_t i = 0; i < item.size(); ++i) item[i] = static_cast<uint8_t>(i * 37 + size);
+      const format::Value v = format::DecodeItem(layout, item.data());
+      const std::vector<uint8_t> encoded = format::EncodeItem(layout, v);
+      const std::vector<uint8_t> mask = format::SignificantBits(layout);
+      for (size_t i = 0; i < item.size(); ++i) {
+        if (encoded[i] != (item[i] & mask[i])) Fail("encode(decode(item)) lost significant bits");
+      }
+    }
+  }
+}
+
+bool DecodeInput(const uint8_t* data, size_t size, layout::Descriptor* view, layout::Memory* memory,
+                 bool* has_memory) {
+  if (size > 0 && data[0] == '{') {
+    const nlohmann::json j = nlohmann::json::parse(data, data + size, nullptr, false);
+    if (j.is_discarded()) return false;
+    try {
+      layout::DescriptorFile file = layout::DescriptorFromJson(j);
+      *view = file.view;
+      *has_memory = file.memory.has_value();
+      if (file.memory) *memory = *file.memory;
+      return true;
+    } catch (const layout::DescriptorJsonError&) {
+      return false;
+    }
+  }
+  auto decoded = layout::DecodeDescriptor(data, size);
+  if (!decoded) return false;
+  *view = decoded->view;
+  *memory = decoded->memory;
+  *has_memory = true;
+  return true;
+}
+
+void CheckDescriptor(const layout::Descriptor& view, const layout::Memory* memory) {
+  const std::vector<layout::Violation> violations = layout::Validate(view, memory);
+  for (char order : {'C', 'F', 'A', 'x'}) layout::IsContiguous(view, order);
+  layout::MemoryviewFlags(view);
+  for (int flags : {0, 0x1, 0x8, 0x18, 0x11d, 0x100, 0x200, 0x3ff}) layout::Request(view, flags);
+  if (memory == nullptr) return;
+  for (const layout::Violation& v : violations) {
+    const rules::Rule* rule = rules::FindRule(v.rule);
+    if (rule == nullptr) Fail("the checker reported a rule the catalogue lacks");
+    if (rule->level == rules::Level::kMust) return;  // only valid descriptors go further
+  }
+  // The checker calls it valid: the model must be able to read it, entirely inside the memory.
+  layout::FullView full;
+  try {
+    full = layout::Expand(view);
+  } catch (const std::exception& e) {
+    FailWith("a valid descriptor cannot be expanded", e);
+  }
+  int64_t count;
+  try {
+    count = layout::ElementCount(full.shape);
+  } catch (const std::exception&) {
+    Fail("a valid descriptor's element count overflows");
+  }
+  if (count > 4096 || view.itemsize > 256) return;
+  std::vector<uint64_t> c_order, f_order;
+  try {
+    c_order = layout::ElementAddresses(full, *memory, 'C');
+    f_order = layout::ElementAddresses(full, *memory, 'F');
+  } catch (const layout::MemoryFault&) {
+    Fail("a valid descriptor's element addresses leave the memory");
+  }
+  for (uint64_t a : c_order) {
+    if (!memory->Contains(a, static_cast<uint64_t>(view.itemsize))) {
+      Fail("an element of a valid descriptor lies outside the memory");
+    }
+  }
+  std::vector<uint64_t> sorted_c = c_order, sorted_f = f_order;
+  std::sort(sorted_c.begin(), sorted_c.end());
+  std::sort(sorted_f.begin(), sorted_f.end());
+  if (sorted_c != sorted_f) Fail("C and F iteration visit different elements");
+  std::vector<uint8_t> bytes_c;
+  try {
+    bytes_c = layout::ToContiguous(view, *memory, view.len, 'C');
+    layout::ToContiguous(view, *memory, view.len, 'F');
+    layout::ToContiguous(view, *memory, view.len, 'A');
+  } catch (const std::exception& e) {
+    FailWith("to_contiguous fails on a valid descriptor", e);
+  }
+  const bool unique =
+      std::adjacent_find(sorted_c.begin(), sorted_c.end(), [&](uint64_t a, uint64_t b) {
+        return b - a < static_cast<uint64_t>(view.itemsize);
+      }) == sorted_c.end();
+  if (unique && view.itemsize > 0) {
+    layout::Memory copy = *memory;
+    try {
+      for (char order : {'C', 'F', 'A'}) {
+        const std::vector<uint8_t> bytes = layout::ToContiguous(view, copy, view.len, order);
+        layout::FromContiguous(view, copy, bytes, order);
+      }
+    } catch (const std::exception& e) {
+      FailWith("from_contiguous fails on a valid descriptor", e);
+    }
+    for (size_t i = 0; i < copy.regions().size(); ++i) {
+      if (copy.regions()[i].bytes != memory->regions()[i].bytes) {
+        Fail("from_contiguous(to_contiguous(view)) changed the memory");
+      }
+    }
+  }
+  if (view.format || view.itemsize == 1) {  // NULL means "B": only for itemsize 1
+    try {
+      layout::ToList(view, *memory);
+    } catch (const std::exception& e) {
+      FailWith("tolist fails on a valid descriptor", e);
+    }
+  }
+}
+
+}  // namespace bufconf::fuzz
