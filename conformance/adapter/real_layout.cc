@@ -334,7 +334,7 @@ std::unique_ptr<RealLayout> Realize(const Descriptor& view, const Memory& memory
   const size_t n = full.shape.size();
   const bool indirect =
       std::any_of(full.suboffsets.begin(), full.suboffsets.end(), [](int64_t s) { return s >= 0; });
-  if (count > 0 && indirect) {
+  if (indirect) {  // also for empty views: the C-API loads the pointers of every index prefix
     try {
       std::function<void(size_t, uint64_t)> walk = [&](size_t dim, uint64_t p) {
         if (dim == n) return;

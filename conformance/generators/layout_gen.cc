@@ -292,6 +292,11 @@ Layout MakeIndirect(const Layout& strided, const IndirectPlan& plan) {
         // The start of the sub-array in the original data.
         target = full.buf;
         for (size_t i = 0; i <= d; ++i) target += static_cast<uint64_t>(full.strides[i] * index[i]);
+        // An empty sub-array has no start in the data; its pointer must still lead into memory
+        // (the C-API loads every prefix's pointer): point it at the data's first byte.
+        if (!strided.memory.Contains(target, 0) && !strided.memory.regions().empty()) {
+          target = strided.memory.regions()[0].base;
+        }
       }
       PutPointer(tables[k].bytes, static_cast<size_t>(linear * plan.entry_pitches[k]),
                  target - static_cast<uint64_t>(plan.suboffsets[k]));

@@ -36,16 +36,23 @@ ordered_json RunRuleProperty(const bufconf_adapter& adapter, const std::string& 
   auto property = [&] {
     CheckResult result;
     ordered_json case_json;
-    if (exporter_side) {
-      const ExporterCase c = *GenExporterCase();
-      case_json = ToJson(c);
-      if (channel != nullptr) channel->Note(case_json.dump());
-      result = CheckExporterCase(adapter, c);
-    } else {
-      const AlgorithmCase c = *GenAlgorithmCase();
-      case_json = ToJson(c);
-      if (channel != nullptr) channel->Note(case_json.dump());
-      result = CheckAlgorithmCase(adapter, c);
+    try {
+      if (exporter_side) {
+        const ExporterCase c = *GenExporterCase();
+        case_json = ToJson(c);
+        if (channel != nullptr) channel->Note(case_json.dump());
+        result = CheckExporterCase(adapter, c);
+      } else {
+        const AlgorithmCase c = *GenAlgorithmCase();
+        case_json = ToJson(c);
+        if (channel != nullptr) channel->Note(case_json.dump());
+        result = CheckAlgorithmCase(adapter, c);
+      }
+    } catch (const AdapterError& e) {
+      // Not a rule, but the run must say what went wrong and on which case.
+      last.case_json = case_json;
+      last.message = std::string("adapter error: ") + e.what();
+      RC_FAIL(last.message);
     }
     if (result.unsupported) return;
     const bool basic_rule = IsBasicExporterRule(rule);

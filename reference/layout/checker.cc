@@ -1,6 +1,7 @@
 #include "reference/layout/checker.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "reference/format/layout.h"
 #include "reference/layout/addressing.h"
@@ -160,10 +161,10 @@ class Checker {
     } catch (const MemoryFault&) {
       return;  // LAYOUT-LEN reported it
     }
-    if (count == 0) return;
-    CheckAliasing(full, count);
     const bool indirect = std::any_of(full.suboffsets.begin(), full.suboffsets.end(),
                                       [](int64_t s) { return s >= 0; });
+    if (count == 0 && !indirect) return;
+    CheckAliasing(full, count);
     if (!indirect) {
       // The required span: buf + the most negative and most positive offsets of any element.
       try {
@@ -192,43 +193,55 @@ class Checker {
       }
       return;
     }
-    if (count > kMaxWalk) {
-      Add("MEMORY-SPAN", "array-of-arrays view too large to walk (" + Str(count) + " elements)");
-      return;
-    }
-    bool reported_span = false;
+    // Walk dimension by dimension, as the C-API does: the pointers of every index prefix are
+    // loaded, even when a later dimension is empty, so they must all be readable and lead into
+    // the declared memory; the elements (when there are any) must lie inside it.
+    bool reported = false;
     bool reported_alignment = false;
-    ForEachIndex(full.shape, 'C', [&](const std::vector<int64_t>& index) {
-      if (reported_span) return;
-      uint64_t p = full.buf;
-      try {
-        for (size_t i = 0; i < full.shape.size(); ++i) {
-          p = Offset(p, MulIndex(full.strides[i], index[i]));
-          if (full.suboffsets[i] >= 0) {
-            if (p % 8 != 0 && !reported_alignment) {
-              Add("MEMORY-POINTER-ALIGNED", "a pointer of dimension " + Str(int64_t(i)) +
-                                                " is stored at an address that is not 8-aligned");
-              reported_alignment = true;
-            }
-            if (!m_->Contains(p, 8)) {
-              Add("MEMORY-POINTER", "the pointer for dimension " + Str(int64_t(i)) +
-                                        " is read outside the declared memory");
-              reported_span = true;
-              return;
-            }
-            p = Offset(m_->ReadPointer(p), full.suboffsets[i]);
-          }
+    int64_t visits = 0;
+    std::function<void(size_t, uint64_t)> walk = [&](size_t dim, uint64_t p) {
+      if (reported || ++visits > kMaxWalk) return;
+      if (dim == full.shape.size()) {
+        if (!m_->Contains(p, itemsize)) {
+          Add("MEMORY-SPAN", "an element lies outside the declared memory");
+          reported = true;
         }
-      } catch (const MemoryFault& e) {
-        Add("MEMORY-POINTER", e.what());
-        reported_span = true;
         return;
       }
-      if (!m_->Contains(p, itemsize)) {
-        Add("MEMORY-SPAN", "an element lies outside the declared memory");
-        reported_span = true;
+      for (int64_t j = 0; j < full.shape[dim] && !reported; ++j) {
+        uint64_t q = Offset(p, MulIndex(full.strides[dim], j));
+        if (full.suboffsets[dim] >= 0) {
+          if (q % 8 != 0 && !reported_alignment) {
+            Add("MEMORY-POINTER-ALIGNED", "a pointer of dimension " + Str(int64_t(dim)) +
+                                              " is stored at an address that is not 8-aligned");
+            reported_alignment = true;
+          }
+          if (!m_->Contains(q, 8)) {
+            Add("MEMORY-POINTER", "the pointer for dimension " + Str(int64_t(dim)) +
+                                      " is read outside the declared memory");
+            reported = true;
+            return;
+          }
+          q = Offset(m_->ReadPointer(q), full.suboffsets[dim]);
+          if (!m_->Contains(q, 0)) {
+            Add("MEMORY-POINTER", "a pointer of dimension " + Str(int64_t(dim)) +
+                                      " plus its suboffset leads outside the declared memory");
+            reported = true;
+            return;
+          }
+        }
+        walk(dim + 1, q);
       }
-    });
+    };
+    try {
+      walk(0, full.buf);
+    } catch (const MemoryFault& e) {
+      Add("MEMORY-POINTER", e.what());
+    }
+    if (visits > kMaxWalk && !reported) {
+      Add("MEMORY-SPAN", "array-of-arrays view too large to walk (more than " + Str(kMaxWalk) +
+                             " index prefixes)");
+    }
   }
 
   // MEMORY-OVERLAP-WRITABLE: a writable view whose elements share bytes. Views above kMaxWalk

@@ -1,0 +1,995 @@
+#include "conformance/adapters/python/python_adapter.h"
+
+// Python.h first, as CPython asks.
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "conformance/adapter/reference_adapter.h"
+#include "conformance/adapter/register.h"
+
+namespace bufconf::adapters {
+namespace {
+
+// bufconf_buffer is Py_buffer's layout (bufconf_adapter.h): the suite's views are passed to the
+// C-API as they are.
+static_assert(sizeof(bufconf_buffer) == sizeof(Py_buffer), "Py_buffer layout");
+static_assert(offsetof(bufconf_buffer, buf) == offsetof(Py_buffer, buf), "buf");
+static_assert(offsetof(bufconf_buffer, obj) == offsetof(Py_buffer, obj), "obj");
+static_assert(offsetof(bufconf_buffer, len) == offsetof(Py_buffer, len), "len");
+static_assert(offsetof(bufconf_buffer, itemsize) == offsetof(Py_buffer, itemsize), "itemsize");
+static_assert(offsetof(bufconf_buffer, readonly) == offsetof(Py_buffer, readonly), "readonly");
+static_assert(offsetof(bufconf_buffer, ndim) == offsetof(Py_buffer, ndim), "ndim");
+static_assert(offsetof(bufconf_buffer, format) == offsetof(Py_buffer, format), "format");
+static_assert(offsetof(bufconf_buffer, shape) == offsetof(Py_buffer, shape), "shape");
+static_assert(offsetof(bufconf_buffer, strides) == offsetof(Py_buffer, strides), "strides");
+static_assert(offsetof(bufconf_buffer, suboffsets) == offsetof(Py_buffer, suboffsets), "subs");
+static_assert(offsetof(bufconf_buffer, internal) == offsetof(Py_buffer, internal), "internal");
+static_assert(sizeof(bufconf_ssize_t) == sizeof(Py_ssize_t), "Py_ssize_t");
+
+Py_buffer* AsPy(bufconf_buffer* view) { return reinterpret_cast<Py_buffer*>(view); }
+const Py_buffer* AsPy(const bufconf_buffer* view) {
+  return reinterpret_cast<const Py_buffer*>(view);
+}
+
+// The helper module: building exporters (make, enumerate) and finding the memory they own
+// (owner). Python code, so numpy, ctypes and _testbuffer are driven the way their users drive
+// them.
+const char kModuleSource[] = R"PY(
+import array, ctypes, io, itertools, mmap, pickle, struct, zlib
+import numpy as np
+import _testbuffer as tb
+from numpy.lib import stride_tricks
+
+
+class Unsupported(Exception):
+    """The adapter cannot express this spec with a real exporter (the case is skipped)."""
+
+
+def _prod(xs):
+    p = 1
+    for x in xs:
+        p *= x
+    return p
+
+
+def _c_offset(idx, shape):
+    off = 0
+    for i, n in zip(idx, shape):
+        off = off * n + i
+    return off
+
+
+def _f_indices(shape):
+    # Indices in Fortran order: the first index varies fastest.
+    for rev in itertools.product(*[range(n) for n in reversed(shape)]):
+        yield tuple(reversed(rev))
+
+
+def _base_index(i, k, b):
+    # Logical index i along a dimension of step k over a base extent b.
+    return i * k if k > 0 else b - 1 + i * k
+
+
+# ---- make_exporter ----
+
+_ARRAY_CODES = 'bBhHiIlLqQfd'
+
+
+def _struct_values(fmt, itemsize, items):
+    """The items as struct values (struct's own format rules); their bytes must round-trip."""
+    try:
+        size = struct.calcsize(fmt)
+    except (struct.error, TypeError, ValueError) as e:
+        raise Unsupported('struct cannot parse the format: %s' % e)
+    if size != itemsize or size == 0:
+        raise Unsupported('struct.calcsize %d != itemsize %d' % (size, itemsize))
+    values = []
+    for i in range(0, len(items), size):
+        chunk = items[i:i + size]
+        t = struct.unpack(fmt, chunk)
+        if struct.pack(fmt, *t) != chunk:
+            raise Unsupported('item bytes do not round-trip through struct values '
+                              '(NaN payload, padding, bool or pascal string)')
+        values.append(t[0] if len(t) == 1 else t)
+    return values
+
+
+def _make_testbuffer(fmt, itemsize, shape, items, fortran, readonly, steps, pil):
+    if _prod(shape) == 0:
+        raise Unsupported('_testbuffer.ndarray cannot be empty')
+    values = _struct_values(fmt, itemsize, items)
+    zero = _struct_values(fmt, itemsize, bytes(itemsize))[0]
+    st = tuple(steps) if steps is not None else (1,) * len(shape)
+    if 0 in st:
+        raise Unsupported('_testbuffer.ndarray cannot broadcast (step 0)')
+    base_shape = [n * abs(k) for n, k in zip(shape, st)]
+    flat = [zero] * _prod(base_shape)
+    for pos, idx in enumerate(itertools.product(*[range(n) for n in shape])):
+        bidx = [_base_index(i, k, b) for i, k, b in zip(idx, st, base_shape)]
+        flat[_c_offset(bidx, base_shape)] = values[pos]
+    flags = 0 if readonly else tb.ND_WRITABLE
+    if fortran and len(shape) > 1:
+        # _testbuffer takes its items in memory order.
+        flat = [flat[_c_offset(idx, base_shape)] for idx in _f_indices(base_shape)]
+        flags |= tb.ND_FORTRAN
+    if pil:
+        flags |= tb.ND_PIL
+    try:
+        if len(shape) == 0:
+            nd = tb.ndarray(flat[0], shape=[], format=fmt, flags=flags)
+        else:
+            nd = tb.ndarray(flat, shape=base_shape, format=fmt, flags=flags)
+        if any(k != 1 for k in st):
+            nd = nd[tuple(slice(None, None, k) for k in st)]
+    except (ValueError, TypeError, struct.error) as e:
+        raise Unsupported('_testbuffer.ndarray refused: %s: %s' % (type(e).__name__, e))
+    return nd
+
+
+def _numpy_dtype(fmt, itemsize):
+    try:
+        dt = np.core._internal._dtype_from_pep3118(fmt)
+    except Exception as e:
+        raise Unsupported('numpy cannot read the format: %s: %s' % (type(e).__name__, e))
+    if dt.hasobject:
+        raise Unsupported('numpy reads an object dtype')
+    if dt.subdtype is not None:
+        raise Unsupported('numpy turns a sub-array item (%s) into dimensions' % dt)
+    if dt.itemsize != itemsize or itemsize == 0:
+        raise Unsupported('numpy itemsize %d != itemsize %d' % (dt.itemsize, itemsize))
+    try:
+        memoryview(np.empty(1, dt))
+    except Exception as e:
+        raise Unsupported('numpy cannot export %s: %s' % (dt, e))
+    return dt
+
+
+def _make_numpy(dt, shape, items, fortran, readonly, steps, kind):
+    itemsize = dt.itemsize
+    st = tuple(steps) if steps is not None else (1,) * len(shape)
+    base_shape = tuple(n * abs(k) if k else min(n, 1) for n, k in zip(shape, st))
+    # The memory: one owning uint8 array; the base array is laid over it in C or F order.
+    store = np.zeros(max(_prod(base_shape) * itemsize, 1), np.uint8)
+    base = np.ndarray(base_shape, dtype=dt, buffer=store, order='F' if fortran else 'C')
+    # (a 0-d base stays an array: base[()] would be a numpy scalar)
+    pre = base[tuple(slice(None, None, k) if k else slice(None) for k in st)] if st else base
+    view = pre
+    if 0 in st:
+        strides = tuple(0 if k == 0 else s for s, k in zip(pre.strides, st))
+        view = stride_tricks.as_strided(pre, shape=shape, strides=strides, writeable=True)
+    if _prod(shape):
+        # The items' exact bytes (padding, NaN payloads) through a uint8 view with the same
+        # strides: numpy's own strided copy, not the exporter's buffer.
+        off = view.__array_interface__['data'][0] - store.__array_interface__['data'][0]
+        raw = np.ndarray(shape + (itemsize,), dtype=np.uint8, buffer=store, offset=off,
+                         strides=view.strides + (1,))
+        raw[...] = np.frombuffer(items, np.uint8).reshape(shape + (itemsize,))
+    if readonly:
+        if 0 in st and kind % 2 == 0:
+            view = np.broadcast_to(pre, shape)  # read-only by construction
+        else:
+            view.flags.writeable = False
+    return memoryview(view) if kind == 1 else view
+
+
+def make(fmt_bytes, itemsize, shape, items, layout, steps, indirect):
+    """A real exporter for the spec, or Unsupported. Returns (exporter, what it is)."""
+    fmt = fmt_bytes.decode('latin-1')
+    shape = tuple(shape)
+    fortran = bool(layout & 1)
+    readonly = bool(layout & 2)
+    h = zlib.crc32(repr((fmt_bytes, itemsize, shape, layout, steps, indirect)).encode() + items)
+    kind = h % 4
+    if indirect is not None and any(indirect):
+        if indirect[0] != 1 or any(indirect[1:]):
+            raise Unsupported("_testbuffer's ND_PIL makes exactly the first dimension indirect")
+        return (_make_testbuffer(fmt, itemsize, shape, items, fortran, readonly, steps, True),
+                '_testbuffer.ndarray(ND_PIL)')
+    plain = steps is None or all(k == 1 for k in steps)
+    try:
+        if len(shape) > 32:
+            raise Unsupported('numpy arrays have at most 32 dimensions')
+        dt = _numpy_dtype(fmt, itemsize)
+    except Unsupported as e:
+        if not plain:
+            raise
+        try:
+            return (_make_testbuffer(fmt, itemsize, shape, items, fortran, readonly, None, False),
+                    '_testbuffer.ndarray')
+        except Unsupported as e2:
+            raise Unsupported('%s; %s' % (e, e2))
+    if kind == 2 and plain and (not fortran or len(shape) <= 1):
+        buf = bytes(items) if readonly else bytearray(items)
+        return (np.frombuffer(buf, dtype=dt).reshape(shape),
+                'numpy.frombuffer(%s)' % type(buf).__name__)
+    if kind == 3 and plain and len(shape) == 1:
+        if fmt in _ARRAY_CODES and array.array(fmt).itemsize == itemsize:
+            a = array.array(fmt)
+            a.frombytes(items)
+            if readonly:
+                return memoryview(a).toreadonly(), 'memoryview(array.array).toreadonly()'
+            return a, 'array.array'
+    if kind == 3 and plain:
+        try:
+            return (_make_testbuffer(fmt, itemsize, shape, items, fortran, readonly, None, False),
+                    '_testbuffer.ndarray')
+        except Unsupported:
+            pass
+    obj = _make_numpy(dt, shape, items, fortran, readonly, steps, kind)
+    return obj, type(obj).__name__
+
+
+# ---- regions ----
+
+_CTYPES = (ctypes._SimpleCData, ctypes.Array, ctypes.Structure, ctypes.Union, ctypes._Pointer)
+
+
+def owner(o):
+    """The memory o owns: a list of (address, size), another object to ask (its base), or
+    None when the object cannot be introspected."""
+    if isinstance(o, np.ndarray):
+        if o.base is None:
+            return [(o.__array_interface__['data'][0], o.nbytes)]
+        return o.base
+    if isinstance(o, stride_tricks.DummyArray):
+        return o.base
+    if isinstance(o, array.array):
+        address, n = o.buffer_info()
+        return [(address, n * o.itemsize)]
+    if isinstance(o, mmap.mmap):
+        try:
+            return [(ctypes.addressof(ctypes.c_char.from_buffer(o)), len(o))]
+        except (TypeError, ValueError):
+            return None
+    if isinstance(o, _CTYPES):
+        return [(ctypes.addressof(o), ctypes.sizeof(o))]
+    return None
+
+
+# ---- enumerate ----
+
+def _x(fmt, shape, items, itemsize=None):
+    # Expected contents: format, itemsize (struct's, or given for formats struct cannot read),
+    # shape, items.
+    return (fmt, struct.calcsize(fmt) if itemsize is None else itemsize, tuple(shape),
+            bytes(items))
+
+
+def _mmap():
+    m = mmap.mmap(-1, 16)
+    m.write(b'0123456789abcdef')
+    return m, _x('B', [16], b'0123456789abcdef')
+
+
+def _ctypes_entries():
+    c = ctypes
+
+    class S(c.Structure):
+        _fields_ = [('a', c.c_char), ('b', c.c_int)]
+
+    class P(c.Structure):
+        _pack_ = 1
+        _fields_ = [('a', c.c_char), ('b', c.c_int)]
+
+    class BE(c.BigEndianStructure):
+        _fields_ = [('a', c.c_short), ('b', c.c_int)]
+
+    class N(c.Structure):
+        _fields_ = [('s', S), ('d', c.c_double)]
+
+    s_fmt = 'T{c:a:xxxi:b:}'
+    return [
+        ('ctypes (c_int*4)(1, -2, 3, 2**31-1)',
+         lambda: ((c.c_int * 4)(1, -2, 3, 2**31 - 1),
+                  _x('i', [4], struct.pack('4i', 1, -2, 3, 2**31 - 1)))),
+        ('ctypes (c_double*3)(0.5, -1.0, 1e300)',
+         lambda: ((c.c_double * 3)(0.5, -1.0, 1e300),
+                  _x('d', [3], struct.pack('3d', 0.5, -1.0, 1e300)))),
+        ("ctypes (c_char*5) b'hello'",
+         lambda: ((c.c_char * 5).from_buffer_copy(b'hello'), _x('c', [5], b'hello'))),
+        ('ctypes (c_short*3)*2 [[1,2,3],[4,5,6]]',
+         lambda: (((c.c_short * 3) * 2)((1, 2, 3), (4, 5, 6)),
+                  _x('h', [2, 3], struct.pack('6h', 1, 2, 3, 4, 5, 6)))),
+        ('ctypes c_int(3) (scalar)', lambda: (c.c_int(3), _x('i', [], struct.pack('i', 3)))),
+        ('ctypes (c_bool*2)(True, False)',
+         lambda: ((c.c_bool * 2)(True, False), _x('?', [2], b'\x01\x00'))),
+        ('ctypes (c_void_p*2)(None, 0x1234)',
+         lambda: ((c.c_void_p * 2)(None, 0x1234), _x('P', [2], struct.pack('2P', 0, 0x1234)))),
+        ('ctypes (c_longdouble*2)(1.5, -2.0)', lambda: ((c.c_longdouble * 2)(1.5, -2.0), None)),
+        ("ctypes Structure {c_char a; c_int b} (b'x', 5)",
+         lambda: (S(b'x', 5), _x(s_fmt, [], struct.pack('c3xi', b'x', 5), 8))),
+        ("ctypes Structure _pack_=1 {c_char a; c_int b} (b'x', 5)",
+         lambda: (P(b'x', 5), _x('T{=c:a:i:b:}', [], struct.pack('=ci', b'x', 5), 5))),
+        ('ctypes BigEndianStructure {c_short a; c_int b} (1, 2)',
+         lambda: (BE(1, 2), _x('T{>h:a:2x>i:b:}', [], struct.pack('>h2xi', 1, 2), 8))),
+        ("ctypes nested Structure {S s; c_double d} ((b'y', -1), 2.5)",
+         lambda: (N(S(b'y', -1), 2.5),
+                  _x('T{%s:s:d:d:}' % s_fmt, [], struct.pack('c3xid', b'y', -1, 2.5), 16))),
+        ("ctypes (S*3) array of structs",
+         lambda: ((S * 3)((b'a', 1), (b'b', -2), (b'c', 3)),
+                  _x(s_fmt, [3], struct.pack('c3xic3xic3xi', b'a', 1, b'b', -2, b'c', 3), 8))),
+    ]
+
+
+def _numpy_entries():
+    e = []
+
+    def num(desc, make, expected):
+        e.append((desc, lambda: (make(), expected)))
+
+    num('numpy bool [True, False, True]', lambda: np.array([True, False, True]),
+        _x('?', [3], b'\x01\x00\x01'))
+    ints = [('b', 'i1', [-128, 0, 127]), ('B', 'u1', [0, 200, 255]),
+            ('h', '<i2', [-32768, 1, 32767]), ('H', '<u2', [0, 65535]),
+            ('i', '<i4', [-2**31, 5, 2**31 - 1]), ('I', '<u4', [0, 2**32 - 1]),
+            ('q', '<i8', [-2**63, 9, 2**63 - 1]), ('Q', '<u8', [0, 2**64 - 1]),
+            ('e', '<f2', [1.0, -2.0, 65504.0]), ('f', '<f4', [0.5, -1.25, float('inf')]),
+            ('d', '<f8', [0.1, -0.0, 1e300])]
+    for code, dtype, vals in ints:
+        num('numpy %s %r' % (dtype, vals), lambda dtype=dtype, vals=vals: np.array(vals, dtype),
+            _x(code, [len(vals)], struct.pack('%d%s' % (len(vals), code), *vals)))
+    num('numpy longdouble [1.5, -2.0]', lambda: np.array([1.5, -2.0], np.longdouble), None)
+    num('numpy complex64 [1+2j, 3-4j]', lambda: np.array([1 + 2j, 3 - 4j], np.complex64),
+        _x('Zf', [2], struct.pack('4f', 1, 2, 3, -4), 8))
+    num('numpy complex128 [0.5-1j]', lambda: np.array([0.5 - 1j], np.complex128),
+        _x('Zd', [1], struct.pack('2d', 0.5, -1), 16))
+    num('numpy clongdouble [1+1j]', lambda: np.array([1 + 1j], np.clongdouble), None)
+    num("numpy S5 [b'hello', b'ab']", lambda: np.array([b'hello', b'ab'], 'S5'),
+        _x('5s', [2], b'helloab\0\0\0'))
+    num("numpy U3 ['abc', 'd']", lambda: np.array(['abc', 'd'], 'U3'),
+        _x('3w', [2], 'abcd\0\0'.encode('utf-32-le'), 12))
+    num('numpy V4 zeros(2)', lambda: np.zeros(2, 'V4'), None)
+
+    def structured(align):
+        a = np.zeros(2, np.dtype([('a', 'u1'), ('b', '<i4')], align=align))
+        a['a'] = [1, 255]
+        a['b'] = [-5, 7]
+        return a
+
+    num('numpy structured aligned {u1 a; i4 b}', lambda: structured(True),
+        _x('T{B:a:xxxi:b:}', [2], struct.pack('B3xiB3xi', 1, -5, 255, 7), 8))
+    num('numpy structured packed {u1 a; i4 b}', lambda: structured(False),
+        _x('T{=B:a:i:b:}', [2], struct.pack('=BiBi', 1, -5, 255, 7), 5))
+
+    def subarray():
+        a = np.zeros(2, [('x', '<i4', (2,))])
+        a['x'] = [[1, 2], [3, 4]]
+        return a
+
+    num('numpy sub-array dtype {i4 x[2]}', subarray,
+        _x('T{(2)i:x:}', [2], struct.pack('4i', 1, 2, 3, 4), 8))
+    num('numpy arange(6, i4).reshape(2,3).T (transpose)',
+        lambda: np.arange(6, dtype='<i4').reshape(2, 3).T,
+        _x('i', [3, 2], struct.pack('6i', 0, 3, 1, 4, 2, 5)))
+    num('numpy arange(24, i2).reshape(2,3,4).transpose(2,0,1)',
+        lambda: np.arange(24, dtype='<i2').reshape(2, 3, 4).transpose(2, 0, 1),
+        _x('h', [4, 2, 3], struct.pack('24h', *[i + 12 * j + 4 * k for i in range(4)
+                                                for j in range(2) for k in range(3)])))
+    num('numpy arange(10, i2)[::-3]', lambda: np.arange(10, dtype='<i2')[::-3],
+        _x('h', [4], struct.pack('4h', 9, 6, 3, 0)))
+    num('numpy arange(20, i4).reshape(4,5)[::-2, 1::2]',
+        lambda: np.arange(20, dtype='<i4').reshape(4, 5)[::-2, 1::2],
+        _x('i', [2, 2], struct.pack('4i', 16, 18, 6, 8)))
+    num('numpy broadcast_to([1,2,3], (2,3)) (stride 0, read-only)',
+        lambda: np.broadcast_to(np.array([1, 2, 3], '<i4'), (2, 3)),
+        _x('i', [2, 3], struct.pack('6i', 1, 2, 3, 1, 2, 3)))
+    num('numpy as_strided(zeros(1, f8), (3,), (0,)) writeable',
+        lambda: stride_tricks.as_strided(np.full(1, 2.5), (3,), (0,), writeable=True),
+        _x('d', [3], struct.pack('3d', 2.5, 2.5, 2.5)))
+
+    def field_b():
+        a = structured(False)
+        return a['b']
+
+    num("numpy packed structured ['b'] (itemsize 4, stride 5)", field_b,
+        _x('i', [2], struct.pack('2i', -5, 7)))
+    raw = bytes(range(16))
+    num('numpy ndarray((3,), i4, buffer=bytes(range(16)), offset=1, strides=(3,)) (unaligned)',
+        lambda: np.ndarray((3,), '<i4', buffer=raw, offset=1, strides=(3,)),
+        _x('i', [3], raw[1:5] + raw[4:8] + raw[7:11]))
+
+    def readonly():
+        a = np.arange(4.0)
+        a.flags.writeable = False
+        return a
+
+    num('numpy arange(4.0) read-only', readonly, _x('d', [4], struct.pack('4d', 0, 1, 2, 3)))
+    num('numpy array(7, i8) (0-d)', lambda: np.array(7, '<i8'), _x('q', [], struct.pack('q', 7)))
+    num('numpy 0-d structured aligned', lambda: structured(True)[1:2].reshape(()),
+        _x('T{B:a:xxxi:b:}', [], struct.pack('B3xi', 255, 7), 8))
+    num('numpy empty((0,3), f8)', lambda: np.empty((0, 3), '<f8'), _x('d', [0, 3], b''))
+    num('numpy zeros((2,0,3), u1)', lambda: np.zeros((2, 0, 3), 'u1'), _x('B', [2, 0, 3], b''))
+    num('numpy asfortranarray(arange(6, i4).reshape(2,3))',
+        lambda: np.asfortranarray(np.arange(6, dtype='<i4').reshape(2, 3)),
+        _x('i', [2, 3], struct.pack('6i', *range(6))))
+    num('numpy arange(6, >i4) (big-endian)', lambda: np.arange(6, dtype='>i4'),
+        _x('>i', [6], struct.pack('>6i', *range(6))))
+    num('memoryview(numpy arange(6, f4).reshape(3,2))',
+        lambda: memoryview(np.arange(6, dtype='<f4').reshape(3, 2)),
+        _x('f', [3, 2], struct.pack('6f', *range(6))))
+    num("numpy frombuffer(b'abcd', u1) (read-only, base bytes)",
+        lambda: np.frombuffer(b'abcd', np.uint8), _x('B', [4], b'abcd'))
+    return e
+
+
+def _stdlib_entries():
+    e = [
+        ("bytes b'bufconf'", lambda: (b'bufconf', _x('B', [7], b'bufconf'))),
+        ("bytes b'' (empty)", lambda: (b'', _x('B', [0], b''))),
+        ("bytearray(b'\\x00\\x01\\xfe\\xff')",
+         lambda: (bytearray(b'\x00\x01\xfe\xff'), _x('B', [4], b'\x00\x01\xfe\xff'))),
+        ('bytearray() (empty)', lambda: (bytearray(), _x('B', [0], b''))),
+    ]
+    values = {'b': [-128, -1, 0, 127], 'B': [0, 1, 255], 'h': [-32768, 2, 32767],
+              'H': [0, 65535], 'i': [-2**31, 7, 2**31 - 1], 'I': [0, 2**32 - 1],
+              'l': [-2**63, 5, 2**63 - 1], 'L': [0, 2**64 - 1], 'q': [-2**63, 1, 2**63 - 1],
+              'Q': [0, 2**64 - 1, 3], 'f': [1.5, -0.0, float('inf')],
+              'd': [0.1, -2.5, float('nan')]}
+    for tc, vals in values.items():
+        e.append(('array.array(%r, %r)' % (tc, vals),
+                  lambda tc=tc, vals=vals: (array.array(tc, vals),
+                                            _x(tc, [len(vals)],
+                                               struct.pack('%d%s' % (len(vals), tc), *vals)))))
+    e += [
+        ("array.array('u', 'abc')",
+         lambda: (array.array('u', 'abc'), _x('w', [3], 'abc'.encode('utf-32-le'), 4))),
+        ("array.array('d') (empty)", lambda: (array.array('d'), _x('d', [0], b''))),
+        ("array.array('B') (empty)", lambda: (array.array('B'), _x('B', [0], b''))),
+        ("memoryview(b'abcdefgh')[::2]",
+         lambda: (memoryview(b'abcdefgh')[::2], _x('B', [4], b'aceg'))),
+        ("memoryview(b'abcdefgh')[::-1]",
+         lambda: (memoryview(b'abcdefgh')[::-1], _x('B', [8], b'hgfedcba'))),
+        ("memoryview(b'abcdefgh')[1:1]", lambda: (memoryview(b'abcdefgh')[1:1], _x('B', [0], b''))),
+        ("memoryview(<16 bytes>).cast('I')",
+         lambda: (memoryview(struct.pack('4I', 1, 2, 3, 2**32 - 1)).cast('I'),
+                  _x('I', [4], struct.pack('4I', 1, 2, 3, 2**32 - 1)))),
+        ("memoryview(b'abcdef').cast('B', shape=[2, 3])",
+         lambda: (memoryview(b'abcdef').cast('B', shape=[2, 3]), _x('B', [2, 3], b'abcdef'))),
+        ("memoryview(bytearray(b'xyz')).toreadonly()",
+         lambda: (memoryview(bytearray(b'xyz')).toreadonly(), _x('B', [3], b'xyz'))),
+        ("memoryview(bytearray(<6 h>)).cast('h')[::-2]",
+         lambda: (memoryview(bytearray(struct.pack('6h', 1, 2, 3, 4, 5, 6))).cast('h')[::-2],
+                  _x('h', [3], struct.pack('3h', 6, 4, 2)))),
+        ('mmap.mmap(-1, 16) (anonymous)', _mmap),
+        ("pickle.PickleBuffer(bytearray(b'pickle'))",
+         lambda: (pickle.PickleBuffer(bytearray(b'pickle')), _x('B', [6], b'pickle'))),
+        ("pickle.PickleBuffer(b'frozen') (read-only)",
+         lambda: (pickle.PickleBuffer(b'frozen'), _x('B', [6], b'frozen'))),
+        ("io.BytesIO(b'bytesio').getbuffer()",
+         lambda: (io.BytesIO(b'bytesio').getbuffer(), _x('B', [7], b'bytesio'))),
+    ]
+    return e
+
+
+def _testbuffer_entries():
+    return [
+        ("_testbuffer.ndarray(range(12), shape=[3,4], format='i', ND_WRITABLE)",
+         lambda: (tb.ndarray(list(range(12)), shape=[3, 4], format='i', flags=tb.ND_WRITABLE),
+                  _x('i', [3, 4], struct.pack('12i', *range(12))))),
+        ("_testbuffer.ndarray(range(6), shape=[2,3], format='h', ND_FORTRAN)",
+         lambda: (tb.ndarray(list(range(6)), shape=[2, 3], format='h', flags=tb.ND_FORTRAN),
+                  _x('h', [2, 3], struct.pack('6h', 0, 2, 4, 1, 3, 5)))),
+        ("_testbuffer.ndarray(range(6), shape=[2,3], format='B', ND_PIL)",
+         lambda: (tb.ndarray(list(range(6)), shape=[2, 3], format='B', flags=tb.ND_PIL),
+                  _x('B', [2, 3], bytes(range(6))))),
+        ("_testbuffer.ndarray(range(12), shape=[3,4], format='i', ND_WRITABLE)[::2, ::-1]",
+         lambda: (tb.ndarray(list(range(12)), shape=[3, 4], format='i',
+                             flags=tb.ND_WRITABLE)[::2, ::-1],
+                  _x('i', [2, 4], struct.pack('8i', 3, 2, 1, 0, 11, 10, 9, 8)))),
+        ("_testbuffer.ndarray(range(12), shape=[3,4], format='i', ND_PIL)[::-1, 1:3]",
+         lambda: (tb.ndarray(list(range(12)), shape=[3, 4], format='i', flags=tb.ND_PIL)[::-1, 1:3],
+                  _x('i', [3, 2], struct.pack('6i', 9, 10, 5, 6, 1, 2)))),
+        ("_testbuffer.ndarray(7, shape=[], format='q') (0-d)",
+         lambda: (tb.ndarray(7, shape=[], format='q'), _x('q', [], struct.pack('q', 7)))),
+        ("_testbuffer.ndarray([(1, 2.5), (-3, 0.25)], shape=[2], format='hd')",
+         lambda: (tb.ndarray([(1, 2.5), (-3, 0.25)], shape=[2], format='hd'),
+                  _x('hd', [2], struct.pack('hdhd', 1, 2.5, -3, 0.25)))),
+    ]
+
+
+ENTRIES = _stdlib_entries() + _ctypes_entries() + _testbuffer_entries() + _numpy_entries()
+
+
+def enumerate_exporter(index):
+    """(exporter, description, expected or None), or None past the end. expected is
+    (format, itemsize, shape, items)."""
+    if index >= len(ENTRIES):
+        return None
+    description, build = ENTRIES[index]
+    obj, expected = build()
+    return obj, description, expected
+)PY";
+
+// ---- the interpreter ----
+
+struct State {
+  bool tried = false;
+  std::string error;           // why initialisation failed ("" when it worked)
+  PyObject* module = nullptr;  // the helper module
+  PyObject* unsupported = nullptr;
+};
+
+State& GetState() {
+  static State state;
+  return state;
+}
+
+// "ExceptionType: message" of the current Python error, which is cleared; "" when none is set.
+std::string TakeError() {
+  if (!PyErr_Occurred()) return "";
+  PyObject *type = nullptr, *value = nullptr, *traceback = nullptr;
+  PyErr_Fetch(&type, &value, &traceback);
+  PyErr_NormalizeException(&type, &value, &traceback);
+  std::string text = type != nullptr ? PyExceptionClass_Name(type) : "?";
+  const char* dot = std::strrchr(text.c_str(), '.');
+  if (dot != nullptr) text = dot + 1;  // "numpy.core._exceptions.X" -> "X"
+  if (value != nullptr) {
+    PyObject* s = PyObject_Str(value);
+    if (s != nullptr) {
+      const char* utf8 = PyUnicode_AsUTF8(s);
+      if (utf8 != nullptr && *utf8 != '\0') text += std::string(": ") + utf8;
+      Py_DECREF(s);
+    }
+    PyErr_Clear();  // from str() or AsUTF8
+  }
+  Py_XDECREF(type);
+  Py_XDECREF(value);
+  Py_XDECREF(traceback);
+  return text;
+}
+
+std::string Initialize() {
+  if (!Py_IsInitialized()) {
+    // numpy's BLAS must not start worker threads: the runner forks after numpy is imported.
+    setenv("OPENBLAS_NUM_THREADS", "1", 0);
+    PyConfig config;
+    PyConfig_InitPythonConfig(&config);
+    // Debian's /usr/bin/python3 world (its prefix, site and dist-packages), whatever PYTHONHOME,
+    // PYTHONPATH or a pyenv say; no signal handlers of our own (the runner owns the signals).
+    config.use_environment = 0;
+    config.user_site_directory = 0;
+    config.parse_argv = 0;
+    config.install_signal_handlers = 0;
+    config.safe_path = 1;
+    PyStatus status = PyConfig_SetString(&config, &config.program_name, L"/usr/bin/python3");
+    if (!PyStatus_Exception(status)) {
+      status = PyConfig_SetString(&config, &config.executable, L"/usr/bin/python3");
+    }
+    if (!PyStatus_Exception(status)) status = Py_InitializeFromConfig(&config);
+    PyConfig_Clear(&config);
+    if (PyStatus_Exception(status)) {
+      return std::string("Py_InitializeFromConfig failed: ") +
+             (status.err_msg != nullptr ? status.err_msg : "?");
+    }
+  }
+  State& state = GetState();
+  PyObject* code = Py_CompileString(kModuleSource, "<bufconf python adapter>", Py_file_input);
+  if (code == nullptr) return "the helper module does not compile: " + TakeError();
+  state.module = PyImport_ExecCodeModule("_bufconf_python_adapter", code);
+  Py_DECREF(code);
+  if (state.module == nullptr) return "the helper module does not import: " + TakeError();
+  state.unsupported = PyObject_GetAttrString(state.module, "Unsupported");
+  if (state.unsupported == nullptr) return TakeError();
+  return "";
+}
+
+bool Ready(std::string* why = nullptr) {
+  State& state = GetState();
+  if (!state.tried) {
+    state.tried = true;
+    state.error = Initialize();
+  }
+  if (!state.error.empty() && why != nullptr) *why = "embedded Python: " + state.error;
+  return state.error.empty();
+}
+
+void SetMessage(char* message, size_t size, const std::string& text) {
+  if (message == nullptr || size == 0) return;
+  std::snprintf(message, size, "%s", text.c_str());
+}
+
+// Calls module.name(*args) (args is stolen; NULL when building it failed).
+PyObject* CallHelper(const char* name, PyObject* args) {
+  if (args == nullptr) return nullptr;
+  PyObject* fn = PyObject_GetAttrString(GetState().module, name);
+  PyObject* result = fn != nullptr ? PyObject_CallObject(fn, args) : nullptr;
+  Py_XDECREF(fn);
+  Py_DECREF(args);
+  return result;
+}
+
+// ---- exporter side ----
+
+struct PyExporter {
+  PyObject* obj = nullptr;  // the exporter (owned reference)
+  std::string what;         // the kind of exporter, for messages
+  // enumerate's expected contents
+  std::string format;
+  std::vector<bufconf_ssize_t> shape;
+  std::string items;
+};
+
+PyObject* SsizeTuple(const bufconf_ssize_t* values, int n) {
+  PyObject* t = PyTuple_New(n);
+  if (t == nullptr) return nullptr;
+  for (int i = 0; i < n; ++i) {
+    PyObject* v = PyLong_FromSsize_t(values[i]);
+    if (v == nullptr) {
+      Py_DECREF(t);
+      return nullptr;
+    }
+    PyTuple_SET_ITEM(t, i, v);
+  }
+  return t;
+}
+
+int MakeExporter(void*, const bufconf_array_spec* spec, void** exporter, char* message,
+                 size_t message_size) {
+  std::string why;
+  if (!Ready(&why)) {
+    SetMessage(message, message_size, why);
+    return BUFCONF_ERROR;
+  }
+  if (spec == nullptr || spec->format == nullptr || spec->ndim < 0 || spec->ndim > 64 ||
+      spec->itemsize < 0 || (spec->ndim > 0 && spec->shape == nullptr)) {
+    SetMessage(message, message_size, "invalid spec");
+    return BUFCONF_ERROR;
+  }
+  Py_ssize_t count = 1;
+  for (int i = 0; i < spec->ndim; ++i) {
+    if (spec->shape[i] < 0 || __builtin_mul_overflow(count, spec->shape[i], &count)) {
+      SetMessage(message, message_size, "invalid shape");
+      return BUFCONF_ERROR;
+    }
+  }
+  Py_ssize_t len = 0;
+  if (__builtin_mul_overflow(count, spec->itemsize, &len) || len > (Py_ssize_t{1} << 28) ||
+      (len > 0 && spec->items == nullptr)) {
+    SetMessage(message, message_size, "invalid or too large items");
+    return BUFCONF_ERROR;
+  }
+  PyObject* steps = Py_None;
+  PyObject* indirect = Py_None;
+  Py_INCREF(steps);
+  Py_INCREF(indirect);
+  if (spec->steps != nullptr) {
+    Py_DECREF(steps);
+    steps = SsizeTuple(spec->steps, spec->ndim);
+  }
+  if (spec->indirect != nullptr && steps != nullptr) {
+    Py_DECREF(indirect);
+    indirect = PyTuple_New(spec->ndim);
+    for (int i = 0; indirect != nullptr && i < spec->ndim; ++i) {
+      PyTuple_SET_ITEM(indirect, i, PyLong_FromLong(spec->indirect[i]));
+    }
+  }
+  PyObject* args = nullptr;
+  if (steps != nullptr && indirect != nullptr) {
+    args = Py_BuildValue(
+        "(y#nNy#INN)", spec->format, static_cast<Py_ssize_t>(std::strlen(spec->format)),
+        static_cast<Py_ssize_t>(spec->itemsize), SsizeTuple(spec->shape, spec->ndim),
+        len > 0 ? static_cast<const char*>(spec->items) : "", len,
+        static_cast<unsigned int>(spec->layout), steps, indirect);
+  } else {
+    Py_XDECREF(steps);
+    Py_XDECREF(indirect);
+  }
+  PyObject* result = CallHelper("make", args);
+  if (result == nullptr) {
+    const bool unsupported = PyErr_ExceptionMatches(GetState().unsupported);
+    const std::string error = TakeError();
+    SetMessage(message, message_size, error);
+    return unsupported ? BUFCONF_UNSUPPORTED : BUFCONF_ERROR;
+  }
+  auto* ex = new PyExporter;
+  ex->obj = PyTuple_GetItem(result, 0);
+  Py_XINCREF(ex->obj);
+  const char* what = PyUnicode_AsUTF8(PyTuple_GetItem(result, 1));
+  ex->what = what != nullptr ? what : "?";
+  Py_DECREF(result);
+  const std::string error = TakeError();
+  if (ex->obj == nullptr || !error.empty()) {
+    Py_XDECREF(ex->obj);
+    delete ex;
+    SetMessage(message, message_size, "make returned a bad result: " + error);
+    return BUFCONF_ERROR;
+  }
+  *exporter = ex;
+  return BUFCONF_OK;
+}
+
+int Enumerate(void*, size_t index, void** exporter, bufconf_enumerated* info) {
+  std::string why;
+  if (!Ready(&why)) {
+    if (info != nullptr) SetMessage(info->description, sizeof info->description, why);
+    return BUFCONF_ERROR;
+  }
+  PyObject* result =
+      CallHelper("enumerate_exporter", Py_BuildValue("(n)", static_cast<Py_ssize_t>(index)));
+  if (result == nullptr) {
+    const std::string error = TakeError();
+    if (info != nullptr) SetMessage(info->description, sizeof info->description, error);
+    return BUFCONF_ERROR;
+  }
+  if (result == Py_None) {
+    Py_DECREF(result);
+    return BUFCONF_UNSUPPORTED;
+  }
+  PyObject* obj = nullptr;
+  const char* description = nullptr;
+  PyObject* expected = nullptr;
+  if (!PyArg_ParseTuple(result, "OsO", &obj, &description, &expected)) {
+    Py_DECREF(result);
+    const std::string error = TakeError();
+    if (info != nullptr) SetMessage(info->description, sizeof info->description, error);
+    return BUFCONF_ERROR;
+  }
+  auto* ex = new PyExporter;
+  ex->obj = obj;
+  Py_INCREF(obj);
+  ex->what = description;
+  bool has_expected = false;
+  if (expected != Py_None) {
+    const char* format = nullptr;
+    Py_ssize_t itemsize = 0;
+    PyObject* shape = nullptr;
+    const char* items = nullptr;
+    Py_ssize_t items_len = 0;
+    if (PyArg_ParseTuple(expected, "snOy#", &format, &itemsize, &shape, &items, &items_len) &&
+        PyTuple_Check(shape)) {
+      ex->format = format;
+      for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(shape); ++i) {
+        ex->shape.push_back(PyLong_AsSsize_t(PyTuple_GET_ITEM(shape, i)));
+      }
+      ex->items.assign(items, static_cast<size_t>(items_len));
+      ex->items.reserve(1);
+      has_expected = !PyErr_Occurred();
+      if (info != nullptr && has_expected) {
+        info->itemsize = itemsize;
+      }
+    }
+  }
+  TakeError();  // a malformed expected tuple: no expected contents
+  if (info != nullptr) {
+    SetMessage(info->description, sizeof info->description, ex->what);
+    info->has_expected = has_expected ? 1 : 0;
+    if (has_expected) {
+      info->format = ex->format.c_str();
+      info->ndim = static_cast<int>(ex->shape.size());
+      info->shape = ex->shape.empty() ? nullptr : ex->shape.data();
+      info->items = ex->items.data();
+    }
+  }
+  Py_DECREF(result);
+  *exporter = ex;
+  return BUFCONF_OK;
+}
+
+int GetBuffer(void*, void* exporter, bufconf_buffer* view, int flags, char* message,
+              size_t message_size) {
+  std::string why;
+  if (!Ready(&why)) {
+    SetMessage(message, message_size, why);
+    return BUFCONF_ERROR;
+  }
+  auto* ex = static_cast<PyExporter*>(exporter);
+  if (PyObject_GetBuffer(ex->obj, AsPy(view), flags) != 0) {
+    SetMessage(message, message_size, TakeError());
+    return BUFCONF_REFUSED;
+  }
+  return BUFCONF_OK;
+}
+
+void ReleaseBuffer(void*, void*, bufconf_buffer* view) {
+  if (!Ready()) return;
+  PyBuffer_Release(AsPy(view));
+  TakeError();
+}
+
+void DestroyExporter(void*, void* exporter) {
+  auto* ex = static_cast<PyExporter*>(exporter);
+  if (ex == nullptr) return;
+  if (Ready()) {
+    Py_XDECREF(ex->obj);
+    TakeError();
+  }
+  delete ex;
+}
+
+// The memory `obj` owns, found from the object itself (not from a buffer it hands out): bytes
+// and bytearray their storage, a memoryview or PickleBuffer what it wraps, numpy arrays the root
+// of their .base chain, array.array, mmap and ctypes objects their storage. False when the object
+// cannot be introspected (e.g. _testbuffer.ndarray, BytesIO's internal buffer).
+bool OwnedRegions(PyObject* obj, std::vector<bufconf_region>* out, int depth) {
+  if (obj == nullptr || depth > 64) return false;
+  if (PyBytes_Check(obj)) {
+    out->push_back({PyBytes_AS_STRING(obj), static_cast<size_t>(PyBytes_GET_SIZE(obj))});
+    return true;
+  }
+  if (PyByteArray_Check(obj)) {
+    out->push_back({PyByteArray_AS_STRING(obj), static_cast<size_t>(PyByteArray_GET_SIZE(obj))});
+    return true;
+  }
+  if (PyMemoryView_Check(obj)) {
+    return OwnedRegions(PyMemoryView_GET_BUFFER(obj)->obj, out, depth + 1);
+  }
+  if (PyObject_TypeCheck(obj, &PyPickleBuffer_Type)) {
+    const Py_buffer* wrapped = PyPickleBuffer_GetBuffer(obj);
+    if (wrapped == nullptr) {
+      TakeError();
+      return false;
+    }
+    return OwnedRegions(wrapped->obj, out, depth + 1);
+  }
+  PyObject* owner = CallHelper("owner", Py_BuildValue("(O)", obj));
+  if (owner == nullptr) {
+    TakeError();
+    return false;
+  }
+  bool ok = false;
+  if (PyList_Check(owner)) {
+    ok = true;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(owner); ++i) {
+      unsigned long long address = 0;
+      Py_ssize_t size = 0;
+      if (!PyArg_ParseTuple(PyList_GET_ITEM(owner, i), "Kn", &address, &size)) {
+        ok = false;
+        break;
+      }
+      out->push_back({reinterpret_cast<const void*>(static_cast<uintptr_t>(address)),
+                      static_cast<size_t>(size)});
+    }
+  } else if (owner != Py_None) {
+    ok = OwnedRegions(owner, out, depth + 1);
+  }
+  Py_DECREF(owner);
+  TakeError();
+  return ok;
+}
+
+size_t Regions(void*, void* exporter, bufconf_region* out, size_t capacity) {
+  if (!Ready()) return 0;
+  auto* ex = static_cast<PyExporter*>(exporter);
+  std::vector<bufconf_region> regions;
+  if (!OwnedRegions(ex->obj, &regions, 0)) {
+    // No introspection exists for this exporter (_testbuffer.ndarray, BytesIO's buffer, a
+    // read-only mmap): declare what its full view touches. MEMORY-SPAN / MEMORY-POINTER then
+    // only check the view's self-consistency.
+    regions.clear();
+    bufconf_buffer view{};
+    if (PyObject_GetBuffer(ex->obj, AsPy(&view), PyBUF_FULL_RO) == 0) {
+      try {
+        regions = conformance::TouchedRegions(view);
+      } catch (const std::exception&) {
+        regions.clear();
+      }
+      PyBuffer_Release(AsPy(&view));
+    }
+    TakeError();
+  }
+  for (size_t i = 0; i < regions.size() && i < capacity; ++i) out[i] = regions[i];
+  return regions.size();
+}
+
+// ---- algorithm side ----
+
+int IsContiguous(void*, const bufconf_buffer* view, char order) {
+  return PyBuffer_IsContiguous(AsPy(view), order);
+}
+
+void* GetPointer(void*, const bufconf_buffer* view, const bufconf_ssize_t* indices) {
+  return PyBuffer_GetPointer(AsPy(view), indices);
+}
+
+int ToContiguous(void*, void* buf, const bufconf_buffer* src, bufconf_ssize_t len, char order) {
+  if (!Ready()) return BUFCONF_ERROR;
+  if (PyBuffer_ToContiguous(buf, AsPy(src), len, order) != 0) {
+    TakeError();
+    return BUFCONF_REFUSED;
+  }
+  return BUFCONF_OK;
+}
+
+int FromContiguous(void*, const bufconf_buffer* view, const void* buf, bufconf_ssize_t len,
+                   char order) {
+  if (!Ready()) return BUFCONF_ERROR;
+  if (PyBuffer_FromContiguous(AsPy(view), buf, len, order) != 0) {
+    TakeError();
+    return BUFCONF_REFUSED;
+  }
+  return BUFCONF_OK;
+}
+
+void FillStrides(void*, int ndim, const bufconf_ssize_t* shape, bufconf_ssize_t* strides,
+                 int itemsize, char order) {
+  PyBuffer_FillContiguousStrides(ndim, const_cast<Py_ssize_t*>(shape), strides, itemsize, order);
+}
+
+bufconf_ssize_t SizeFromFormat(void*, const char* format) {
+  if (!Ready()) return -1;
+  const Py_ssize_t size = PyBuffer_SizeFromFormat(format);
+  if (size < 0) {
+    TakeError();
+    return -1;
+  }
+  return size;
+}
+
+// PyObject_CopyData takes objects: each view becomes a memoryview (PyMemoryView_FromBuffer copies
+// the view, with obj NULL, and exports it as it is).
+int CopyData(void*, const bufconf_buffer* dest, const bufconf_buffer* src) {
+  if (!Ready()) return BUFCONF_ERROR;
+  Py_buffer d = *AsPy(dest);
+  Py_buffer s = *AsPy(src);
+  d.obj = nullptr;
+  s.obj = nullptr;
+  PyObject* dest_view = PyMemoryView_FromBuffer(&d);
+  PyObject* src_view = dest_view != nullptr ? PyMemoryView_FromBuffer(&s) : nullptr;
+  int rc = BUFCONF_REFUSED;
+  if (src_view != nullptr && PyObject_CopyData(dest_view, src_view) == 0) rc = BUFCONF_OK;
+  Py_XDECREF(src_view);
+  Py_XDECREF(dest_view);
+  TakeError();
+  return rc;
+}
+
+// ---- fork ----
+
+int AfterFork(void*) {
+  // Only when this process's interpreter exists (the parent may never have used Python); the
+  // forking thread holds the GIL (it initialised the interpreter).
+  if (Py_IsInitialized()) PyOS_AfterFork_Child();
+  return 0;
+}
+
+}  // namespace
+
+std::string EnsurePythonInitialized() {
+  std::string why;
+  Ready(&why);
+  return why;
+}
+
+const bufconf_adapter* PythonAdapter() {
+  // Start the interpreter (and numpy) once, here in the parent: every forked child of the
+  // runner inherits it instead of starting its own (about 0.15 s each).
+  static const std::string ready = EnsurePythonInitialized();
+  static const bufconf_adapter adapter = {
+      BUFCONF_ADAPTER_ABI_VERSION,
+      "python",
+      "CPython " PY_VERSION " (embedded /usr/bin/python3) with numpy and _testbuffer",
+      BUFCONF_CAP_MAKE_EXPORTER | BUFCONF_CAP_ENUMERATE | BUFCONF_CAP_IS_CONTIGUOUS |
+          BUFCONF_CAP_GET_POINTER | BUFCONF_CAP_TO_CONTIGUOUS | BUFCONF_CAP_FROM_CONTIGUOUS |
+          BUFCONF_CAP_FILL_STRIDES | BUFCONF_CAP_SIZE_FROM_FORMAT | BUFCONF_CAP_COPY_DATA,
+      nullptr,  // context: the interpreter is process-wide
+      AfterFork,
+      MakeExporter,
+      Enumerate,
+      GetBuffer,
+      ReleaseBuffer,
+      DestroyExporter,
+      Regions,
+      nullptr,  // export_count: no exporter here exposes one (counting our own calls proves
+                // nothing)
+      IsContiguous,
+      GetPointer,
+      ToContiguous,
+      FromContiguous,
+      FillStrides,
+      SizeFromFormat,
+      CopyData,
+  };
+  return &adapter;
+}
+
+}  // namespace bufconf::adapters
+
+BUFCONF_REGISTER_ADAPTER("python", bufconf::adapters::PythonAdapter)
