@@ -7,6 +7,7 @@
 #include <string>
 
 #include "conformance/adapter/loader.h"
+#include "conformance/cli/builtin_expectations.h"
 #include "conformance/suite/expectations.h"
 #include "conformance/suite/report.h"
 #include "conformance/suite/runner.h"
@@ -16,7 +17,9 @@ namespace bufconf::cli {
 namespace {
 
 struct RunOptions {
-  std::string adapter = "reference";
+  std::string adapter = "python";
+  std::string factory;
+  bool no_expectations = false;
   uint64_t seed = 1;
   int64_t examples = 0;  // 0: the profile's
   std::string profile = "quick";
@@ -51,6 +54,10 @@ bool WriteFile(const std::string& path, const std::string& contents) {
 }
 
 int Run(const RunOptions& o) {
+  if (!o.factory.empty()) {
+    // The python adapter reads it when it starts: the objects the factory returns are judged.
+    setenv("BUFCONF_PYTHON_FACTORY", o.factory.c_str(), 1);
+  }
   conformance::LoadedAdapter loaded;
   try {
     loaded = conformance::LoadAdapter(AdapterArgument(o.adapter));
@@ -59,15 +66,29 @@ int Run(const RunOptions& o) {
     return 2;
   }
   suite::Expectations expectations;
-  if (!o.expectations_file.empty()) {
-    std::vector<std::string> ids;
-    for (const rules::Rule& r : rules::Catalogue()) ids.push_back(r.id);
-    try {
+  bool have_expectations = false;
+  std::vector<std::string> ids;
+  for (const rules::Rule& r : rules::Catalogue()) ids.push_back(r.id);
+  try {
+    if (!o.expectations_file.empty()) {
       expectations = suite::LoadExpectations(UserPath(o.expectations_file), ids);
-    } catch (const std::exception& e) {
-      std::cerr << "bufconf run: " << e.what() << "\n";
-      return 2;
+      have_expectations = true;
+    } else if (!o.no_expectations && o.factory.empty()) {
+      const std::string builtin = BuiltinExpectations(loaded.adapter->name);
+      if (!builtin.empty()) {
+        expectations = suite::ParseExpectations(
+            builtin, std::string("built-in expectations of '") + loaded.adapter->name + "'", ids);
+        have_expectations = true;
+        if (!o.quiet) {
+          std::cerr << "bufconf run: using the built-in expectations of '" << loaded.adapter->name
+                    << "' (known deviations, docs/findings.md); --no-expectations to see them "
+                       "fail\n";
+        }
+      }
     }
+  } catch (const std::exception& e) {
+    std::cerr << "bufconf run: " << e.what() << "\n";
+    return 2;
   }
   suite::RunSettings settings;
   settings.seed = o.seed;
@@ -86,7 +107,7 @@ int Run(const RunOptions& o) {
               << settings.examples << " cases per rule\n";
   suite::RunReport report = suite::RunSuite(*loaded.adapter, settings);
   report.adapter_source = loaded.source;
-  if (!o.expectations_file.empty()) suite::ApplyExpectations(expectations, report);
+  if (have_expectations) suite::ApplyExpectations(expectations, report);
   std::cout << suite::Banner(report) << "\n" << suite::ResultTable(report);
   for (const std::string& w : report.warnings) std::cerr << "warning: " << w << "\n";
   if (!o.json_file.empty() &&
@@ -111,8 +132,14 @@ void AddRunCommand(CLI::App& app, std::function<int()>* run) {
       "the per-rule scorecard. Exit 0 all pass or expected, 1 a violation, 2 usage or adapter "
       "load error.");
   cmd->add_option("--adapter", o->adapter,
-                  "a built-in adapter name (reference) or the path of an adapter .so")
+                  "a built-in adapter (python: CPython, its standard library and numpy; "
+                  "reference: the oracle itself) or the path of an adapter .so")
       ->capture_default_str();
+  cmd->add_option("--factory", o->factory,
+                  "with --adapter python: package.module:callable returning the objects to test "
+                  "(docs/python-factory.md)");
+  cmd->add_flag("--no-expectations", o->no_expectations,
+                "ignore the built-in expectations of the adapter");
   cmd->add_option("--seed", o->seed, "RapidCheck seed (the same seed replays the same run)")
       ->capture_default_str();
   cmd->add_option("--examples", o->examples, "cases per rule (default: the profile's)");

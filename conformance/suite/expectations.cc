@@ -55,6 +55,18 @@ Expectations ParseExpectations(std::string_view text, const std::string& file_na
     const std::string id(line.substr(0, id_end));
     std::string_view reason = line.substr(id_end);
     while (!reason.empty() && IsBlank(reason.front())) reason.remove_prefix(1);
+    std::string scope;
+    if (!reason.empty() && reason.front() == '@') {
+      size_t scope_end = 1;
+      while (scope_end < reason.size() && !IsBlank(reason[scope_end])) ++scope_end;
+      scope = std::string(reason.substr(1, scope_end - 1));
+      reason.remove_prefix(scope_end);
+      while (!reason.empty() && IsBlank(reason.front())) reason.remove_prefix(1);
+      if (scope.empty()) {
+        errors.push_back(where + "empty scope after '@'");
+        continue;
+      }
+    }
 
     if (known.count(id) == 0) {
       errors.push_back(where + "unknown rule ID '" + id + "' (see `bufconf rules`)");
@@ -64,13 +76,18 @@ Expectations ParseExpectations(std::string_view text, const std::string& file_na
       errors.push_back(where + "expectation for " + id + " has no reason");
       continue;
     }
-    const auto [it, inserted] = first_line.emplace(id, line_number);
+    const std::string key = scope.empty() ? id : id + " @" + scope;
+    const auto [it, inserted] = first_line.emplace(key, line_number);
     if (!inserted) {
-      errors.push_back(where + "duplicate expectation for " + id + " (first on line " +
+      errors.push_back(where + "duplicate expectation for " + key + " (first on line " +
                        std::to_string(it->second) + ")");
       continue;
     }
-    result.reasons[id] = std::string(reason);
+    if (scope.empty()) {
+      result.reasons[id] = std::string(reason);
+    } else {
+      result.scoped.push_back({id, scope, std::string(reason)});
+    }
   }
   if (!errors.empty()) throw ExpectationsError(std::move(errors));
   return result;
@@ -85,37 +102,103 @@ Expectations LoadExpectations(const std::string& path, const std::vector<std::st
   return ParseExpectations(text.str(), path, known_ids);
 }
 
+namespace {
+
+bool Glob(const std::string& p, const std::string& t) {
+  size_t pi = 0, ti = 0, star = std::string::npos, mark = 0;
+  while (ti < t.size()) {
+    if (pi < p.size() && (p[pi] == '?' || p[pi] == t[ti])) {
+      ++pi;
+      ++ti;
+    } else if (pi < p.size() && p[pi] == '*') {
+      star = pi++;
+      mark = ti;
+    } else if (star != std::string::npos) {
+      pi = star + 1;
+      ti = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.size() && p[pi] == '*') ++pi;
+  return pi == p.size();
+}
+
+}  // namespace
+
 void ApplyExpectations(const Expectations& expectations, RunReport& report) {
   std::set<std::string> in_report;
   for (RuleResult& r : report.results) {
     in_report.insert(r.rule);
-    const auto it = expectations.reasons.find(r.rule);
-    if (it == expectations.reasons.end()) continue;
-    const std::string& reason = it->second;
-    switch (r.status) {
-      case Status::kFail:
-        r.status = Status::kXfail;
-        r.reason = reason + ": " + r.reason;
-        break;
-      case Status::kPass:
-        r.status = Status::kXpass;
-        r.reason =
-            "expected to fail (" + reason + ") but passed: remove the expectation for " + r.rule;
-        break;
-      case Status::kSkip:
-      case Status::kBlocked:
-        report.warnings.push_back("expectation for " + r.rule + " not checked (" +
-                                  (r.status == Status::kSkip ? "skipped" : "blocked") + ")");
-        break;
-      case Status::kXfail:
-      case Status::kXpass:
-        break;  // already applied
+    const auto whole = expectations.reasons.find(r.rule);
+    std::vector<const Expectation*> scoped;
+    for (const Expectation& e : expectations.scoped) {
+      if (e.rule == r.rule) scoped.push_back(&e);
     }
+    if (whole == expectations.reasons.end() && scoped.empty()) continue;
+    if (r.status == Status::kSkip || r.status == Status::kBlocked) {
+      report.warnings.push_back("expectation for " + r.rule + " not checked (" +
+                                (r.status == Status::kSkip ? "skipped" : "blocked") + ")");
+      continue;
+    }
+    if (r.status == Status::kXfail || r.status == Status::kXpass) continue;  // already applied
+    // Which failure places are covered, and which scoped expectations were used.
+    std::vector<RuleFailure> places = r.failures;
+    if (places.empty() && r.status == Status::kFail) places.push_back({"", r.reason, ""});
+    std::vector<bool> used(scoped.size(), false);
+    const RuleFailure* uncovered = nullptr;
+    std::string reasons;
+    for (const RuleFailure& f : places) {
+      bool covered = whole != expectations.reasons.end();
+      for (size_t i = 0; i < scoped.size(); ++i) {
+        if (Glob(scoped[i]->scope, f.where)) {
+          covered = true;
+          if (!used[i]) reasons += (reasons.empty() ? "" : "; ") + scoped[i]->reason;
+          used[i] = true;
+        }
+      }
+      if (!covered && uncovered == nullptr) uncovered = &f;
+    }
+    if (whole != expectations.reasons.end()) reasons = whole->second;
+    std::string stale;
+    for (size_t i = 0; i < scoped.size(); ++i) {
+      if (!used[i]) stale += (stale.empty() ? "@" : ", @") + scoped[i]->scope;
+    }
+    if (r.status == Status::kFail && uncovered != nullptr) {
+      r.reason = uncovered->where.empty() ? r.reason : uncovered->message;
+      if (!uncovered->counterexample_file.empty()) {
+        r.counterexample_file = uncovered->counterexample_file;
+        r.replay_command = "bufconf replay " + r.counterexample_file;
+      }
+      if (!stale.empty()) {
+        report.warnings.push_back("expectation for " + r.rule + " " + stale +
+                                  " matched no failure");
+      }
+      continue;  // a failure no expectation covers: still a failure
+    }
+    if (r.status == Status::kFail && stale.empty()) {
+      r.status = Status::kXfail;
+      r.reason = reasons + ": " + r.reason;
+      continue;
+    }
+    const bool failed = r.status == Status::kFail;
+    r.status = Status::kXpass;
+    r.reason =
+        failed || !stale.empty()
+            ? "expected failures did not happen (" + (stale.empty() ? r.rule : stale) +
+                  "): remove or narrow the expectation"
+            : "expected to fail (" + reasons + ") but passed: remove the expectation for " + r.rule;
   }
   for (const auto& [id, reason] : expectations.reasons) {
     if (in_report.count(id) == 0) {
       report.warnings.push_back("stale expectation for " + id + ": the rule is not in this run (" +
                                 reason + ")");
+    }
+  }
+  for (const Expectation& e : expectations.scoped) {
+    if (in_report.count(e.rule) == 0) {
+      report.warnings.push_back("stale expectation for " + e.rule + " @" + e.scope +
+                                ": the rule is not in this run (" + e.reason + ")");
     }
   }
 }

@@ -6,7 +6,11 @@
 //   # Comments start with '#' as the first non-blank character of a line.
 //   REQ-WRITABLE        readonly exporters ignore PyBUF_WRITABLE (issue #12)
 //   LAYOUT-LEN-SIMPLE   len counts padding bytes
+//   FORMAT-SIZE  @ctypes*Structure*  ctypes 3.11 writes no struct padding (bpo-32780)
 //
+// - An optional scope after the ID, '@GLOB' ('*' and '?' wildcards, no blanks), limits the
+//   expectation to failures whose place matches: an enumerated exporter's description, or
+//   "generated exporter" / "generated view". A failure anywhere else still fails the run.
 // - A line is a rule ID (an ID of the rules catalogue: letters, digits and '-'), then at least
 //   one space or tab, then the reason: free text to the end of the line (it may contain '#').
 // - Blank lines and comment lines are ignored; leading and trailing blanks are ignored.
@@ -25,8 +29,15 @@
 
 namespace bufconf::suite {
 
+struct Expectation {
+  std::string rule;
+  std::string scope;  // glob over failure places; empty: the whole rule
+  std::string reason;
+};
+
 struct Expectations {
-  std::map<std::string, std::string> reasons;  // rule ID -> reason
+  std::map<std::string, std::string> reasons;  // rule ID -> reason (whole-rule entries)
+  std::vector<Expectation> scoped;             // entries with a scope
 };
 
 // Every problem of an expectations file (or its not being readable). what() is all the
@@ -49,9 +60,12 @@ Expectations ParseExpectations(std::string_view text, const std::string& file_na
 Expectations LoadExpectations(const std::string& path, const std::vector<std::string>& known_ids);
 
 // Applies expectations to a run:
-//   fail of an expected rule    -> xfail, reason "<expectation reason>: <failure message>"
-//                                  (counterexample and replay command kept);
-//   pass of an expected rule    -> xpass (a failure of the run: the expectation is stale);
+//   fail of an expected rule    -> xfail when every failure place is covered (the whole rule,
+//                                  or a scope matching it), else it stays a fail naming the
+//                                  first uncovered place; reason "<expectation reason>: <failure
+//                                  message>" (counterexample and replay command kept);
+//   pass of an expected rule    -> xpass (a failure of the run: the expectation is stale), also
+//                                  when a scoped expectation matches no failure place;
 //   skip/blocked expected rule  -> warning "expectation for X not checked (skipped|blocked)";
 //   expectation for a rule that is not in the report -> warning (stale expectation).
 void ApplyExpectations(const Expectations& expectations, RunReport& report);

@@ -126,5 +126,40 @@ TEST(Expectations, AllExpectedFailuresPassTheRun) {
   EXPECT_TRUE(report.warnings.empty());
 }
 
+TEST(ScopedExpectations, CoverOnlyTheirPlaces) {
+  const Expectations e =
+      ParseExpectations("FORMAT-SIZE  @ctypes*  ctypes writes no padding\n", "f", {"FORMAT-SIZE"});
+  ASSERT_EQ(e.scoped.size(), 1u);
+  RunReport covered;
+  RuleResult r;
+  r.rule = "FORMAT-SIZE";
+  r.status = Status::kFail;
+  r.reason = "first";
+  r.failures = {{"ctypes Structure a", "m1", "f1"}, {"ctypes Structure b", "m2", "f2"}};
+  covered.results.push_back(r);
+  ApplyExpectations(e, covered);
+  EXPECT_EQ(covered.results[0].status, Status::kXfail);
+
+  RunReport uncovered;
+  r.failures.push_back({"numpy int32", "m3", "f3"});
+  uncovered.results.push_back(r);
+  ApplyExpectations(e, uncovered);
+  EXPECT_EQ(uncovered.results[0].status, Status::kFail);
+  EXPECT_EQ(uncovered.results[0].reason, "m3");
+  EXPECT_EQ(uncovered.results[0].counterexample_file, "f3");
+
+  RunReport passed;
+  r.status = Status::kPass;
+  r.failures.clear();
+  passed.results.push_back(r);
+  ApplyExpectations(e, passed);
+  EXPECT_EQ(passed.results[0].status, Status::kXpass);
+}
+
+TEST(ScopedExpectations, EmptyScopeIsAnError) {
+  EXPECT_THROW(ParseExpectations("FORMAT-SIZE @ reason\n", "f", {"FORMAT-SIZE"}),
+               ExpectationsError);
+}
+
 }  // namespace
 }  // namespace bufconf::suite

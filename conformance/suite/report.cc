@@ -252,6 +252,13 @@ std::string ResultTable(const RunReport& report) {
     out << "  " << StatusName(r.status) << ": " << Indented(r.reason, "    ") << "\n";
     if (r.status == Status::kFail) {
       if (r.cases_to_failure > 0) out << "  failed after " << r.cases_to_failure << " cases\n";
+      if (r.failures.size() > 1) {
+        out << "  fails in " << r.failures.size() << " places:";
+        for (size_t i = 0; i < r.failures.size() && i < 8; ++i) {
+          out << (i ? "; " : " ") << r.failures[i].where;
+        }
+        out << (r.failures.size() > 8 ? "; ...\n" : "\n");
+      }
       if (!r.counterexample_file.empty()) {
         out << "  counterexample: " << r.counterexample_file << "\n";
       }
@@ -304,6 +311,14 @@ nlohmann::ordered_json ScorecardJson(const RunReport& report) {
     if (!r.counterexample_file.empty()) o["counterexample_file"] = str(r.counterexample_file);
     if (!r.replay_command.empty()) o["replay_command"] = str(r.replay_command);
     if (r.cases_to_failure > 0) o["cases_to_failure"] = r.cases_to_failure;
+    if (!r.failures.empty()) {
+      o["failures"] = nlohmann::ordered_json::array();
+      for (const RuleFailure& f : r.failures) {
+        o["failures"].push_back({{"where", SanitizeUtf8(f.where)},
+                                 {"message", SanitizeUtf8(f.message)},
+                                 {"counterexample_file", SanitizeUtf8(f.counterexample_file)}});
+      }
+    }
     results.push_back(std::move(o));
   }
   j["results"] = std::move(results);

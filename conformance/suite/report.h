@@ -17,17 +17,26 @@ enum class Status { kPass, kFail, kSkip, kBlocked, kXfail, kXpass };
 // "pass", "fail", "skip", "blocked", "xfail", "xpass".
 const char* StatusName(Status status);
 
+// One place a rule failed: an enumerated exporter (its description), or "generated exporter" /
+// "generated view" for generated cases.
+struct RuleFailure {
+  std::string where;
+  std::string message;
+  std::string counterexample_file;
+};
+
 struct RuleResult {
   std::string rule;       // catalogue ID, e.g. "REQ-WRITABLE"
   std::string level;      // "MUST" | "SHOULD" | "PORTABILITY"
   std::string statement;  // one line
   Status status = Status::kSkip;
-  int64_t cases = 0;                // cases run for this rule
-  std::string reason;               // skip/blocked/xfail reason, or the failure message
-  std::string counterexample_file;  // path of the saved counterexample (failures)
-  std::string replay_command;       // e.g. "bufconf replay bufconf-failures/REQ-WRITABLE.json"
-  int64_t cases_to_failure = 0;     // cases until the first failure (failures)
-  double seconds = 0;               // time spent on this rule (JUnit `time`)
+  int64_t cases = 0;                  // cases run for this rule
+  std::string reason;                 // skip/blocked/xfail reason, or the failure message
+  std::string counterexample_file;    // path of the saved counterexample (failures)
+  std::string replay_command;         // e.g. "bufconf replay bufconf-failures/REQ-WRITABLE.json"
+  int64_t cases_to_failure = 0;       // cases until the first failure (failures)
+  double seconds = 0;                 // time spent on this rule (JUnit `time`)
+  std::vector<RuleFailure> failures;  // every place it failed (first one = reason above)
 };
 
 struct RunReport {

@@ -135,10 +135,10 @@ std::string CapabilityNames(uint64_t caps, std::vector<std::string>* names) {
 }
 
 std::string SaveCounterexample(const RunSettings& settings, const bufconf_adapter& adapter,
-                               const std::string& rule, const json& case_json,
-                               const std::string& message) {
+                               const std::string& rule, const std::string& file_stem,
+                               const json& case_json, const std::string& message) {
   mkdir(settings.failures_dir.c_str(), 0755);
-  const std::string path = settings.failures_dir + "/" + rule + ".json";
+  const std::string path = settings.failures_dir + "/" + file_stem + ".json";
   ordered_json file = {
       {"bufconf_replay", 1},
       {"rule", rule},
@@ -224,11 +224,16 @@ std::vector<int> SweepFlags(const std::string& profile) {
   return flags;
 }
 
-struct SweepRule {
-  int64_t cases = 0;
-  bool failed = false;
+struct SweepFailure {
+  std::string where;  // the exporter's description
   std::string message;
   ordered_json case_json;
+};
+
+struct SweepRule {
+  int64_t cases = 0;
+  std::vector<SweepFailure> failures;  // the first failure of each failing exporter
+  bool failed() const { return !failures.empty(); }
 };
 
 // Every enumerated exporter with every sweep flags value, one forked child per exporter. A crash
@@ -256,20 +261,20 @@ std::map<std::string, SweepRule> EnumeratedSweep(const bufconf_adapter& adapter,
           SweepRule& r = rules[rule];
           ++r.cases;
           for (const Finding& f : result.findings) {
-            if (f.rule == rule && !r.failed) {
-              r.failed = true;
-              r.message = c.description + ": " + f.message;
-              r.case_json = ToJson(c);
+            if (f.rule == rule && !r.failed()) {
+              r.failures.push_back({c.description, c.description + ": " + f.message, ToJson(c)});
             }
           }
         }
       }
       ordered_json line = {{"exists", exists}, {"rules", ordered_json::object()}};
       for (const auto& [rule, r] : rules) {
-        line["rules"][rule] = {{"cases", r.cases},
-                               {"failed", r.failed},
-                               {"message", r.message},
-                               {"case", r.case_json}};
+        line["rules"][rule] = {{"cases", r.cases}, {"failed", r.failed()}};
+        if (r.failed()) {
+          line["rules"][rule]["where"] = r.failures[0].where;
+          line["rules"][rule]["message"] = r.failures[0].message;
+          line["rules"][rule]["case"] = r.failures[0].case_json;
+        }
       }
       return line;
     };
@@ -286,12 +291,13 @@ std::map<std::string, SweepRule> EnumeratedSweep(const bufconf_adapter& adapter,
       }
       if (line.is_discarded() || line.empty()) {
         SweepRule& r = out["REQ-FAIL-BUFFERERROR"];
-        if (!r.failed) {
-          r.failed = true;
-          r.message = "enumerated exporter " + std::to_string(index) + ": " + Describe(child);
-          const json note = json::parse(child.last_note, nullptr, false);
-          if (!note.is_discarded()) r.case_json = note;
-        }
+        const json note = json::parse(child.last_note, nullptr, false);
+        const std::string where =
+            note.is_discarded()
+                ? "enumerated exporter " + std::to_string(index)
+                : note.value("description", "enumerated exporter " + std::to_string(index));
+        r.failures.push_back({where, where + ": " + Describe(child),
+                              note.is_discarded() ? ordered_json() : ordered_json(note)});
         continue;
       }
     } else {
@@ -301,10 +307,9 @@ std::map<std::string, SweepRule> EnumeratedSweep(const bufconf_adapter& adapter,
     for (auto it = line["rules"].begin(); it != line["rules"].end(); ++it) {
       SweepRule& r = out[it.key()];
       r.cases += it.value().value("cases", int64_t{0});
-      if (!r.failed && it.value().value("failed", false)) {
-        r.failed = true;
-        r.message = it.value().value("message", "");
-        r.case_json = it.value()["case"];
+      if (it.value().value("failed", false)) {
+        r.failures.push_back(
+            {it.value().value("where", ""), it.value().value("message", ""), it.value()["case"]});
       }
     }
   }
@@ -369,6 +374,13 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
     if (!p.exporter_side || can_make) {
       line = RunRule(adapter, p, settings);
     }
+    // Every place the rule failed: generated cases first, then each enumerated exporter.
+    std::vector<SweepFailure> places;
+    if (line.value("status", "") == "fail") {
+      places.push_back({p.exporter_side ? "generated exporter" : "generated view",
+                        line.value("message", ""),
+                        line.contains("case") ? line["case"] : ordered_json()});
+    }
     // Exporters the implementation enumerates: every one with every sweep flags value.
     if (p.exporter_side && can_enumerate) {
       if (!swept) {
@@ -379,27 +391,30 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
       if (it != sweep.end()) {
         const SweepRule& r = it->second;
         line["cases"] = line.value("cases", int64_t{0}) + r.cases;
-        if (r.failed && line.value("status", "") != "fail") {
-          line["status"] = "fail";
-          line["message"] = r.message;
-          line["case"] = r.case_json;
-        } else if (r.cases > 0 && line.value("status", "") != "fail") {
-          line["status"] = "pass";
-        }
+        for (const SweepFailure& f : r.failures) places.push_back(f);
+        if (r.cases > 0 && line.value("status", "") != "fail") line["status"] = "pass";
       }
     }
-    const std::string status = line.value("status", "fail");
+    const std::string status = places.empty() ? line.value("status", "fail") : "fail";
     result.cases = line.value("cases", int64_t{0});
-    result.reason = line.value("message", "");
     result.status = status == "pass"      ? Status::kPass
                     : status == "skip"    ? Status::kSkip
                     : status == "blocked" ? Status::kBlocked
                                           : Status::kFail;
+    result.reason = places.empty() ? line.value("message", "") : places[0].message;
     if (result.status == Status::kFail) {
       result.cases_to_failure = line.value("cases_to_failure", int64_t{0});
-      if (line.contains("case") && !line["case"].is_null()) {
-        result.counterexample_file =
-            SaveCounterexample(settings, adapter, p.rule, line["case"], result.reason);
+      for (size_t i = 0; i < places.size() && i < 50; ++i) {
+        RuleFailure failure{places[i].where, places[i].message, ""};
+        if (!places[i].case_json.is_null() && !places[i].case_json.empty()) {
+          failure.counterexample_file = SaveCounterexample(
+              settings, adapter, p.rule, i == 0 ? p.rule : p.rule + "-" + std::to_string(i + 1),
+              places[i].case_json, places[i].message);
+        }
+        result.failures.push_back(failure);
+      }
+      if (!result.failures.empty() && !result.failures[0].counterexample_file.empty()) {
+        result.counterexample_file = result.failures[0].counterexample_file;
         result.replay_command = "bufconf replay " + result.counterexample_file;
       }
     }
