@@ -164,14 +164,19 @@ void AddRunCommand(CLI::App& app, std::function<int()>* run) {
 void AddReplayCommand(CLI::App& app, std::function<int()>* run) {
   auto file = std::make_shared<std::string>();
   auto adapter = std::make_shared<std::string>();
+  auto factory = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand(
       "replay",
       "Re-run the counterexample of a failure file. Exit 1 when the rule is broken again, 0 "
       "when not, 2 on errors.");
   cmd->add_option("FILE", *file, "a counterexample file written by bufconf run")->required();
   cmd->add_option("--adapter", *adapter, "override the adapter named in the file");
-  cmd->callback([file, adapter, run] {
-    *run = [file, adapter]() -> int {
+  cmd->add_option(
+      "--factory", *factory,
+      "with the python adapter: the factory the failing run used (package.module:callable)");
+  cmd->callback([file, adapter, factory, run] {
+    *run = [file, adapter, factory]() -> int {
+      if (!factory->empty()) setenv("BUFCONF_PYTHON_FACTORY", factory->c_str(), 1);
       std::ifstream in(UserPath(*file));
       if (!in) {
         std::cerr << "bufconf replay: cannot read " << *file << "\n";

@@ -3,8 +3,10 @@
 // Python.h first, as CPython asks.
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <unistd.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -43,7 +45,8 @@ const Py_buffer* AsPy(const bufconf_buffer* view) {
 // (owner). Python code, so numpy, ctypes and _testbuffer are driven the way their users drive
 // them.
 const char kModuleSource[] = R"PY(
-import array, ctypes, io, itertools, mmap, pickle, struct, zlib
+import array, ctypes, importlib, io, itertools, mmap, operator, os, pickle, struct, sys
+import traceback, zlib
 import numpy as np
 import _testbuffer as tb
 from numpy.lib import stride_tricks
@@ -500,12 +503,164 @@ ENTRIES = _stdlib_entries() + _ctypes_entries() + _testbuffer_entries() + _numpy
 
 def enumerate_exporter(index):
     """(exporter, description, expected or None), or None past the end. expected is
-    (format, itemsize, shape, items)."""
+    (format, itemsize, shape, items). With a factory (load_factory), its objects only."""
+    if FACTORY is not None:
+        if index >= len(FACTORY):
+            return None
+        description, obj, expected = FACTORY[index]
+        return obj, description, expected
     if index >= len(ENTRIES):
         return None
     description, build = ENTRIES[index]
     obj, expected = build()
     return obj, description, expected
+
+
+# ---- the factory plug-in (BUFCONF_PYTHON_FACTORY=package.module:callable) ----
+
+class FactoryError(Exception):
+    """The factory cannot be used; the message says why."""
+
+
+FACTORY = None  # [(description, object, expected or None)] once load_factory succeeded
+
+
+def _user_traceback(e):
+    # The exception with its traceback, without this module's frames.
+    tb_ = e.__traceback__
+    while tb_ is not None and tb_.tb_frame.f_globals.get('__name__') == __name__:
+        tb_ = tb_.tb_next
+    te = traceback.TracebackException(type(e), e, tb_)
+    # importlib's own frames say nothing about the user's module
+    te.stack = traceback.StackSummary.from_list(
+        [f for f in te.stack if not f.filename.startswith('<frozen importlib')])
+    return ''.join(te.format()).rstrip()
+
+
+def _factory_expected(x, where):
+    """expected as (format, itemsize, shape, items), from a dict or a bytes-like object."""
+    if x is None:
+        return None
+    if isinstance(x, dict):
+        unknown = sorted(set(map(str, x)) - {'format', 'shape', 'items', 'itemsize'})
+        if unknown:
+            raise FactoryError('%s: unknown keys %s in the expected dict (keys: format, shape, '
+                               'items, and optionally itemsize)' % (where, unknown))
+        missing = [k for k in ('format', 'shape', 'items') if k not in x]
+        if missing:
+            raise FactoryError('%s: the expected dict lacks %s' % (where, missing))
+        fmt = x['format']
+        if isinstance(fmt, (bytes, bytearray)):
+            fmt = bytes(fmt).decode('latin-1')
+        if not isinstance(fmt, str) or not fmt or '\0' in fmt:
+            raise FactoryError('%s: expected format must be a non-empty str, not %r'
+                               % (where, fmt))
+        try:
+            shape = tuple(operator.index(n) for n in x['shape'])
+        except TypeError:
+            raise FactoryError('%s: expected shape must be a tuple of ints, not %r'
+                               % (where, x['shape'])) from None
+        if len(shape) > 64 or any(n < 0 for n in shape):
+            raise FactoryError('%s: expected shape %r: at most 64 extents, each >= 0'
+                               % (where, shape))
+        try:
+            items = memoryview(x['items']).tobytes()
+        except TypeError:
+            raise FactoryError('%s: expected items must be bytes (C-order item bytes), not %s'
+                               % (where, type(x['items']).__name__)) from None
+        count = _prod(shape)
+        if 'itemsize' in x:
+            try:
+                itemsize = operator.index(x['itemsize'])
+            except TypeError:
+                raise FactoryError('%s: expected itemsize must be an int' % where) from None
+        elif count > 0:
+            itemsize = len(items) // count
+        else:
+            try:
+                itemsize = struct.calcsize(fmt)
+            except (struct.error, TypeError):
+                raise FactoryError('%s: an empty expected array whose format struct cannot '
+                                   'size needs an explicit itemsize' % where) from None
+        if itemsize < 0 or len(items) != count * itemsize:
+            raise FactoryError('%s: expected items are %d bytes, not product(shape %r) x '
+                               'itemsize %d' % (where, len(items), shape, itemsize))
+        return fmt, itemsize, shape, items
+    try:
+        m = memoryview(x)
+    except TypeError:
+        raise FactoryError('%s: expected must be None, a dict {"format", "shape", "items"} or a '
+                           'bytes-like object (e.g. a memoryview), not %s'
+                           % (where, type(x).__name__)) from None
+    with m:
+        return m.format, m.itemsize, tuple(m.shape), m.tobytes()
+
+
+def load_factory(spec, cwd, path):
+    """Imports package.module, calls its callable once and keeps the exporters it returns:
+    objects, (description, object) or (description, object, expected). Raises FactoryError."""
+    global FACTORY
+    module_name, _, attr = spec.partition(':')
+    if (not module_name or not attr or
+            not all(p.isidentifier() for p in module_name.split('.') + attr.split('.'))):
+        raise FactoryError("%r is not of the form package.module:callable" % spec)
+    dirs = [cwd] + [d if os.path.isabs(d) else os.path.join(cwd, d)
+                    for d in path.split(':') if d]
+    sys.path[:0] = dirs
+    try:
+        module = importlib.import_module(module_name)
+    except Exception as e:
+        raise FactoryError('cannot import module %r (sys.path starts with %s):\n%s'
+                           % (module_name, dirs, _user_traceback(e))) from None
+    fn = module
+    for part in attr.split('.'):
+        try:
+            fn = getattr(fn, part)
+        except AttributeError:
+            raise FactoryError('module %r (%s) has no attribute %r'
+                               % (module_name, getattr(module, '__file__', '?'), attr)) from None
+    if not callable(fn):
+        raise FactoryError('%s is a %s, not a callable' % (spec, type(fn).__name__))
+    try:
+        result = fn()
+    except Exception as e:
+        raise FactoryError('%s() raised:\n%s' % (spec, _user_traceback(e))) from None
+    if isinstance(result, (str, bytes, bytearray, memoryview, dict)) or result is None:
+        raise FactoryError('%s() returned %s; it must return an iterable (e.g. a list) of '
+                           'objects, (description, object) or (description, object, expected)'
+                           % (spec, type(result).__name__))
+    try:
+        it = iter(result)
+    except TypeError:
+        raise FactoryError('%s() returned %s, which is not iterable'
+                           % (spec, type(result).__name__)) from None
+    entries = []
+    try:
+        for i, entry in enumerate(it):
+            where = '%s() entry %d' % (spec, i)
+            expected = None
+            if isinstance(entry, tuple):
+                if len(entry) not in (2, 3) or not isinstance(entry[0], str):
+                    raise FactoryError('%s is a tuple of %d items; expected (description: str, '
+                                       'object) or (description: str, object, expected)'
+                                       % (where, len(entry)))
+                description, obj = entry[0], entry[1]
+                if len(entry) == 3:
+                    expected = _factory_expected(entry[2], where)
+            else:
+                obj = entry
+                description = '%s[%d] %s' % (spec, i, type(obj).__qualname__)
+            description = description.replace('\0', ' ')
+            entries.append((description, obj, expected))
+    except FactoryError:
+        raise
+    except Exception as e:
+        raise FactoryError('iterating over what %s() returned raised:\n%s'
+                           % (spec, _user_traceback(e))) from None
+    if not entries:
+        raise FactoryError('%s() returned no objects' % spec)
+    FACTORY = entries
+    return entries
 )PY";
 
 // ---- the interpreter ----
@@ -515,6 +670,8 @@ struct State {
   std::string error;           // why initialisation failed ("" when it worked)
   PyObject* module = nullptr;  // the helper module
   PyObject* unsupported = nullptr;
+  std::string factory;        // BUFCONF_PYTHON_FACTORY ("" when unset)
+  std::string factory_error;  // why the factory cannot be used ("" when it can, or is unset)
 };
 
 State& GetState() {
@@ -544,6 +701,57 @@ std::string TakeError() {
   Py_XDECREF(value);
   Py_XDECREF(traceback);
   return text;
+}
+
+std::string GetEnv(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? value : "";
+}
+
+// BUFCONF_PYTHON_FACTORY=package.module:callable: the callable is called once, here (in the
+// parent, before the runner forks), and enumerate lists only what it returned. Imports look in
+// the working directory (the caller's under `bazel run`) and BUFCONF_PYTHON_PATH first. A failure
+// is kept in factory_error (docs/python-factory.md).
+void LoadFactory() {
+  State& state = GetState();
+  state.factory = GetEnv("BUFCONF_PYTHON_FACTORY");
+  if (state.factory.empty()) return;
+  std::string cwd = GetEnv("BUILD_WORKING_DIRECTORY");
+  if (cwd.empty()) {
+    char buffer[4096];
+    if (getcwd(buffer, sizeof buffer) != nullptr) cwd = buffer;
+  }
+  PyObject* fn = PyObject_GetAttrString(state.module, "load_factory");
+  PyObject* entries = fn != nullptr
+                          ? PyObject_CallFunction(fn, "sss", state.factory.c_str(), cwd.c_str(),
+                                                  GetEnv("BUFCONF_PYTHON_PATH").c_str())
+                          : nullptr;
+  Py_XDECREF(fn);
+  if (entries == nullptr) {
+    std::string error = TakeError();
+    if (error.rfind("FactoryError: ", 0) == 0) error.erase(0, std::strlen("FactoryError: "));
+    state.factory_error = error;
+  } else {
+    // Every object must be an exporter (have bf_getbuffer); the buffer itself is not asked for
+    // here, where a crash would take the runner down: the suite asks in its forked children.
+    for (Py_ssize_t i = 0; PyList_Check(entries) && i < PyList_GET_SIZE(entries); ++i) {
+      PyObject* entry = PyList_GET_ITEM(entries, i);
+      PyObject* obj = PyTuple_GetItem(entry, 1);
+      if (obj != nullptr && !PyObject_CheckBuffer(obj)) {
+        const char* description = PyUnicode_AsUTF8(PyTuple_GetItem(entry, 0));
+        state.factory_error = state.factory + "() entry " + std::to_string(i) + " (" +
+                              (description != nullptr ? description : "?") + ") is a " +
+                              Py_TYPE(obj)->tp_name +
+                              ", which does not support the buffer protocol";
+        break;
+      }
+    }
+    TakeError();
+    Py_DECREF(entries);
+  }
+  if (!state.factory_error.empty()) {
+    state.factory_error = "BUFCONF_PYTHON_FACTORY=" + state.factory + ": " + state.factory_error;
+  }
 }
 
 std::string Initialize() {
@@ -578,6 +786,7 @@ std::string Initialize() {
   if (state.module == nullptr) return "the helper module does not import: " + TakeError();
   state.unsupported = PyObject_GetAttrString(state.module, "Unsupported");
   if (state.unsupported == nullptr) return TakeError();
+  LoadFactory();
   return "";
 }
 
@@ -950,28 +1159,36 @@ int AfterFork(void*) {
   return 0;
 }
 
-}  // namespace
-
-std::string EnsurePythonInitialized() {
-  std::string why;
-  Ready(&why);
-  return why;
-}
-
-const bufconf_adapter* PythonAdapter() {
+const bufconf_adapter* MakeAdapter() {
   // Start the interpreter (and numpy) once, here in the parent: every forked child of the
-  // runner inherits it instead of starting its own (about 0.15 s each).
-  static const std::string ready = EnsurePythonInitialized();
+  // runner inherits it instead of starting its own (about 0.15 s each). The factory, if any, is
+  // called now too.
+  EnsurePythonInitialized();
+  const State& state = GetState();
+  if (!state.factory_error.empty()) {
+    // No error channel at creation: say why here, and make loading fail (NULL).
+    std::fprintf(stderr, "bufconf: python adapter: %s\n", state.factory_error.c_str());
+    return nullptr;
+  }
+  const bool factory = !state.factory.empty();
+  static const std::string version =
+      factory ? "CPython " PY_VERSION " (embedded /usr/bin/python3), factory " + state.factory
+              : "CPython " PY_VERSION " (embedded /usr/bin/python3) with numpy and _testbuffer";
+  constexpr uint64_t kAlgorithms = BUFCONF_CAP_IS_CONTIGUOUS | BUFCONF_CAP_GET_POINTER |
+                                   BUFCONF_CAP_TO_CONTIGUOUS | BUFCONF_CAP_FROM_CONTIGUOUS |
+                                   BUFCONF_CAP_FILL_STRIDES | BUFCONF_CAP_SIZE_FROM_FORMAT |
+                                   BUFCONF_CAP_COPY_DATA;
   static const bufconf_adapter adapter = {
       BUFCONF_ADAPTER_ABI_VERSION,
-      "python",
-      "CPython " PY_VERSION " (embedded /usr/bin/python3) with numpy and _testbuffer",
-      BUFCONF_CAP_MAKE_EXPORTER | BUFCONF_CAP_ENUMERATE | BUFCONF_CAP_IS_CONTIGUOUS |
-          BUFCONF_CAP_GET_POINTER | BUFCONF_CAP_TO_CONTIGUOUS | BUFCONF_CAP_FROM_CONTIGUOUS |
-          BUFCONF_CAP_FILL_STRIDES | BUFCONF_CAP_SIZE_FROM_FORMAT | BUFCONF_CAP_COPY_DATA,
+      // Another name with a factory: what is judged is not CPython's own exporters (so, e.g.,
+      // expectations kept for "python" do not apply).
+      factory ? "python-factory" : "python",
+      version.c_str(),
+      // With a factory only its objects are judged: no make_exporter.
+      (factory ? 0 : BUFCONF_CAP_MAKE_EXPORTER) | BUFCONF_CAP_ENUMERATE | kAlgorithms,
       nullptr,  // context: the interpreter is process-wide
       AfterFork,
-      MakeExporter,
+      factory ? nullptr : MakeExporter,
       Enumerate,
       GetBuffer,
       ReleaseBuffer,
@@ -988,6 +1205,28 @@ const bufconf_adapter* PythonAdapter() {
       CopyData,
   };
   return &adapter;
+}
+
+}  // namespace
+
+std::string EnsurePythonInitialized() {
+  std::string why;
+  Ready(&why);
+  return why;
+}
+
+std::string PythonAdapterError() {
+  EnsurePythonInitialized();
+  const State& state = GetState();
+  if (!state.factory_error.empty()) return state.factory_error;
+  return state.error.empty() ? "" : "embedded Python: " + state.error;
+}
+
+std::string PythonFactory() { return GetEnv("BUFCONF_PYTHON_FACTORY"); }
+
+const bufconf_adapter* PythonAdapter() {
+  static const bufconf_adapter* const adapter = MakeAdapter();
+  return adapter;
 }
 
 }  // namespace bufconf::adapters

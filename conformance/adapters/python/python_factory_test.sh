@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# The python adapter's factory plug-in through the bufconf binary, with the environment variable
+# alone (BUFCONF_PYTHON_FACTORY, no --factory flag): every accepted form of the contract
+# (docs/python-factory.md), only the factory's objects enumerated and judged, no make_exporter,
+# imports from the working directory and from BUFCONF_PYTHON_PATH, and every kind of factory
+# error failing the load with exit 2 and a message saying what is wrong.
+# Arguments: the bufconf binary, testdata/factories.py (runfiles paths).
+set -uo pipefail
+bufconf="$PWD/$1"
+testdata="$(cd "$(dirname "$2")" && pwd)"
+tmp="${TEST_TMPDIR:-$(mktemp -d)}"
+failures=0
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
+# CPython 3.11's own exporters (bytearray, array.array, numpy) accept PyBUF_READ / PyBUF_WRITE.
+printf 'REQ-READ-WRITE-FLAGS  CPython 3.11 accepts PyBUF_READ/PyBUF_WRITE\n' >"$tmp/expect.txt"
+
+# bufconf_run NAME FACTORY [args]: runs in $tmp/NAME with BUFCONF_PYTHON_PATH=$testdata; the exit
+# status in $tmp/NAME.rc, output in $tmp/NAME.out.
+bufconf_run() {
+  local name="$1" factory="$2"
+  shift 2
+  (cd "$tmp" && BUFCONF_PYTHON_PATH="$testdata" BUFCONF_PYTHON_FACTORY="$factory" \
+    "$bufconf" run --adapter python --quiet --failures-dir "$tmp/$name" "$@" \
+    >"$tmp/$name.out" 2>&1)
+  echo $? >"$tmp/$name.rc"
+}
+expect_rc() {  # expect_rc NAME RC
+  local rc
+  rc="$(cat "$tmp/$1.rc")"
+  if [ "$rc" != "$2" ]; then
+    fail "$1: exit $rc, expected $2"
+    cat "$tmp/$1.out"
+    return 1
+  fi
+}
+expect_out() {  # expect_out NAME TEXT
+  if ! grep -qF -- "$2" "$tmp/$1.out"; then
+    fail "$1: the output lacks '$2'"
+    cat "$tmp/$1.out"
+    return 1
+  fi
+}
+
+# 1. Every accepted form: passes, the factory's objects only, no make_exporter.
+bufconf_run good factories:good --expectations "$tmp/expect.txt" --json "$tmp/good.json"
+if expect_rc good 0; then
+  expect_out good "python-factory"
+  expect_out good "factory factories:good"
+  if grep -q "make_exporter" "$tmp/good.out"; then fail "good: make_exporter is declared"; fi
+  # Only the factory's 6 objects, each with the 32 flags values of the quick sweep.
+  if ! /usr/bin/python3 - "$tmp/good.json" <<'PY'; then fail "good: case counts"; fi
+import json, sys
+results = {r['rule']: r for r in json.load(open(sys.argv[1]))['results']}
+assert results['REQ-CONTENTS']['cases'] == 6 * 32, results['REQ-CONTENTS']
+assert results['REQ-CONTENTS']['status'] == 'pass', results['REQ-CONTENTS']
+assert results['CONTIG-C']['status'] == 'pass', results['CONTIG-C']  # the algorithm side stays
+PY
+fi
+
+# 2. A dotted attribute path, imported from the working directory (no BUFCONF_PYTHON_PATH).
+cp "$testdata/factories.py" "$tmp/cwd_factories.py"
+(cd "$tmp" && BUFCONF_PYTHON_FACTORY=cwd_factories:Holder.make "$bufconf" run --adapter python \
+  --quiet --failures-dir "$tmp/cwd" --filter 'REQ-CONTENTS' >"$tmp/cwd.out" 2>&1)
+echo $? >"$tmp/cwd.rc"
+expect_rc cwd 0
+
+# 3. Wrong expected contents: REQ-CONTENTS fails on that object, and the replay reproduces it
+#    (with the same environment variable).
+bufconf_run wrong factories:wrong_contents --expectations "$tmp/expect.txt"
+if expect_rc wrong 1; then
+  expect_out wrong "wrong on purpose: the elements differ"
+  (cd "$tmp" && BUFCONF_PYTHON_PATH="$testdata" BUFCONF_PYTHON_FACTORY=factories:wrong_contents \
+    "$bufconf" replay "$tmp/wrong/REQ-CONTENTS.json" >"$tmp/replay.out" 2>&1)
+  echo $? >"$tmp/replay.rc"
+  expect_rc replay 1 && expect_out replay "reproduced"
+fi
+
+# 4. Errors: exit 2, the reason on stderr.
+check_error() {  # check_error FACTORY TEXT...
+  local factory="$1" name
+  shift
+  name="error_${factory//[^A-Za-z0-9_]/_}"
+  bufconf_run "$name" "$factory"
+  expect_rc "$name" 2 || return
+  expect_out "$name" "bufconf: python adapter: BUFCONF_PYTHON_FACTORY=$factory: "
+  for text in "$@"; do expect_out "$name" "$text"; done
+}
+check_error "no_colon" "is not of the form package.module:callable"
+check_error "factories:" "is not of the form package.module:callable"
+check_error "no_such_module_xyz:make" "cannot import module 'no_such_module_xyz'" \
+  "ModuleNotFoundError: No module named 'no_such_module_xyz'"
+check_error "import_error:make" "cannot import module 'import_error'" "import_error.py" \
+  "No module named 'this_module_does_not_exist_anywhere'"
+check_error "factories:missing" "module 'factories'" "has no attribute 'missing'"
+check_error "factories:not_callable" "factories:not_callable is a int, not a callable"
+check_error "factories:raises" "factories:raises() raised:" "factories.py" \
+  "RuntimeError: the factory is broken on purpose"
+check_error "factories:returns_none" "returned NoneType; it must return an iterable"
+check_error "factories:returns_int" "returned int, which is not iterable"
+check_error "factories:returns_str" "returned str; it must return an iterable"
+check_error "factories:returns_empty" "returned no objects"
+check_error "factories:not_an_exporter" "entry 1 (a dict is no exporter) is a dict" \
+  "does not support the buffer protocol"
+check_error "factories:bad_tuple" "entry 0 is a tuple of 4 items"
+check_error "factories:expected_missing_key" "entry 0: the expected dict lacks ['shape']"
+check_error "factories:expected_wrong_length" "expected items are 2 bytes, not product(shape (3,))"
+check_error "factories:expected_junk" "expected must be None, a dict" "not int"
+check_error "factories:iteration_raises" "iterating over what factories:iteration_raises()" \
+  "ValueError: the generator breaks on purpose"
+
+if [ "$failures" != 0 ]; then
+  echo "$failures failure(s)"
+  exit 1
+fi
+echo "all passed"
