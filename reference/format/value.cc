@@ -125,6 +125,7 @@ void EncodeField(const FieldLayout& f, const Value& v, uint8_t* base) {
 }
 
 void MarkField(const FieldLayout& f, uint8_t* base) {
+  if (f.element_count() == 0) return;  // no element: nothing to mark (its size may be huge)
   std::vector<uint8_t> mask = ValueMask(f);
   ToValueOrder(f, mask.data());
   for (uint64_t e = 0; e < f.element_count(); ++e) {

@@ -85,9 +85,10 @@ class Checker {
   }
 
   void CheckLayout() {
-    if (v_.shape) {
+    if (v_.shape || v_.ndim == 0) {  // a scalar (ndim 0) is one item: len == itemsize
       try {
-        const int64_t expected = MulIndex(ElementCount(*v_.shape), v_.itemsize);
+        const int64_t expected =
+            MulIndex(ElementCount(v_.shape.value_or(std::vector<int64_t>{})), v_.itemsize);
         if (v_.len != expected) {
           Add("LAYOUT-LEN",
               "len is " + Str(v_.len) + " but product(shape) * itemsize is " + Str(expected));
