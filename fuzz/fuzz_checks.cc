@@ -40,6 +40,13 @@ uint64_t Leaves(const std::vector<format::FieldLayout>& fields, uint64_t cap) {
   for (const format::FieldLayout& f : fields) {
     uint64_t count = f.element_count();
     if (count > cap) return cap + 1;
+    // An empty array still has its rows: (10**18, 0) is 10**18 empty arrays to build.
+    uint64_t rows = 1;
+    for (uint64_t d : f.shape) {
+      if (d == 0) break;
+      if (d > cap || rows * d > cap) return cap + 1;
+      rows *= d;
+    }
     uint64_t each = f.code == "T" ? Leaves(f.members, cap) : 1;
     if (each == 0) each = 1;
     if (each > cap || count * each > cap) return cap + 1;
@@ -170,7 +177,13 @@ void CheckDescriptor(const layout::Descriptor& view, const layout::Memory* memor
       }
     }
   }
-  if (view.format || view.itemsize == 1) {  // NULL means "B": only for itemsize 1
+  int64_t rows = 1;  // the nested lists ToList builds, empty ones included
+  for (int64_t d : full.shape) {
+    if (d == 0 || rows > (int64_t{1} << 20)) break;
+    rows *= d;
+  }
+  if ((view.format || view.itemsize == 1) && rows <= (int64_t{1} << 20)) {
+    // NULL means "B": only for itemsize 1
     try {
       layout::ToList(view, *memory);
     } catch (const std::exception& e) {

@@ -78,7 +78,22 @@ Value DecodeArray(const FieldLayout& f, const uint8_t* p, size_t dim, uint64_t* 
   return v;
 }
 
+// Arrays of a value tree, empty ones included: (10**18, 0) would be 10**18 empty arrays.
+constexpr uint64_t kMaxRows = uint64_t{1} << 24;
+
+void CheckRows(const FieldLayout& f) {
+  uint64_t rows = 1;
+  for (uint64_t d : f.shape) {
+    if (d == 0) break;
+    if (d > kMaxRows || rows * d > kMaxRows) {
+      throw std::length_error("field '" + f.code + "' has too many array rows to decode");
+    }
+    rows *= d;
+  }
+}
+
 void DecodeField(const FieldLayout& f, const uint8_t* base, std::vector<Value>& out) {
+  CheckRows(f);
   uint64_t index = 0;
   out.push_back(DecodeArray(f, base + f.offset, 0, &index));
 }
@@ -120,6 +135,7 @@ void EncodeArray(const FieldLayout& f, const Value& v, uint8_t* p, size_t dim,
 }
 
 void EncodeField(const FieldLayout& f, const Value& v, uint8_t* base) {
+  CheckRows(f);
   uint64_t index = 0;
   EncodeArray(f, v, base + f.offset, 0, &index);
 }

@@ -40,6 +40,8 @@ struct Value {
 // Decodes one item. `item` must hold at least layout.itemsize bytes (the caller checks the
 // bounds against the exporter's memory; this function reads exactly [0, itemsize)).
 // The result is a kStruct with one member per field that holds a value (padding is skipped).
+// Throws std::length_error for a layout whose arrays have more than 2**24 rows (empty ones
+// included), which no value tree can hold.
 Value DecodeItem(const Layout& layout, const uint8_t* item);
 
 // Encodes a value of the shape DecodeItem returns; padding and insignificant bits are zero.
