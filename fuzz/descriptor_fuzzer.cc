@@ -30,12 +30,19 @@ extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max
   const unsigned what = (seed >> 2) % 7;
   const size_t dim = n > 0 ? (seed >> 5) % n : 0;
   const int64_t delta = static_cast<int64_t>((seed >> 9) % 5) - 2;
+  // Wrapping arithmetic: the mutated values may be anything, the mutator must not overflow.
+  auto bump = [](int64_t& value, int64_t by) {
+    value = static_cast<int64_t>(static_cast<uint64_t>(value) + static_cast<uint64_t>(by));
+  };
+  const int64_t unit = v.itemsize != 0 ? v.itemsize : 1;
   switch (what) {
     case 0:
-      if (v.shape && n > 0) (*v.shape)[dim] += delta;
+      if (v.shape && n > 0) bump((*v.shape)[dim], delta);
       break;
     case 1:
-      if (v.strides && n > 0) (*v.strides)[dim] += delta * (v.itemsize ? v.itemsize : 1);
+      if (v.strides && n > 0)
+        bump((*v.strides)[dim],
+             static_cast<int64_t>(static_cast<uint64_t>(delta) * static_cast<uint64_t>(unit)));
       break;
     case 2:
       if (v.suboffsets) {
@@ -46,10 +53,10 @@ extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max
       }
       break;
     case 3:
-      v.itemsize += delta;
+      bump(v.itemsize, delta);
       break;
     case 4:
-      v.len += delta * (v.itemsize ? v.itemsize : 1);
+      bump(v.len, static_cast<int64_t>(static_cast<uint64_t>(delta) * static_cast<uint64_t>(unit)));
       break;
     case 5:
       v.readonly = !v.readonly;

@@ -79,7 +79,8 @@ bool LayoutFromRecipe(const uint8_t* data, size_t size, layout::Descriptor* view
   // Optionally make the first dimension indirect: a table of row pointers.
   if (ndim > 0 && in.Next() % 3 == 0 && shape[0] > 0) {
     const int64_t suboffset = in.Next() % 8;
-    const uint64_t table = 0x100000;
+    // The table goes after the data block, a page apart (a large block must not reach it).
+    const uint64_t table = (base + block.size() + 0x1fff) / 0x1000 * 0x1000;
     std::vector<uint8_t> pointers;
     for (int64_t r = 0; r < shape[0]; ++r) {
       const uint64_t row = view->buf + static_cast<uint64_t>(strides[0] * r) - suboffset;
