@@ -209,7 +209,7 @@ class Checker {
         }
         return;
       }
-      for (int64_t j = 0; j < full.shape[dim] && !reported; ++j) {
+      for (int64_t j = 0; j < full.shape[dim] && !reported && visits <= kMaxWalk; ++j) {
         uint64_t q = Offset(p, MulIndex(full.strides[dim], j));
         if (full.suboffsets[dim] >= 0) {
           if (q % 8 != 0 && !reported_alignment) {
