@@ -14,6 +14,7 @@ REQ-FORMAT-NULL       @ctypes*  ctypes ignores the request flags: format is fill
 REQ-ND-SHAPE          @ctypes*  ctypes ignores the request flags: shape is filled without PyBUF_ND
 REQ-STRIDES-FILLED    @ctypes*  ctypes ignores the request flags: strides stay NULL with PyBUF_STRIDES
 REQ-F-CONTIGUOUS      @ctypes*  ctypes grants PyBUF_F_CONTIGUOUS on C-ordered multi-dimensional arrays
+FORMAT-SIZE           @generated*  numpy exports structured dtypes without their trailing padding ('T{B:x:}' with itemsize 4, numpy #7797)
 REQ-READ-WRITE-FLAGS  CPython 3.11 accepts PyBUF_READ / PyBUF_WRITE as getbuffer flags (refused from 3.13, gh-114685)
 )";
 

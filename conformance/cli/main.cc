@@ -11,6 +11,7 @@
 #include "conformance/cli/format_command.h"
 #include "conformance/cli/rules_command.h"
 #include "conformance/cli/run_command.h"
+#include "conformance/cli/zoo_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   bufconf::cli::AddRulesCommand(app, &run);
   bufconf::cli::AddRunCommand(app, &run);
   bufconf::cli::AddReplayCommand(app, &run);
+  bufconf::cli::AddZooCommand(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

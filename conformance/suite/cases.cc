@@ -6,6 +6,7 @@
 #include "conformance/generators/layout_gen.h"
 #include "reference/format/layout.h"
 #include "reference/format/printer.h"
+#include "reference/layout/addressing.h"
 #include "reference/layout/descriptor_json.h"
 
 namespace bufconf::suite {
@@ -55,6 +56,82 @@ int64_t Product(const std::vector<int64_t>& shape) {
   int64_t n = 1;
   for (int64_t d : shape) n *= d;
   return n;
+}
+
+// A choice among [lo, hi), uniform whatever the RapidCheck size, shrinking towards lo. (A plain
+// rc::gen::inRange is size-scaled: the first cases of a run, drawn at small sizes, would all take
+// the plainest option — C order, writable, no steps, direct, 0-d — and a fault that needs any
+// other layout would go unseen for dozens of cases.)
+template <typename T>
+T Choice(T lo, T hi) {
+  return *rc::gen::resize(100, rc::gen::inRange<T>(lo, hi));
+}
+
+// A contiguous layout (C or Fortran order) of a small edge shape (extents 0, 1, 2, 3, ndim 0..4,
+// mostly 1-D or 2-D), half the time (three times in four when empty) with one dimension's stride
+// disturbed: doubled, reversed, zero, off by one byte, or arbitrary on an extent-1 dimension
+// (numpy's NPY_RELAXED_STRIDES_DEBUG). These are the layouts whose contiguity, physical order and
+// 'A' handling algorithms most often get wrong.
+gen::Layout EdgeLayout() {
+  static const std::vector<std::pair<int64_t, const char*>> kItems = {
+      {1, "B"}, {2, "h"}, {4, "i"}, {8, "q"}, {3, "3s"}};
+  const auto item = *rc::gen::elementOf(kItems);
+  const int ndim = *rc::gen::weightedElement<int>({{1, 0}, {5, 1}, {5, 2}, {2, 3}, {1, 4}});
+  std::vector<int64_t> shape;
+  for (int i = 0; i < ndim; ++i) {
+    shape.push_back(*rc::gen::weightedElement<int64_t>({{2, 1}, {4, 2}, {2, 0}, {2, 3}}));
+  }
+  const char order = *rc::gen::element('C', 'F');
+  std::vector<int64_t> strides = layout::FillContiguousStrides(shape, item.first, order);
+  // Empty arrays constrain no stride: theirs are disturbed more often.
+  if (ndim > 0 && Choice(0, 4) < (Product(shape) == 0 ? 3 : 2)) {
+    const size_t d = static_cast<size_t>(Choice(0, ndim));
+    switch (Choice(0, 5)) {
+      case 0:
+        strides[d] *= 2;
+        break;
+      case 1:
+        strides[d] = -strides[d];
+        break;
+      case 2:
+        strides[d] = 0;
+        break;
+      case 3:
+        strides[d] += 1;
+        break;
+      default:
+        strides[d] = shape[d] <= 1 ? 7 * item.first + 5 : strides[d] * 3;
+        break;
+    }
+  }
+  int64_t lo = 0, hi = 0;
+  const int64_t count = Product(shape);
+  if (count > 0) {
+    for (int i = 0; i < ndim; ++i) {
+      const int64_t reach = strides[static_cast<size_t>(i)] * (shape[static_cast<size_t>(i)] - 1);
+      (reach < 0 ? lo : hi) += reach;
+    }
+    hi += item.first;
+  }
+  const int64_t head = Choice<int64_t>(0, 9);
+  gen::Layout out;
+  layout::Region data;
+  data.base = 0x10000;
+  data.name = "data";
+  data.bytes = *gen::RandomBytes(static_cast<size_t>(hi - lo + head + Choice<int64_t>(0, 9)));
+  layout::Descriptor& v = out.view;
+  v.buf = data.base + static_cast<uint64_t>(head - lo);
+  v.itemsize = item.first;
+  v.len = count * item.first;
+  v.readonly = Choice(0, 2);
+  v.ndim = ndim;
+  v.format = std::string(item.second);
+  if (ndim > 0) {
+    v.shape = shape;
+    v.strides = strides;
+  }
+  out.memory.AddRegion(std::move(data));
+  return out;
 }
 
 }  // namespace
@@ -171,11 +248,28 @@ rc::Gen<ArraySpec> GenArraySpec() {
   return rc::gen::exec([] {
     ArraySpec s;
     // The item: mostly plain codes, sometimes any format of the pep3118 dialect.
-    const int kind = *rc::gen::inRange(0, 10);
+    const int kind = Choice(0, 10);
     if (kind < 7) {
       static const std::vector<std::pair<const char*, int64_t>> kItems = {
-          {"B", 1}, {"b", 1},  {"h", 2},  {"i", 4},   {"q", 8}, {"d", 8}, {"3s", 3},
-          {"?", 1}, {"<H", 2}, {">i", 4}, {"Zd", 16}, {"e", 2}, {"f", 4}, {"T{b:a:xxxi:b:}", 8}, {"0s", 0}};
+          {"B", 1},
+          {"b", 1},
+          {"h", 2},
+          {"i", 4},
+          {"q", 8},
+          {"d", 8},
+          {"3s", 3},
+          {"?", 1},
+          {"<H", 2},
+          {">i", 4},
+          {"Zd", 16},
+          {"e", 2},
+          {"f", 4},
+          {"T{b:a:xxxi:b:}", 8},
+          {"0s", 0},
+          // native 8-byte longs, and a struct with trailing padding (numpy's void items)
+          {"l", 8},
+          {"Q", 8},
+          {"T{B:x:3x}", 4}};
       const auto item = *rc::gen::elementOf(kItems);
       s.format = item.first;
       s.itemsize = item.second;
@@ -190,32 +284,34 @@ rc::Gen<ArraySpec> GenArraySpec() {
       s.format = format::Print(seq);
       s.itemsize = static_cast<int64_t>(layout.itemsize);
     }
-    const int ndim = *rc::gen::weightedOneOf<int>(
-        {{10, rc::gen::inRange(0, 5)}, {1, rc::gen::inRange(5, 9)}, {1, rc::gen::just(64)}});
+    const int ndim =
+        *rc::gen::weightedOneOf<int>({{10, rc::gen::resize(100, rc::gen::inRange(0, 5))},
+                                      {1, rc::gen::resize(100, rc::gen::inRange(5, 9))},
+                                      {1, rc::gen::just(64)}});
     int64_t elements = 1;
     for (int i = 0; i < ndim; ++i) {
-      int64_t extent = ndim > 8
-                           ? *rc::gen::inRange<int64_t>(1, 2)
-                           : *rc::gen::weightedOneOf<int64_t>({{4, rc::gen::inRange<int64_t>(1, 5)},
-                                                               {1, rc::gen::just<int64_t>(0)},
-                                                               {2, rc::gen::just<int64_t>(1)}});
+      int64_t extent = ndim > 8 ? int64_t{1}
+                                : *rc::gen::weightedOneOf<int64_t>(
+                                      {{4, rc::gen::resize(100, rc::gen::inRange<int64_t>(1, 5))},
+                                       {1, rc::gen::just<int64_t>(0)},
+                                       {2, rc::gen::just<int64_t>(1)}});
       if (elements * extent > 512) extent = 1;
       elements *= extent;
       s.shape.push_back(extent);
     }
     // Every choice shrinks towards 0, the plain case: C order, writable, no steps, direct.
-    if (*rc::gen::inRange(0, 3) == 2) s.layout |= BUFCONF_LAYOUT_FORTRAN;
-    if (*rc::gen::inRange(0, 3) == 2) s.layout |= BUFCONF_LAYOUT_READONLY;
-    if (ndim > 0 && *rc::gen::inRange(0, 3) == 2) {
+    if (Choice(0, 3) == 2) s.layout |= BUFCONF_LAYOUT_FORTRAN;
+    if (Choice(0, 3) == 2) s.layout |= BUFCONF_LAYOUT_READONLY;
+    if (ndim > 0 && Choice(0, 2) == 1) {
       for (int i = 0; i < ndim; ++i) {
         s.steps.push_back(
-            *rc::gen::weightedOneOf<int64_t>({{6, rc::gen::just<int64_t>(1)},
-                                              {2, rc::gen::element<int64_t>(-1, 2, -2, 3)},
+            *rc::gen::weightedOneOf<int64_t>({{3, rc::gen::just<int64_t>(1)},
+                                              {3, rc::gen::element<int64_t>(-1, 2, -2, 3)},
                                               {1, rc::gen::just<int64_t>(0)}}));
       }
     }
-    if (ndim > 0 && ndim <= 8 && *rc::gen::inRange(0, 4) == 3) {
-      for (int i = 0; i < ndim; ++i) s.indirect.push_back(*rc::gen::inRange(0, 3) == 2 ? 1 : 0);
+    if (ndim > 0 && ndim <= 8 && Choice(0, 4) == 3) {
+      for (int i = 0; i < ndim; ++i) s.indirect.push_back(Choice(0, 3) == 2 ? 1 : 0);
     }
     // Items: random bytes, equal along broadcast (step 0) dimensions.
     const size_t itemsize = static_cast<size_t>(s.itemsize);
@@ -240,7 +336,24 @@ rc::Gen<ArraySpec> GenArraySpec() {
   });
 }
 
-rc::Gen<int> GenFlags() { return gen::RequestFlags(); }
+// Request flags: gen::RequestFlags() (named requests, combinations, illegal bits), and as often
+// the requests whose verdict depends on the layout — each contiguity request, STRIDES, ND and
+// SIMPLE (STRIDES needed?), INDIRECT and STRIDES without it (INDIRECT needed?), with or without
+// WRITABLE and FORMAT — and the exact illegal values PyBUF_READ and PyBUF_WRITE.
+rc::Gen<int> GenFlags() {
+  static const std::vector<int> kBoundary = {
+      BUFCONF_PYBUF_C_CONTIGUOUS, BUFCONF_PYBUF_F_CONTIGUOUS, BUFCONF_PYBUF_ANY_CONTIGUOUS,
+      BUFCONF_PYBUF_STRIDES,      BUFCONF_PYBUF_ND,           BUFCONF_PYBUF_SIMPLE,
+      BUFCONF_PYBUF_INDIRECT};
+  return rc::gen::weightedOneOf<int>({{3, gen::RequestFlags()},
+                                      {3, rc::gen::exec([] {
+                                         return *rc::gen::elementOf(kBoundary) |
+                                                *rc::gen::element(
+                                                    0, BUFCONF_PYBUF_WRITABLE, BUFCONF_PYBUF_FORMAT,
+                                                    BUFCONF_PYBUF_WRITABLE | BUFCONF_PYBUF_FORMAT);
+                                       })},
+                                      {1, rc::gen::element(0x100, 0x200)}});
+}
 
 rc::Gen<ExporterCase> GenExporterCase() {
   return rc::gen::exec([] {
@@ -254,8 +367,15 @@ rc::Gen<ExporterCase> GenExporterCase() {
 rc::Gen<AlgorithmCase> GenAlgorithmCase() {
   return rc::gen::exec([] {
     AlgorithmCase c;
-    gen::Layout l = *gen::StridedLayout();
-    if (*rc::gen::inRange(0, 3) == 0) l = *gen::ArrayOfArrays(l);
+    // Strided layouts of every kind (two thirds of them made array-of-arrays), and more often
+    // contiguous edge layouts (EdgeLayout).
+    gen::Layout l;
+    if (Choice(0, 4) == 3) {
+      l = *gen::StridedLayout();
+      if (Choice(0, 3) != 0) l = *gen::ArrayOfArrays(l);
+    } else {
+      l = EdgeLayout();
+    }
     c.view = l.view;
     c.memory = l.memory;
     c.order = *rc::gen::element('C', 'F', 'A');

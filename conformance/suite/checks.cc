@@ -38,11 +38,35 @@ std::string FlagsText(int flags) {
 
 // Logical equality of decoded values that ignores the spelling of codes ('l' and 'q' are both
 // 8-byte signed integers) and field names: kinds, shapes and significant bytes must agree.
-bool SameValues(const format::Value& a, const format::Value& b) {
-  if (a.shape != b.shape || a.items.size() != b.items.size()) return false;
-  if (a.shape == format::Value::Shape::kScalar) return a.kind == b.kind && a.bytes == b.bytes;
-  for (size_t i = 0; i < a.items.size(); ++i) {
-    if (!SameValues(a.items[i], b.items[i])) return false;
+// The scalars of a value in order: structs and arrays flattened, so equivalent spellings of a
+// format ('i:a:' and 'T{i:a:}', '2i' and 'ii') give the same sequence.
+void Scalars(const format::Value& v, std::vector<const format::Value*>& out) {
+  if (v.shape == format::Value::Shape::kScalar) {
+    out.push_back(&v);
+    return;
+  }
+  for (const format::Value& item : v.items) Scalars(item, out);
+}
+
+// Equal contents: the same array structure for the first `ndim` levels (the shape), then the
+// same scalars element by element.
+bool SameValues(const format::Value& a, const format::Value& b, size_t ndim) {
+  if (ndim > 0) {
+    if (a.shape != format::Value::Shape::kArray || b.shape != format::Value::Shape::kArray ||
+        a.items.size() != b.items.size()) {
+      return false;
+    }
+    for (size_t i = 0; i < a.items.size(); ++i) {
+      if (!SameValues(a.items[i], b.items[i], ndim - 1)) return false;
+    }
+    return true;
+  }
+  std::vector<const format::Value*> x, y;
+  Scalars(a, x);
+  Scalars(b, y);
+  if (x.size() != y.size()) return false;
+  for (size_t i = 0; i < x.size(); ++i) {
+    if (x[i]->kind != y[i]->kind || x[i]->bytes != y[i]->bytes) return false;
   }
   return true;
 }
@@ -134,7 +158,8 @@ namespace {
 // Judges one live exporter: its full description, its contents (when `expected` is given), the
 // request `flags` against the oracle, and export counting. Destroys the exporter.
 CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
-                          const std::optional<format::Value>& expected, int flags) {
+                          const std::optional<format::Value>& expected, size_t expected_ndim,
+                          int flags) {
   CheckResult out;
   auto add = [&](const std::string& rule, const std::string& message) {
     out.findings.push_back({rule, message, IsBasicExporterRule(rule)});
@@ -166,7 +191,7 @@ CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
   }
   if (basic_ok && expected) {
     try {
-      if (!SameValues(layout::ToList(fv, full_snapshot.memory), *expected)) {
+      if (!SameValues(layout::ToList(fv, full_snapshot.memory), *expected, expected_ndim)) {
         add("REQ-CONTENTS", "the elements differ from the values the exporter was made with");
       }
     } catch (const std::exception& e) {
@@ -252,6 +277,25 @@ CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
       }
       exporter.Release(&resp);
     }
+    // Every case also makes the three contiguity requests: whether each must be granted depends
+    // on the layout alone, so every generated layout is judged on them, whatever `flags` drew.
+    for (const int extra : {layout::kCContiguous, layout::kFContiguous, layout::kAnyContiguous}) {
+      if (extra == flags) continue;
+      const layout::RequestOutcome o = layout::Request(fv, extra);
+      bufconf_buffer x;
+      if (exporter.Get(&x, extra, &why) != BUFCONF_OK) {
+        if (o.verdict == layout::RequestOutcome::Verdict::kMustSucceed) {
+          add("REQ-GRANT", "flags " + FlagsText(extra) + " were refused (" + why +
+                               ") although the memory can be shared that way");
+        }
+        continue;
+      }
+      if (o.verdict == layout::RequestOutcome::Verdict::kMustFail) {
+        add(o.reasons[0].first,
+            "flags " + FlagsText(extra) + " were granted although " + o.reasons[0].second);
+      }
+      exporter.Release(&x);
+    }
   }
   exporter.Release(&full);
   if (exporter.counts() && exporter.Count() != count0) {
@@ -275,7 +319,7 @@ CheckResult CheckExporterCase(const bufconf_adapter& a, const ExporterCase& c) {
     return out;
   }
   if (made != BUFCONF_OK) throw AdapterError(std::string("make_exporter failed: ") + message);
-  return JudgeExporter(a, handle, ExpectedValues(c.spec), c.flags);
+  return JudgeExporter(a, handle, ExpectedValues(c.spec), c.spec.shape.size(), c.flags);
 }
 
 CheckResult CheckEnumeratedCase(const bufconf_adapter& a, const EnumeratedCase& c,
@@ -308,7 +352,8 @@ CheckResult CheckEnumeratedCase(const bufconf_adapter& a, const EnumeratedCase& 
                          e.what());
     }
   }
-  return JudgeExporter(a, handle, expected, c.flags);
+  return JudgeExporter(a, handle, expected, info.has_expected ? static_cast<size_t>(info.ndim) : 0,
+                       c.flags);
 }
 
 const std::vector<AlgorithmRule>& AlgorithmRules() {
@@ -326,20 +371,30 @@ const std::vector<AlgorithmRule>& AlgorithmRules() {
   return kRules;
 }
 
-CheckResult CheckAlgorithmCase(const bufconf_adapter& a, const AlgorithmCase& c) {
+CheckResult CheckAlgorithmCase(const bufconf_adapter& a, const AlgorithmCase& c,
+                               const std::string& only_rule) {
   CheckResult out;
   auto add = [&](const char* rule, const std::string& message) {
     out.findings.push_back({rule, message, false});
   };
-  auto has = [&](uint64_t cap) { return (a.capabilities & cap) != 0; };
+  // Only the function of `only_rule` is called when it is given: a crash then belongs to it.
+  uint64_t only_capability = 0;
   for (const AlgorithmRule& r : AlgorithmRules()) {
-    if (has(r.capability)) out.rules_checked.push_back(r.rule);
+    if (r.rule == only_rule) only_capability = r.capability;
+  }
+  auto has = [&](uint64_t cap) {
+    return (a.capabilities & cap) != 0 && (only_rule.empty() || cap == only_capability);
+  };
+  for (const AlgorithmRule& r : AlgorithmRules()) {
+    if (has(r.capability) && (only_rule.empty() || only_rule == r.rule)) {
+      out.rules_checked.push_back(r.rule);
+    }
   }
   const std::unique_ptr<RealLayout> real = conformance::Realize(c.view, c.memory);
   const Snapshot s =
       conformance::TakeSnapshot(real->view, real->regions.data(), real->regions.size());
   const layout::FullView full = layout::Expand(s.view);
-  const char order = c.order;
+  const char first_order = c.order;
 
   if (has(BUFCONF_CAP_IS_CONTIGUOUS)) {
     const char* kRule[] = {"CONTIG-C", "CONTIG-F", "CONTIG-A"};
@@ -368,52 +423,69 @@ CheckResult CheckAlgorithmCase(const bufconf_adapter& a, const AlgorithmCase& c)
       }
     });
   }
-  if (has(BUFCONF_CAP_TO_CONTIGUOUS)) {
-    std::vector<uint8_t> theirs(static_cast<size_t>(s.view.len) + 1, 0xA5);
-    const int rc = a.to_contiguous(a.context, theirs.data(), &real->view, s.view.len, order);
-    const std::vector<uint8_t> ours = layout::ToContiguous(s.view, s.memory, s.view.len, order);
-    theirs.resize(static_cast<size_t>(s.view.len));
-    if (rc != BUFCONF_OK) {
-      add("ALGO-TO-CONTIGUOUS", std::string("to_contiguous refused order '") + order + "'");
-    } else if (theirs != ours) {
-      add("ALGO-TO-CONTIGUOUS",
-          std::string("to_contiguous(order '") + order + "') wrote other bytes than the reference");
-    }
+  // The functions that take an order are checked in every order: the case's first, then the
+  // other two (a fault in one order, e.g. 'A' on an F-contiguous view, must not depend on the
+  // case having drawn that order). One finding per rule: the first order that fails.
+  std::vector<char> orders = {first_order};
+  for (char o : {'C', 'F', 'A'}) {
+    if (o != first_order) orders.push_back(o);
   }
-  if (has(BUFCONF_CAP_FROM_CONTIGUOUS) && !s.view.readonly) {
-    const std::unique_ptr<RealLayout> target = conformance::Realize(c.view, c.memory);
-    Snapshot expected =
-        conformance::TakeSnapshot(target->view, target->regions.data(), target->regions.size());
-    layout::FromContiguous(expected.view, expected.memory, c.bytes, order);
-    const int rc = a.from_contiguous(a.context, &target->view, c.bytes.data(),
-                                     static_cast<bufconf_ssize_t>(c.bytes.size()), order);
-    const Snapshot after =
-        conformance::TakeSnapshot(target->view, target->regions.data(), target->regions.size());
-    bool same = after.memory.regions().size() == expected.memory.regions().size();
-    for (size_t i = 0; same && i < after.memory.regions().size(); ++i) {
-      same = after.memory.regions()[i].bytes == expected.memory.regions()[i].bytes;
+  auto found = [&](const char* rule) {
+    return std::any_of(out.findings.begin(), out.findings.end(),
+                       [&](const Finding& f) { return f.rule == rule; });
+  };
+  for (const char order : orders) {
+    if (has(BUFCONF_CAP_TO_CONTIGUOUS) && !found("ALGO-TO-CONTIGUOUS")) {
+      std::vector<uint8_t> theirs(static_cast<size_t>(s.view.len) + 1, 0xA5);
+      const int rc = a.to_contiguous(a.context, theirs.data(), &real->view, s.view.len, order);
+      const std::vector<uint8_t> ours = layout::ToContiguous(s.view, s.memory, s.view.len, order);
+      theirs.resize(static_cast<size_t>(s.view.len));
+      if (rc != BUFCONF_OK) {
+        add("ALGO-TO-CONTIGUOUS", std::string("to_contiguous refused order '") + order + "'");
+      } else if (theirs != ours) {
+        add("ALGO-TO-CONTIGUOUS", std::string("to_contiguous(order '") + order +
+                                      "') wrote other bytes than the reference");
+      }
     }
-    if (rc != BUFCONF_OK) {
-      add("ALGO-FROM-CONTIGUOUS", std::string("from_contiguous refused order '") + order + "'");
-    } else if (!same) {
-      add("ALGO-FROM-CONTIGUOUS", std::string("from_contiguous(order '") + order +
-                                      "') left other memory than the reference");
+    // PyBuffer_FromContiguous walks with PyBuffer_GetPointer, which needs strides: views with
+    // NULL strides are not sent (CPython 3.11 crashes on them, docs/findings.md).
+    if (has(BUFCONF_CAP_FROM_CONTIGUOUS) && !s.view.readonly && !found("ALGO-FROM-CONTIGUOUS") &&
+        (s.view.ndim == 0 || s.view.strides)) {
+      const std::unique_ptr<RealLayout> target = conformance::Realize(c.view, c.memory);
+      Snapshot expected =
+          conformance::TakeSnapshot(target->view, target->regions.data(), target->regions.size());
+      layout::FromContiguous(expected.view, expected.memory, c.bytes, order);
+      const int rc = a.from_contiguous(a.context, &target->view, c.bytes.data(),
+                                       static_cast<bufconf_ssize_t>(c.bytes.size()), order);
+      const Snapshot after =
+          conformance::TakeSnapshot(target->view, target->regions.data(), target->regions.size());
+      bool same = after.memory.regions().size() == expected.memory.regions().size();
+      for (size_t i = 0; same && i < after.memory.regions().size(); ++i) {
+        same = after.memory.regions()[i].bytes == expected.memory.regions()[i].bytes;
+      }
+      if (rc != BUFCONF_OK) {
+        add("ALGO-FROM-CONTIGUOUS", std::string("from_contiguous refused order '") + order + "'");
+      } else if (!same) {
+        add("ALGO-FROM-CONTIGUOUS", std::string("from_contiguous(order '") + order +
+                                        "') left other memory than the reference");
+      }
     }
-  }
-  if (has(BUFCONF_CAP_FILL_STRIDES) && s.view.itemsize <= INT32_MAX) {
-    const std::vector<int64_t> ours =
-        layout::FillContiguousStrides(full.shape, s.view.itemsize, order);
-    std::vector<bufconf_ssize_t> shape(full.shape.begin(), full.shape.end());
-    std::vector<bufconf_ssize_t> theirs(shape.size() + 1, -12345);
-    shape.push_back(0);
-    a.fill_contiguous_strides(a.context, static_cast<int>(full.shape.size()), shape.data(),
-                              theirs.data(), static_cast<int>(s.view.itemsize), order);
-    theirs.pop_back();
-    if (!std::equal(theirs.begin(), theirs.end(), ours.begin())) {
-      add("ALGO-FILL-STRIDES",
-          std::string("fill_contiguous_strides(order '") + order + "') differs from the reference");
+    if (has(BUFCONF_CAP_FILL_STRIDES) && s.view.itemsize <= INT32_MAX &&
+        !found("ALGO-FILL-STRIDES")) {
+      const std::vector<int64_t> ours =
+          layout::FillContiguousStrides(full.shape, s.view.itemsize, order);
+      std::vector<bufconf_ssize_t> shape(full.shape.begin(), full.shape.end());
+      std::vector<bufconf_ssize_t> theirs(shape.size() + 1, -12345);
+      shape.push_back(0);
+      a.fill_contiguous_strides(a.context, static_cast<int>(full.shape.size()), shape.data(),
+                                theirs.data(), static_cast<int>(s.view.itemsize), order);
+      theirs.pop_back();
+      if (!std::equal(theirs.begin(), theirs.end(), ours.begin())) {
+        add("ALGO-FILL-STRIDES", std::string("fill_contiguous_strides(order '") + order +
+                                     "') differs from the reference");
+      }
     }
-  }
+  }  // orders
   if (has(BUFCONF_CAP_SIZE_FROM_FORMAT) && c.format_text.find('\0') == std::string::npos) {
     const format::FormatResult r = format::AnalyzeFormat(c.format_text, format::Dialect::kStruct);
     const int64_t ours = r.ok() ? static_cast<int64_t>(r.layout().itemsize) : -1;
@@ -424,29 +496,34 @@ CheckResult CheckAlgorithmCase(const bufconf_adapter& a, const AlgorithmCase& c)
                                        std::to_string(ours));
     }
   }
-  if (has(BUFCONF_CAP_COPY_DATA)) {
-    // Copy the view into a C-contiguous buffer of the same shape.
-    layout::Descriptor dest = s.view;
-    dest.readonly = 0;
-    dest.suboffsets.reset();
-    dest.strides = layout::FillContiguousStrides(full.shape, s.view.itemsize, 'C');
-    if (s.view.ndim > 0) dest.shape = full.shape;
-    if (s.view.ndim == 0) dest.strides.reset();
-    layout::Memory dest_memory;
-    dest.buf = 0x1000;
-    dest_memory.AddRegion(
-        {0x1000, std::vector<uint8_t>(static_cast<size_t>(s.view.len) + 1, 0), "dest"});
-    const std::unique_ptr<RealLayout> target = conformance::Realize(dest, dest_memory);
-    const int rc = a.copy_data(a.context, &target->view, &real->view);
-    const Snapshot after =
-        conformance::TakeSnapshot(target->view, target->regions.data(), target->regions.size());
-    if (rc != BUFCONF_OK) {
-      add("ALGO-COPY-DATA", "copy_data refused to copy into a C-contiguous view of the same shape");
-    } else if (layout::ToContiguous(after.view, after.memory, after.view.len, 'C') !=
-               layout::ToContiguous(s.view, s.memory, s.view.len, 'C')) {
-      add("ALGO-COPY-DATA", "copy_data gave other contents than the source");
+  // Copy the view into a C-contiguous buffer of the same shape, then into a Fortran-contiguous
+  // one (a fast path that memcpys between two contiguous views of different orders is wrong).
+  for (const char dest_order : {'C', 'F'}) {
+    if (has(BUFCONF_CAP_COPY_DATA) && !found("ALGO-COPY-DATA")) {
+      layout::Descriptor dest = s.view;
+      dest.readonly = 0;
+      dest.suboffsets.reset();
+      dest.strides = layout::FillContiguousStrides(full.shape, s.view.itemsize, dest_order);
+      if (s.view.ndim > 0) dest.shape = full.shape;
+      if (s.view.ndim == 0) dest.strides.reset();
+      layout::Memory dest_memory;
+      dest.buf = 0x1000;
+      dest_memory.AddRegion(
+          {0x1000, std::vector<uint8_t>(static_cast<size_t>(s.view.len) + 1, 0), "dest"});
+      const std::unique_ptr<RealLayout> target = conformance::Realize(dest, dest_memory);
+      const int rc = a.copy_data(a.context, &target->view, &real->view);
+      const Snapshot after =
+          conformance::TakeSnapshot(target->view, target->regions.data(), target->regions.size());
+      if (rc != BUFCONF_OK) {
+        add("ALGO-COPY-DATA", std::string("copy_data refused to copy into a ") + dest_order +
+                                  "-contiguous view of the same shape");
+      } else if (layout::ToContiguous(after.view, after.memory, after.view.len, 'C') !=
+                 layout::ToContiguous(s.view, s.memory, s.view.len, 'C')) {
+        add("ALGO-COPY-DATA", std::string("copy_data into a ") + dest_order +
+                                  "-contiguous view gave other contents than the source");
+      }
     }
-  }
+  }  // dest orders
   return out;
 }
 

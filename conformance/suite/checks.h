@@ -47,7 +47,9 @@ bool IsBasicExporterRule(const std::string& rule);
 
 // Algorithm side: the adapter's functions on the case's view, realized in real memory, against
 // the reference model on the same memory.
-CheckResult CheckAlgorithmCase(const bufconf_adapter& adapter, const AlgorithmCase& c);
+// With `only_rule`, only the function that rule judges is called.
+CheckResult CheckAlgorithmCase(const bufconf_adapter& adapter, const AlgorithmCase& c,
+                               const std::string& only_rule = "");
 
 // The rules CheckAlgorithmCase can report, and the capability each needs.
 struct AlgorithmRule {

@@ -46,7 +46,7 @@ ordered_json RunRuleProperty(const bufconf_adapter& adapter, const std::string& 
         const AlgorithmCase c = *GenAlgorithmCase();
         case_json = ToJson(c);
         if (channel != nullptr) channel->Note(case_json.dump());
-        result = CheckAlgorithmCase(adapter, c);
+        result = CheckAlgorithmCase(adapter, c, rule);
       }
     } catch (const AdapterError& e) {
       // Not a rule, but the run must say what went wrong and on which case.
@@ -439,7 +439,7 @@ ReplayOutcome Replay(const bufconf_adapter& adapter, const std::string& contents
   } else if (c.value("kind", "") == "enumerated") {
     result = CheckEnumeratedCase(adapter, EnumeratedCaseFromJson(c));
   } else {
-    result = CheckAlgorithmCase(adapter, AlgorithmCaseFromJson(c));
+    result = CheckAlgorithmCase(adapter, AlgorithmCaseFromJson(c), rule);
   }
   if (result.unsupported) {
     out.report = "the adapter cannot express this case (unsupported)\n";

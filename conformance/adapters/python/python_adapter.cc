@@ -183,8 +183,19 @@ def _make_numpy(dt, shape, items, fortran, readonly, steps, kind):
     return memoryview(view) if kind == 1 else view
 
 
-def make(fmt_bytes, itemsize, shape, items, layout, steps, indirect):
+def make(*args):
     """A real exporter for the spec, or Unsupported. Returns (exporter, what it is)."""
+    try:
+        return _make(*args)
+    except Unsupported:
+        raise
+    except (ValueError, TypeError) as e:
+        # numpy's own limits on what a format may spell (e.g. a name equal to one it makes up
+        # for an unnamed field): the spec cannot be expressed, it is not an adapter failure.
+        raise Unsupported('numpy refused the spec: %s: %s' % (type(e).__name__, e))
+
+
+def _make(fmt_bytes, itemsize, shape, items, layout, steps, indirect):
     fmt = fmt_bytes.decode('latin-1')
     shape = tuple(shape)
     fortran = bool(layout & 1)
