@@ -102,29 +102,7 @@ Expectations LoadExpectations(const std::string& path, const std::vector<std::st
   return ParseExpectations(text.str(), path, known_ids);
 }
 
-namespace {
-
-bool Glob(const std::string& p, const std::string& t) {
-  size_t pi = 0, ti = 0, star = std::string::npos, mark = 0;
-  while (ti < t.size()) {
-    if (pi < p.size() && (p[pi] == '?' || p[pi] == t[ti])) {
-      ++pi;
-      ++ti;
-    } else if (pi < p.size() && p[pi] == '*') {
-      star = pi++;
-      mark = ti;
-    } else if (star != std::string::npos) {
-      pi = star + 1;
-      ti = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (pi < p.size() && p[pi] == '*') ++pi;
-  return pi == p.size();
-}
-
-}  // namespace
+namespace {}  // namespace
 
 void ApplyExpectations(const Expectations& expectations, RunReport& report) {
   std::set<std::string> in_report;
@@ -151,7 +129,7 @@ void ApplyExpectations(const Expectations& expectations, RunReport& report) {
     for (const RuleFailure& f : places) {
       bool covered = whole != expectations.reasons.end();
       for (size_t i = 0; i < scoped.size(); ++i) {
-        if (Glob(scoped[i]->scope, f.where)) {
+        if (GlobMatch(scoped[i]->scope, f.where)) {
           covered = true;
           if (!used[i]) reasons += (reasons.empty() ? "" : "; ") + scoped[i]->reason;
           used[i] = true;

@@ -93,6 +93,9 @@ std::string SanitizeUtf8(const std::string& text);
 // as character references so attribute values keep them).
 std::string XmlEscape(const std::string& text);
 
+// Simple glob: '*' any run, '?' one character (rule filters, expectation scopes, zoo --only).
+bool GlobMatch(const std::string& pattern, const std::string& text);
+
 }  // namespace bufconf::suite
 
 #endif  // BUFCONF_CONFORMANCE_SUITE_REPORT_H_

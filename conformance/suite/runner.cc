@@ -184,26 +184,6 @@ ordered_json RunRule(const bufconf_adapter& adapter, const Planned& p,
 
 }  // namespace
 
-bool GlobMatch(const std::string& p, const std::string& t) {
-  size_t pi = 0, ti = 0, star = std::string::npos, mark = 0;
-  while (ti < t.size()) {
-    if (pi < p.size() && (p[pi] == '?' || p[pi] == t[ti])) {
-      ++pi;
-      ++ti;
-    } else if (pi < p.size() && p[pi] == '*') {
-      star = pi++;
-      mark = ti;
-    } else if (star != std::string::npos) {
-      pi = star + 1;
-      ti = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (pi < p.size() && p[pi] == '*') ++pi;
-  return pi == p.size();
-}
-
 namespace {
 
 // The flags values every enumerated exporter is asked for: the named requests with and without

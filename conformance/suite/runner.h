@@ -34,9 +34,6 @@ struct ReplayOutcome {
 };
 ReplayOutcome Replay(const bufconf_adapter& adapter, const std::string& file_contents);
 
-// Simple glob: '*' any run, '?' one character.
-bool GlobMatch(const std::string& pattern, const std::string& text);
-
 }  // namespace bufconf::suite
 
 #endif  // BUFCONF_CONFORMANCE_SUITE_RUNNER_H_
