@@ -102,8 +102,6 @@ Expectations LoadExpectations(const std::string& path, const std::vector<std::st
   return ParseExpectations(text.str(), path, known_ids);
 }
 
-namespace {}  // namespace
-
 void ApplyExpectations(const Expectations& expectations, RunReport& report) {
   std::set<std::string> in_report;
   for (RuleResult& r : report.results) {
