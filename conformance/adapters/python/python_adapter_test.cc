@@ -144,6 +144,25 @@ bool IsKnown(const std::string& description, const std::string& rule) {
   return false;
 }
 
+// RELEASE-RESIZE-WHILE-EXPORTED: while a buffer of a bytearray is exported, resizing it must
+// raise BufferError; after the release it must work again.
+TEST(PythonAdapter, BytearrayRefusesResizeWhileExported) {
+  ASSERT_EQ(EnsurePythonInitialized(), "");
+  PyObject* ba = PyByteArray_FromStringAndSize("abc", 3);
+  ASSERT_NE(ba, nullptr);
+  Py_buffer view;
+  ASSERT_EQ(PyObject_GetBuffer(ba, &view, PyBUF_FULL_RO), 0);
+  EXPECT_EQ(PyByteArray_Resize(ba, 10), -1);
+  ASSERT_NE(PyErr_Occurred(), nullptr);
+  EXPECT_TRUE(PyErr_ExceptionMatches(PyExc_BufferError));
+  PyErr_Clear();
+  EXPECT_EQ(PyByteArray_Size(ba), 3);
+  PyBuffer_Release(&view);
+  EXPECT_EQ(PyByteArray_Resize(ba, 10), 0);
+  EXPECT_EQ(PyByteArray_Size(ba), 10);
+  Py_DECREF(ba);
+}
+
 TEST(PythonAdapter, EnumeratedExportersAreLegalOrKnownDeviations) {
   size_t index = 0;
   std::vector<std::string> unexpected;
