@@ -141,7 +141,7 @@ void CheckDescriptor(const layout::Descriptor& view, const layout::Memory* memor
     Fail("a valid descriptor's element addresses leave the memory");
   }
   for (uint64_t a : c_order) {
-    if (!memory->Contains(a, static_cast<uint64_t>(view.itemsize))) {
+    if (!memory->Contains(a, static_cast<uint64_t>(full.itemsize))) {
       Fail("an element of a valid descriptor lies outside the memory");
     }
   }
@@ -159,9 +159,9 @@ void CheckDescriptor(const layout::Descriptor& view, const layout::Memory* memor
   }
   const bool unique =
       std::adjacent_find(sorted_c.begin(), sorted_c.end(), [&](uint64_t a, uint64_t b) {
-        return b - a < static_cast<uint64_t>(view.itemsize);
+        return b - a < static_cast<uint64_t>(full.itemsize);
       }) == sorted_c.end();
-  if (unique && view.itemsize > 0) {
+  if (unique && full.itemsize > 0) {
     layout::Memory copy = *memory;
     try {
       for (char order : {'C', 'F', 'A'}) {
