@@ -50,7 +50,7 @@ std::vector<uint8_t> ToContiguous(const Descriptor& view, const Memory& memory, 
     return std::vector<uint8_t>(p, p + len);
   }
   std::vector<uint8_t> out;
-  const uint64_t itemsize = static_cast<uint64_t>(view.itemsize);
+  const uint64_t itemsize = static_cast<uint64_t>(Expand(view).itemsize);  // NULL shape: bytes
   for (uint64_t address : Addresses(view, memory, IterationOrder(order))) {
     const uint8_t* p = memory.Read(address, itemsize);
     out.insert(out.end(), p, p + itemsize);
@@ -70,7 +70,7 @@ void FromContiguous(const Descriptor& view, Memory& memory, const std::vector<ui
       std::memcpy(memory.Write(view.buf, bytes.size()), bytes.data(), bytes.size());
     return;
   }
-  const uint64_t itemsize = static_cast<uint64_t>(view.itemsize);
+  const uint64_t itemsize = static_cast<uint64_t>(Expand(view).itemsize);  // NULL shape: bytes
   const std::vector<uint64_t> addresses = Addresses(view, memory, IterationOrder(order));
   if (addresses.size() * itemsize != bytes.size()) {
     throw ArgumentError("view.len does not match product(shape) * itemsize");
