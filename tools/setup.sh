@@ -19,6 +19,8 @@ PACKAGES=(
   python3-dev             # @system_python (headers, libpython3.11)
   python3-numpy           # @system_numpy
   libpython3.11-testsuite # CPython's _testbuffer module
+  chromium                # headless browser for the HTML scorecard / SVG rendering test
+  fonts-dejavu-core       # a font for that browser to render text with
 )
 
 missing=()
