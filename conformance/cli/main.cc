@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "conformance/cli/check_command.h"
+#include "conformance/cli/explain_command.h"
 #include "conformance/cli/format_command.h"
 #include "conformance/cli/rules_command.h"
 #include "conformance/cli/run_command.h"
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
   std::function<int()> run;
   bufconf::cli::AddFormatCommand(app, &run);
   bufconf::cli::AddCheckCommand(app, &run);
+  bufconf::cli::AddExplainCommand(app, &run);
   bufconf::cli::AddRulesCommand(app, &run);
   bufconf::cli::AddRunCommand(app, &run);
   bufconf::cli::AddReplayCommand(app, &run);

@@ -1,0 +1,104 @@
+#include "conformance/cli/explain_command.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "conformance/explain/explain.h"
+#include "reference/layout/descriptor_json.h"
+
+namespace bufconf::cli {
+namespace {
+
+struct ExplainCommandOptions {
+  std::string file;
+  std::string svg;
+  bool json = false;
+  int64_t max_elements = explain::ExplainOptions{}.max_elements;
+};
+
+// Relative paths are relative to where `bazel run` was started.
+std::string UserPath(const std::string& path) {
+  if (const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
+      cwd != nullptr && !path.empty() && path[0] != '/') {
+    return std::string(cwd) + "/" + path;
+  }
+  return path;
+}
+
+int Run(const ExplainCommandOptions& o) {
+  std::string text;
+  if (o.file == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    std::ifstream in(UserPath(o.file), std::ios::binary);
+    if (!in) {
+      std::cerr << "bufconf explain: cannot read " << o.file << "\n";
+      return 2;
+    }
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    text = buffer.str();
+  }
+  const std::string what = o.file == "-" ? "stdin" : o.file;
+  layout::DescriptorFile d;
+  try {
+    d = layout::DescriptorFromJson(nlohmann::json::parse(text));
+  } catch (const nlohmann::json::parse_error& e) {
+    std::cerr << "bufconf explain: " << what << ": not valid JSON (byte " << e.byte << ")\n";
+    return 2;
+  } catch (const layout::DescriptorJsonError& e) {
+    std::cerr << "bufconf explain: " << what << ": field " << e.what() << "\n";
+    return 2;
+  }
+  const layout::Memory* memory = d.memory ? &*d.memory : nullptr;
+  explain::ExplainOptions options;
+  options.max_elements = o.max_elements;
+  const bool svg_to_stdout = o.svg == "-";
+  if (!o.svg.empty()) {
+    const std::string svg = explain::ExplainSvg(d.view, memory, options);
+    if (svg_to_stdout) {
+      std::cout << svg;
+    } else {
+      std::ofstream out(UserPath(o.svg), std::ios::binary);
+      out << svg;
+      out.close();
+      if (!out) {
+        std::cerr << "bufconf explain: cannot write " << o.svg << "\n";
+        return 2;
+      }
+    }
+  }
+  if (!svg_to_stdout) {
+    std::cout << (o.json ? explain::ExplainJson(d.view, memory, options)
+                         : explain::ExplainText(d.view, memory, options));
+  }
+  return explain::IsValid(d.view, memory) ? 0 : 1;
+}
+
+}  // namespace
+
+void AddExplainCommand(CLI::App& app, std::function<int()>* run) {
+  auto options = std::make_shared<ExplainCommandOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "explain",
+      "Explain a Py_buffer descriptor (JSON, docs/descriptor.md): dimensions, span, contiguity "
+      "and why, overlaps, pointer tables, the rules it breaks; --svg draws its memory map. Exit "
+      "0 valid, 1 invalid, 2 unreadable input.");
+  cmd->add_option("DESCRIPTOR", options->file, "a descriptor file, or '-' for one on stdin")
+      ->required();
+  cmd->add_option("--svg", options->svg, "write the memory map as SVG to FILE ('-': stdout)")
+      ->type_name("FILE");
+  cmd->add_flag("--json", options->json, "print the explanation as JSON");
+  cmd->add_option("--max-elements", options->max_elements,
+                  "draw at most this many elements; beyond, summarise (default 10000)")
+      ->check(CLI::PositiveNumber);
+  cmd->callback([options, run] { *run = [options] { return Run(*options); }; });
+}
+
+}  // namespace bufconf::cli

@@ -1,0 +1,41 @@
+// `bufconf explain`: a Py_buffer description made visible. A terminal explanation (one row per
+// dimension: extent, stride, suboffset; required span; contiguity C/F/A and why; the rules the
+// view breaks) and an SVG memory map (the byte range as a strip, each element's bytes marked with
+// its index, array-of-arrays pointer tables with arrows to their rows, overlaps and bytes outside
+// the declared regions highlighted). Everything is computed by the reference model; nothing here
+// reads memory outside the declared regions. Views beyond `max_elements` are summarised.
+#ifndef BUFCONF_CONFORMANCE_EXPLAIN_EXPLAIN_H_
+#define BUFCONF_CONFORMANCE_EXPLAIN_EXPLAIN_H_
+
+#include <cstdint>
+#include <string>
+
+#include "reference/layout/descriptor.h"
+
+namespace bufconf::explain {
+
+struct ExplainOptions {
+  int64_t max_elements = 10000;  // beyond this, elements are summarised, not drawn one by one
+};
+
+// The terminal explanation (plain text, lines of at most 100 columns). `memory` may be null.
+std::string ExplainText(const layout::Descriptor& view, const layout::Memory* memory,
+                        const ExplainOptions& options = {});
+
+// A self-contained SVG document (no scripts, no external references; width/height and viewBox
+// set) drawing the memory map. `memory` may be null: then the strip covers the view's span.
+std::string ExplainSvg(const layout::Descriptor& view, const layout::Memory* memory,
+                       const ExplainOptions& options = {});
+
+// The explanation as one JSON object (`bufconf explain --json`): fields, dims, span, contiguity
+// with reasons, is_unique / is_exhaustive, array-of-arrays dimensions, violations, "valid".
+std::string ExplainJson(const layout::Descriptor& view, const layout::Memory* memory,
+                        const ExplainOptions& options = {});
+
+// The verdict of `bufconf check`: the view breaks no MUST rule of the catalogue (SHOULD and
+// PORTABILITY findings are explained but do not make it invalid).
+bool IsValid(const layout::Descriptor& view, const layout::Memory* memory);
+
+}  // namespace bufconf::explain
+
+#endif  // BUFCONF_CONFORMANCE_EXPLAIN_EXPLAIN_H_
