@@ -1,5 +1,7 @@
 #include "conformance/cli/run_command.h"
 
+#include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -7,10 +9,15 @@
 #include <string>
 
 #include "conformance/adapter/loader.h"
+#include "conformance/adapter/real_layout.h"
 #include "conformance/cli/builtin_expectations.h"
+#include "conformance/explain/explain.h"
+#include "conformance/suite/cases.h"
 #include "conformance/suite/expectations.h"
 #include "conformance/suite/report.h"
+#include "conformance/suite/report_html.h"
 #include "conformance/suite/runner.h"
+#include "reference/layout/descriptor_json.h"
 #include "reference/rules/catalogue.h"
 
 namespace bufconf::cli {
@@ -24,7 +31,7 @@ struct RunOptions {
   int64_t examples = 0;  // 0: the profile's
   std::string profile = "quick";
   std::string filter = "*";
-  std::string json_file, junit_file, expectations_file;
+  std::string json_file, junit_file, html_file, expectations_file;
   std::string failures_dir = "bufconf-failures";
   double timeout = 20;
   bool no_fork = false;
@@ -51,6 +58,79 @@ bool WriteFile(const std::string& path, const std::string& contents) {
   std::ofstream out(UserPath(path));
   out << contents;
   return static_cast<bool>(out);
+}
+
+std::string HexFlags(int flags) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%x", static_cast<unsigned>(flags));
+  return buf;
+}
+
+// The picture of a failure for the HTML scorecard, drawn from its counterexample file: an
+// algorithm case's view over its memory; for an exporter case, what the exporter handed out
+// (recorded by the runner: the view granted for the request when the rule is about requests,
+// else the full description), or, when that was not recorded, the layout the reference model
+// gives the case's spec.
+suite::FailurePicture DrawFailure(const suite::RuleFailure& f) {
+  if (f.counterexample_file.empty()) return {"", "no counterexample file: nothing to draw"};
+  std::ifstream in(f.counterexample_file);
+  if (!in) return {"", "no picture: cannot read " + f.counterexample_file};
+  std::stringstream text;
+  text << in.rdbuf();
+  const nlohmann::json file = nlohmann::json::parse(text.str());
+  const std::string rule = file.value("rule", "");
+  const nlohmann::json& c = file.at("case");
+  const std::string kind = c.value("kind", "");
+  if (kind == "algorithm") {
+    const suite::AlgorithmCase a = suite::AlgorithmCaseFromJson(c);
+    std::string caption =
+        "the view the implementation's function was called on, over the memory the suite laid out";
+    if (rule.find("CONTIG") != std::string::npos || rule == "ALGO-COPY-DATA") {
+      caption += " (order '" + std::string(1, a.order) + "')";
+    }
+    return {explain::ExplainSvg(a.view, &a.memory), caption};
+  }
+  if (file.contains("returned") && file["returned"].is_object() &&
+      file["returned"].contains("full")) {
+    const nlohmann::json& returned = file["returned"];
+    const layout::DescriptorFile full = layout::DescriptorFromJson(returned.at("full"));
+    const layout::Memory* memory = full.memory ? &*full.memory : nullptr;
+    const bool about_request = rule.compare(0, 4, "REQ-") == 0 && rule != "REQ-CONTENTS";
+    if (about_request && returned.contains("request")) {
+      const layout::DescriptorFile request = layout::DescriptorFromJson(returned["request"]);
+      return {explain::ExplainSvg(request.view, memory), "what the exporter returned for flags " +
+                                                             HexFlags(returned.value("flags", 0)) +
+                                                             " (replayed after the failure)"};
+    }
+    std::string caption = "the full description (PyBUF_FULL_RO) the exporter returned (replayed " +
+                          std::string("after the failure)");
+    if (about_request && returned.contains("refused")) {
+      caption += "; it refused flags " + HexFlags(returned.value("flags", 0));
+    }
+    if (memory == nullptr) caption += "; its memory was too large to record";
+    return {explain::ExplainSvg(full.view, memory), caption};
+  }
+  if (kind == "exporter") {
+    const suite::ExporterCase e = suite::ExporterCaseFromJson(c);
+    const bufconf_array_spec spec = e.spec.Abi();
+    const std::unique_ptr<conformance::RealLayout> real = conformance::Materialize(spec);
+    const conformance::Snapshot snapshot =
+        conformance::TakeSnapshot(real->view, real->regions.data(), real->regions.size());
+    return {explain::ExplainSvg(snapshot.view, &snapshot.memory),
+            "the layout the reference model gives the exporter's spec (what the exporter "
+            "returned was not recorded)"};
+  }
+  return {"", "no picture: the counterexample records no layout (" + kind + " case)"};
+}
+
+// "2024-05-01 12:00:00 UTC".
+std::string NowUtc() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return buf;
 }
 
 int Run(const RunOptions& o) {
@@ -119,6 +199,14 @@ int Run(const RunOptions& o) {
     std::cerr << "bufconf run: cannot write " << o.junit_file << "\n";
     return 2;
   }
+  if (!o.html_file.empty()) {
+    suite::HtmlOptions html;
+    html.generated_at = NowUtc();
+    if (!WriteFile(o.html_file, suite::ScorecardHtml(report, DrawFailure, html))) {
+      std::cerr << "bufconf run: cannot write " << o.html_file << "\n";
+      return 2;
+    }
+  }
   return suite::ExitStatus(report);
 }
 
@@ -150,6 +238,10 @@ void AddRunCommand(CLI::App& app, std::function<int()>* run) {
       ->capture_default_str();
   cmd->add_option("--json", o->json_file, "write the scorecard as JSON to FILE");
   cmd->add_option("--junit", o->junit_file, "write JUnit XML to FILE");
+  cmd->add_option("--html", o->html_file,
+                  "write the scorecard as one self-contained HTML page to FILE (every failure "
+                  "with its counterexample, a picture of the failing view and its replay "
+                  "command)");
   cmd->add_option("--expectations", o->expectations_file,
                   "rules the implementation knowingly breaks: lines 'RULE-ID reason'");
   cmd->add_option("--failures-dir", o->failures_dir, "where counterexample files go")

@@ -3,13 +3,16 @@
 #include <rapidcheck.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "conformance/adapter/real_layout.h"
 #include "conformance/suite/checks.h"
 #include "conformance/suite/isolation.h"
+#include "reference/layout/descriptor_json.h"
 #include "reference/rules/catalogue.h"
 
 namespace bufconf::suite {
@@ -25,6 +28,75 @@ struct LastFailure {
   ordered_json case_json;
   std::string message;
 };
+
+// What the exporter of a failing exporter-side case hands out, recorded in its counterexample
+// file for the picture of `bufconf run --html`: {"flags", "full": the PyBUF_FULL_RO description
+// with its memory (docs/descriptor.md; memory left out above 64 KiB), "request": the description
+// granted for the case's flags (no memory: it shares the full one's), or "refused": why}. Null
+// when it cannot be had. Runs the adapter again: call it where the case ran (in the child).
+ordered_json ReturnedView(const bufconf_adapter& a, const json& case_json) {
+  void* handle = nullptr;
+  int flags = 0;
+  try {
+    char message[512] = {0};
+    const std::string kind = case_json.value("kind", "");
+    if (kind == "exporter" && a.make_exporter != nullptr) {
+      const ExporterCase c = ExporterCaseFromJson(case_json);
+      const bufconf_array_spec spec = c.spec.Abi();
+      if (a.make_exporter(a.context, &spec, &handle, message, sizeof message) != BUFCONF_OK) {
+        return nullptr;
+      }
+      flags = c.flags;
+    } else if (kind == "enumerated" && a.enumerate != nullptr) {
+      const EnumeratedCase c = EnumeratedCaseFromJson(case_json);
+      bufconf_enumerated info{};
+      if (a.enumerate(a.context, c.index, &handle, &info) != BUFCONF_OK) return nullptr;
+      flags = c.flags;
+    } else {
+      return nullptr;
+    }
+  } catch (const std::exception&) {
+    return nullptr;
+  }
+  ordered_json out;
+  bufconf_buffer full{}, request{};
+  bool have_full = false, have_request = false;
+  try {
+    char message[512] = {0};
+    have_full = a.get_buffer(a.context, handle, &full, BUFCONF_PYBUF_FULL_RO, message,
+                             sizeof message) == BUFCONF_OK;
+    if (have_full) {
+      std::vector<bufconf_region> regions(16);
+      size_t n = a.regions(a.context, handle, regions.data(), regions.size());
+      if (n > regions.size()) {
+        regions.resize(n);
+        n = a.regions(a.context, handle, regions.data(), regions.size());
+      }
+      regions.resize(std::min(n, regions.size()));
+      const conformance::Snapshot snapshot =
+          conformance::TakeSnapshot(full, regions.data(), regions.size());
+      uint64_t bytes = 0;
+      for (const layout::Region& r : snapshot.memory.regions()) bytes += r.bytes.size();
+      out["flags"] = flags;
+      out["full"] = layout::DescriptorToJson(
+          snapshot.view, bytes <= (uint64_t{64} << 10) ? &snapshot.memory : nullptr);
+      message[0] = '\0';
+      const int rc = a.get_buffer(a.context, handle, &request, flags, message, sizeof message);
+      have_request = rc == BUFCONF_OK;
+      if (have_request) {
+        out["request"] = layout::DescriptorToJson(conformance::DescriptorOf(request), nullptr);
+      } else {
+        out["refused"] = std::string(message);
+      }
+    }
+  } catch (const std::exception&) {
+    out = nullptr;
+  }
+  if (have_request && a.release_buffer != nullptr) a.release_buffer(a.context, handle, &request);
+  if (have_full && a.release_buffer != nullptr) a.release_buffer(a.context, handle, &full);
+  if (a.destroy_exporter != nullptr) a.destroy_exporter(a.context, handle);
+  return out;
+}
 
 // Runs the property for `rule` in this process; returns one result line (JSON).
 ordered_json RunRuleProperty(const bufconf_adapter& adapter, const std::string& rule,
@@ -91,6 +163,7 @@ ordered_json RunRuleProperty(const bufconf_adapter& adapter, const std::string& 
       line["message"] = last.message;
       line["case"] = last.case_json;
       line["cases_to_failure"] = failure.numSuccess + 1;
+      if (exporter_side) line["returned"] = ReturnedView(adapter, last.case_json);
     } else if (cases == 0 && blocked_cases > 0) {
       line["status"] = "blocked";
       line["message"] = "every case's full description already broke a basic rule";
@@ -136,7 +209,8 @@ std::string CapabilityNames(uint64_t caps, std::vector<std::string>* names) {
 
 std::string SaveCounterexample(const RunSettings& settings, const bufconf_adapter& adapter,
                                const std::string& rule, const std::string& file_stem,
-                               const json& case_json, const std::string& message) {
+                               const json& case_json, const std::string& message,
+                               const json& returned) {
   mkdir(settings.failures_dir.c_str(), 0755);
   const std::string path = settings.failures_dir + "/" + file_stem + ".json";
   ordered_json file = {
@@ -146,6 +220,7 @@ std::string SaveCounterexample(const RunSettings& settings, const bufconf_adapte
       {"seed", settings.seed},
       {"message", message},
       {"case", case_json}};
+  if (!returned.is_null()) file["returned"] = returned;
   std::ofstream(path) << file.dump(2) << "\n";
   return path;
 }
@@ -208,6 +283,7 @@ struct SweepFailure {
   std::string where;  // the exporter's description
   std::string message;
   ordered_json case_json;
+  ordered_json returned;  // what the exporter handed out (ReturnedView), or null
 };
 
 struct SweepRule {
@@ -242,7 +318,8 @@ std::map<std::string, SweepRule> EnumeratedSweep(const bufconf_adapter& adapter,
           ++r.cases;
           for (const Finding& f : result.findings) {
             if (f.rule == rule && !r.failed()) {
-              r.failures.push_back({c.description, c.description + ": " + f.message, ToJson(c)});
+              r.failures.push_back({c.description, c.description + ": " + f.message, ToJson(c),
+                                    ReturnedView(adapter, ToJson(c))});
             }
           }
         }
@@ -254,6 +331,7 @@ std::map<std::string, SweepRule> EnumeratedSweep(const bufconf_adapter& adapter,
           line["rules"][rule]["where"] = r.failures[0].where;
           line["rules"][rule]["message"] = r.failures[0].message;
           line["rules"][rule]["case"] = r.failures[0].case_json;
+          line["rules"][rule]["returned"] = r.failures[0].returned;
         }
       }
       return line;
@@ -277,7 +355,7 @@ std::map<std::string, SweepRule> EnumeratedSweep(const bufconf_adapter& adapter,
                 ? "enumerated exporter " + std::to_string(index)
                 : note.value("description", "enumerated exporter " + std::to_string(index));
         r.failures.push_back({where, where + ": " + Describe(child),
-                              note.is_discarded() ? ordered_json() : ordered_json(note)});
+                              note.is_discarded() ? ordered_json() : ordered_json(note), nullptr});
         continue;
       }
     } else {
@@ -288,8 +366,8 @@ std::map<std::string, SweepRule> EnumeratedSweep(const bufconf_adapter& adapter,
       SweepRule& r = out[it.key()];
       r.cases += it.value().value("cases", int64_t{0});
       if (it.value().value("failed", false)) {
-        r.failures.push_back(
-            {it.value().value("where", ""), it.value().value("message", ""), it.value()["case"]});
+        r.failures.push_back({it.value().value("where", ""), it.value().value("message", ""),
+                              it.value()["case"], it.value().value("returned", ordered_json())});
       }
     }
   }
@@ -359,7 +437,8 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
     if (line.value("status", "") == "fail") {
       places.push_back({p.exporter_side ? "generated exporter" : "generated view",
                         line.value("message", ""),
-                        line.contains("case") ? line["case"] : ordered_json()});
+                        line.contains("case") ? line["case"] : ordered_json(),
+                        line.value("returned", ordered_json())});
     }
     // Exporters the implementation enumerates: every one with every sweep flags value.
     if (p.exporter_side && can_enumerate) {
@@ -389,7 +468,7 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
         if (!places[i].case_json.is_null() && !places[i].case_json.empty()) {
           failure.counterexample_file = SaveCounterexample(
               settings, adapter, p.rule, i == 0 ? p.rule : p.rule + "-" + std::to_string(i + 1),
-              places[i].case_json, places[i].message);
+              places[i].case_json, places[i].message, places[i].returned);
         }
         result.failures.push_back(failure);
       }
