@@ -5,6 +5,7 @@
 #include <sstream>
 #include <utility>
 
+#include "conformance/generators/weighted.h"
 #include "reference/layout/addressing.h"
 #include "reference/layout/request.h"
 
@@ -201,22 +202,22 @@ rc::Gen<Layout> StridedLayoutOfShape(const std::vector<int64_t>& shape, int64_t 
 
 rc::Gen<Layout> StridedLayout(LayoutGenOptions options) {
   return rc::gen::exec([options] {
-    // Weighted (0-d rare, above max_ndim rarer), not size-scaled, shrinking towards 0-d.
-    std::vector<int> ndims;
-    for (int d = 0; d <= options.max_ndim; ++d) ndims.insert(ndims.end(), d == 0 ? 2 : 6, d);
-    for (int d = options.max_ndim + 1; d <= options.max_rare_ndim; ++d) ndims.push_back(d);
-    const int ndim = ndims[static_cast<size_t>(Choice(static_cast<int>(ndims.size())))];
-    std::vector<int64_t> shape;
+    // Weighted (0-d rare, above max_ndim rarer), not size-scaled. The shape is one pick: it
+    // shrinks by dropping dimensions (keeping the others), and each extent towards 1.
+    std::vector<std::pair<size_t, size_t>> lengths;
+    for (int d = 0; d <= options.max_ndim; ++d)
+      lengths.push_back({d == 0 ? 2 : 6, static_cast<size_t>(d)});
+    for (int d = options.max_ndim + 1; d <= options.max_rare_ndim; ++d)
+      lengths.push_back({1, static_cast<size_t>(d)});
+    // 1 (what a shrink ends on), 0 (empty), 2..5.
+    std::vector<int64_t> shape = *WeightedLengthVector<int64_t>(
+        lengths, WeightedElement<int64_t>({{3, 1}, {1, 0}, {3, 2}, {3, 3}, {2, 4}, {2, 5}}));
     int64_t product = 1;
-    for (int d = 0; d < ndim; ++d) {
-      // 1 (what a shrink ends on), 0 (empty), 2..5.
-      const int c = Choice(14);
-      int64_t extent = c < 3 ? 1 : c == 3 ? 0 : 2 + (c - 4) % 4;
+    for (int64_t& extent : shape) {
       if (extent > 0) {
         extent = std::min(extent, options.max_elements / product);
         product *= extent;
       }
-      shape.push_back(extent);
     }
     static const int64_t kItemsizes[] = {1, 2, 4, 8, 3, 16};
     const int64_t itemsize = kItemsizes[Choice(6)];
@@ -340,14 +341,14 @@ rc::Gen<int> RequestFlags() {
       kFContiguous, kAnyContiguous, kIndirect,  kContig, kContigRo, kStrided,
       kStridedRo,   kRecords,       kRecordsRo, kFull,   kFullRo};
   const auto named = rc::gen::elementOf(kNamed);
-  return rc::gen::weightedOneOf<int>(
-      {{5, named},
-       {4, rc::gen::exec([named] { return *named | *named | *named; })},
-       {2, rc::gen::exec([named] {
-          return *named | *rc::gen::element(0x2, 0x20, 0x40, 0x80, 0x100, 0x200, 0x300, 0x400,
-                                            0x10000, 0x40000000);
-        })},
-       {1, rc::gen::element(0x2, 0x20, 0x40, 0x80, 0x100, 0x200, 0x300)}});
+  return WeightedOneOf<int>({{5, named},
+                             {4, rc::gen::exec([named] { return *named | *named | *named; })},
+                             {2, rc::gen::exec([named] {
+                                return *named | *rc::gen::element(0x2, 0x20, 0x40, 0x80, 0x100,
+                                                                  0x200, 0x300, 0x400, 0x10000,
+                                                                  0x40000000);
+                              })},
+                             {1, rc::gen::element(0x2, 0x20, 0x40, 0x80, 0x100, 0x200, 0x300)}});
 }
 
 }  // namespace bufconf::gen

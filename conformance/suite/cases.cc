@@ -4,6 +4,7 @@
 
 #include "conformance/generators/format_gen.h"
 #include "conformance/generators/layout_gen.h"
+#include "conformance/generators/weighted.h"
 #include "reference/format/layout.h"
 #include "reference/format/printer.h"
 #include "reference/layout/addressing.h"
@@ -67,36 +68,54 @@ T Choice(T lo, T hi) {
   return *rc::gen::resize(100, rc::gen::inRange<T>(lo, hi));
 }
 
+// One dimension of an edge layout: its extent and how its contiguous stride is disturbed (0:
+// not; doubled, reversed, zero, off by one byte, or arbitrary).
+struct EdgeDim {
+  int64_t extent = 1;
+  int disturbance = 0;
+};
+
+rc::Gen<EdgeDim> GenEdgeDim() {
+  return rc::gen::exec([] {
+    EdgeDim d;
+    d.extent = *gen::WeightedElement<int64_t>({{2, 1}, {2, 0}, {4, 2}, {2, 3}});
+    d.disturbance = *gen::WeightedElement<int>({{7, 0}, {1, 1}, {1, 2}, {1, 3}, {1, 4}, {1, 5}});
+    return d;
+  });
+}
+
 // A contiguous layout (C or Fortran order) of a small edge shape (extents 0, 1, 2, 3, ndim 0..4,
-// mostly 1-D or 2-D), half the time (three times in four when empty) with one dimension's stride
-// disturbed: doubled, reversed, zero, off by one byte, or arbitrary on an extent-1 dimension
-// (numpy's NPY_RELAXED_STRIDES_DEBUG). These are the layouts whose contiguity, physical order and
-// 'A' handling algorithms most often get wrong.
+// mostly 1-D or 2-D), each dimension's stride disturbed five times in twelve: doubled, reversed,
+// zero, off by one byte, or arbitrary on an extent-1 dimension (numpy's
+// NPY_RELAXED_STRIDES_DEBUG). These are the layouts whose contiguity, physical order and 'A'
+// handling algorithms most often get wrong.
 gen::Layout EdgeLayout() {
   static const std::vector<std::pair<int64_t, const char*>> kItems = {
       {1, "B"}, {2, "h"}, {4, "i"}, {8, "q"}, {3, "3s"}};
   const auto item = *rc::gen::elementOf(kItems);
-  const int ndim = *rc::gen::weightedElement<int>({{1, 0}, {5, 1}, {5, 2}, {2, 3}, {1, 4}});
+  // The dimensions are one pick (extent and disturbance together), so a shrink drops a whole
+  // dimension and keeps the others as they were.
+  const std::vector<EdgeDim> dims =
+      *gen::WeightedLengthVector<EdgeDim>({{1, 0}, {5, 1}, {5, 2}, {2, 3}, {1, 4}}, GenEdgeDim());
+  const int ndim = static_cast<int>(dims.size());
   std::vector<int64_t> shape;
-  for (int i = 0; i < ndim; ++i) {
-    shape.push_back(*rc::gen::weightedElement<int64_t>({{2, 1}, {4, 2}, {2, 0}, {2, 3}}));
-  }
+  for (const EdgeDim& dim : dims) shape.push_back(dim.extent);
   const char order = *rc::gen::element('C', 'F');
   std::vector<int64_t> strides = layout::FillContiguousStrides(shape, item.first, order);
-  // Empty arrays constrain no stride: theirs are disturbed more often.
-  if (ndim > 0 && Choice(0, 4) < (Product(shape) == 0 ? 3 : 2)) {
-    const size_t d = static_cast<size_t>(Choice(0, ndim));
-    switch (Choice(0, 5)) {
+  for (size_t d = 0; d < dims.size(); ++d) {
+    switch (dims[d].disturbance) {
       case 0:
-        strides[d] *= 2;
         break;
       case 1:
-        strides[d] = -strides[d];
+        strides[d] *= 2;
         break;
       case 2:
-        strides[d] = 0;
+        strides[d] = -strides[d];
         break;
       case 3:
+        strides[d] = 0;
+        break;
+      case 4:
         strides[d] += 1;
         break;
       default:
@@ -244,6 +263,29 @@ AlgorithmCase AlgorithmCaseFromJson(const json& j) {
   return c;
 }
 
+// One dimension of a generated spec: its extent, its slice step (used when the spec has steps)
+// and whether it is an array-of-arrays dimension (when the spec has any).
+struct SpecDim {
+  int64_t extent = 1;
+  int64_t step = 1;
+  uint8_t indirect = 0;
+};
+
+rc::Gen<SpecDim> GenSpecDim() {
+  return rc::gen::exec([] {
+    SpecDim d;
+    d.extent =
+        *gen::WeightedOneOf<int64_t>({{4, rc::gen::resize(100, rc::gen::inRange<int64_t>(1, 5))},
+                                      {1, rc::gen::just<int64_t>(0)},
+                                      {2, rc::gen::just<int64_t>(1)}});
+    d.step = *gen::WeightedOneOf<int64_t>({{3, rc::gen::just<int64_t>(1)},
+                                           {4, rc::gen::element<int64_t>(-1, 2, -2, 3)},
+                                           {1, rc::gen::just<int64_t>(0)}});
+    d.indirect = Choice(0, 3) == 2 ? 1 : 0;
+    return d;
+  });
+}
+
 rc::Gen<ArraySpec> GenArraySpec() {
   return rc::gen::exec([] {
     ArraySpec s;
@@ -284,34 +326,28 @@ rc::Gen<ArraySpec> GenArraySpec() {
       s.format = format::Print(seq);
       s.itemsize = static_cast<int64_t>(layout.itemsize);
     }
-    const int ndim =
-        *rc::gen::weightedOneOf<int>({{10, rc::gen::resize(100, rc::gen::inRange(0, 5))},
-                                      {1, rc::gen::resize(100, rc::gen::inRange(5, 9))},
-                                      {1, rc::gen::just(64)}});
-    int64_t elements = 1;
-    for (int i = 0; i < ndim; ++i) {
-      int64_t extent = ndim > 8 ? int64_t{1}
-                                : *rc::gen::weightedOneOf<int64_t>(
-                                      {{4, rc::gen::resize(100, rc::gen::inRange<int64_t>(1, 5))},
-                                       {1, rc::gen::just<int64_t>(0)},
-                                       {2, rc::gen::just<int64_t>(1)}});
-      if (elements * extent > 512) extent = 1;
-      elements *= extent;
-      s.shape.push_back(extent);
-    }
-    // Every choice shrinks towards 0, the plain case: C order, writable, no steps, direct.
+    // Every choice shrinks towards the plain case: C order, writable, no steps, direct.
     if (Choice(0, 3) == 2) s.layout |= BUFCONF_LAYOUT_FORTRAN;
     if (Choice(0, 3) == 2) s.layout |= BUFCONF_LAYOUT_READONLY;
-    if (ndim > 0 && Choice(0, 2) == 1) {
-      for (int i = 0; i < ndim; ++i) {
-        s.steps.push_back(
-            *rc::gen::weightedOneOf<int64_t>({{3, rc::gen::just<int64_t>(1)},
-                                              {3, rc::gen::element<int64_t>(-1, 2, -2, 3)},
-                                              {1, rc::gen::just<int64_t>(0)}}));
-      }
-    }
-    if (ndim > 0 && ndim <= 8 && Choice(0, 4) == 3) {
-      for (int i = 0; i < ndim; ++i) s.indirect.push_back(Choice(0, 3) == 2 ? 1 : 0);
+    const bool with_steps = Choice(0, 3) >= 1;
+    const bool with_indirect = Choice(0, 4) == 3;
+    // ndim 0..4 mostly, 5..8 rarely, 64 (PyBUF_MAX_NDIM) as rarely. Each dimension (extent, step,
+    // array-of-arrays or not) is drawn together, and the dimensions are one pick: a shrink drops
+    // a whole dimension and keeps the others as they were.
+    std::vector<std::pair<size_t, size_t>> lengths;
+    for (size_t d = 0; d <= 4; ++d) lengths.push_back({24, d});
+    for (size_t d = 5; d <= 8; ++d) lengths.push_back({3, d});
+    lengths.push_back({12, 64});
+    const std::vector<SpecDim> dims = *gen::WeightedLengthVector<SpecDim>(lengths, GenSpecDim());
+    const int ndim = static_cast<int>(dims.size());
+    int64_t elements = 1;
+    for (const SpecDim& dim : dims) {
+      int64_t extent = dim.extent;
+      if (ndim > 8 || elements * extent > 512) extent = 1;
+      elements *= extent;
+      s.shape.push_back(extent);
+      if (with_steps) s.steps.push_back(dim.step);
+      if (with_indirect && ndim <= 8) s.indirect.push_back(dim.indirect);
     }
     // Items: random bytes, equal along broadcast (step 0) dimensions.
     const size_t itemsize = static_cast<size_t>(s.itemsize);
@@ -345,14 +381,14 @@ rc::Gen<int> GenFlags() {
       BUFCONF_PYBUF_C_CONTIGUOUS, BUFCONF_PYBUF_F_CONTIGUOUS, BUFCONF_PYBUF_ANY_CONTIGUOUS,
       BUFCONF_PYBUF_STRIDES,      BUFCONF_PYBUF_ND,           BUFCONF_PYBUF_SIMPLE,
       BUFCONF_PYBUF_INDIRECT};
-  return rc::gen::weightedOneOf<int>({{3, gen::RequestFlags()},
-                                      {3, rc::gen::exec([] {
-                                         return *rc::gen::elementOf(kBoundary) |
-                                                *rc::gen::element(
-                                                    0, BUFCONF_PYBUF_WRITABLE, BUFCONF_PYBUF_FORMAT,
-                                                    BUFCONF_PYBUF_WRITABLE | BUFCONF_PYBUF_FORMAT);
-                                       })},
-                                      {1, rc::gen::element(0x100, 0x200)}});
+  return gen::WeightedOneOf<int>({{3, gen::RequestFlags()},
+                                  {3, rc::gen::exec([] {
+                                     return *rc::gen::elementOf(kBoundary) |
+                                            *rc::gen::element(
+                                                0, BUFCONF_PYBUF_WRITABLE, BUFCONF_PYBUF_FORMAT,
+                                                BUFCONF_PYBUF_WRITABLE | BUFCONF_PYBUF_FORMAT);
+                                   })},
+                                  {1, rc::gen::element(0x100, 0x200)}});
 }
 
 rc::Gen<ExporterCase> GenExporterCase() {
