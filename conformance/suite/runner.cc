@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -293,7 +294,9 @@ struct SweepRule {
 };
 
 // Every enumerated exporter with every sweep flags value, one forked child per exporter. A crash
-// or hang is a failure of REQ-FAIL-BUFFERERROR (the exporter neither granted nor refused).
+// or hang is a failure of REQ-GRANT, as for generated exporters: the exporter neither granted
+// nor refused the request. (It was filed under REQ-FAIL-BUFFERERROR, which no property reports,
+// so a crashing enumerated exporter went unreported.)
 std::map<std::string, SweepRule> EnumeratedSweep(const bufconf_adapter& adapter,
                                                  const RunSettings& settings) {
   std::map<std::string, SweepRule> out;
@@ -348,12 +351,16 @@ std::map<std::string, SweepRule> EnumeratedSweep(const bufconf_adapter& adapter,
         line = json::parse(child.payload.substr(0, child.payload.find('\n')), nullptr, false);
       }
       if (line.is_discarded() || line.empty()) {
-        SweepRule& r = out["REQ-FAIL-BUFFERERROR"];
+        SweepRule& r = out["REQ-GRANT"];
         const json note = json::parse(child.last_note, nullptr, false);
-        const std::string where =
-            note.is_discarded()
-                ? "enumerated exporter " + std::to_string(index)
-                : note.value("description", "enumerated exporter " + std::to_string(index));
+        // The child notes each case before running it (the adapter's description of the
+        // exporter is not known yet then): name the exporter by its index and the flags.
+        std::string where = "enumerated exporter " + std::to_string(index);
+        if (!note.is_discarded() && note.contains("flags") && note["flags"].is_number_integer()) {
+          char flags[32];
+          std::snprintf(flags, sizeof flags, " with flags 0x%x", note["flags"].get<int>());
+          where += flags;
+        }
         r.failures.push_back({where, where + ": " + Describe(child),
                               note.is_discarded() ? ordered_json() : ordered_json(note), nullptr});
         continue;

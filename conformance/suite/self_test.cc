@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -105,6 +106,51 @@ void ExpectCaughtWithReplayableCounterexample(const bufconf_adapter& broken, con
         << "replay: " << replay.payload;
   }
   EXPECT_GT(failures, 0) << name << " was not caught";
+  EXPECT_EQ(ExitStatus(report), 1);
+}
+
+// Broken adapter 3: enumerates one exporter (a 2x3 int array), whose get_buffer crashes.
+bufconf_adapter g_enumerated_crash;
+int EnumerateOne(void* ctx, size_t index, void** exporter, bufconf_enumerated* info) {
+  if (index > 0) return BUFCONF_UNSUPPORTED;
+  static const int32_t kItems[6] = {1, 2, 3, 4, 5, 6};
+  static const bufconf_ssize_t kShape[2] = {2, 3};
+  bufconf_array_spec spec{};
+  spec.format = "i";
+  spec.itemsize = 4;
+  spec.ndim = 2;
+  spec.shape = kShape;
+  spec.items = kItems;
+  std::snprintf(info->description, sizeof info->description, "the crashing 2x3 exporter");
+  info->has_expected = 0;
+  char message[256];
+  return conformance::ReferenceAdapter()->make_exporter(ctx, &spec, exporter, message,
+                                                        sizeof message);
+}
+int CrashingGet(void*, void*, bufconf_buffer*, int, char*, size_t) {
+  volatile int* null = nullptr;
+  *null = 1;
+  return BUFCONF_ERROR;
+}
+
+TEST(SelfTest, CrashingEnumeratedExporterIsReported) {
+  g_enumerated_crash = *conformance::ReferenceAdapter();
+  g_enumerated_crash.name = "enumerated-crash";
+  g_enumerated_crash.capabilities =
+      (g_enumerated_crash.capabilities & ~BUFCONF_CAP_MAKE_EXPORTER) | BUFCONF_CAP_ENUMERATE;
+  g_enumerated_crash.enumerate = EnumerateOne;
+  g_enumerated_crash.get_buffer = CrashingGet;
+  const RunReport report = RunSuite(g_enumerated_crash, Settings("enumerated-crash"));
+  bool reported = false;
+  for (const RuleResult& r : report.results) {
+    if (r.rule != "REQ-GRANT") continue;
+    EXPECT_EQ(r.status, Status::kFail) << r.reason;
+    for (const RuleFailure& f : r.failures) {
+      reported = reported || (f.where.find("enumerated exporter 0") != std::string::npos &&
+                              f.message.find("crashed") != std::string::npos);
+    }
+  }
+  EXPECT_TRUE(reported) << "the crash of the enumerated exporter is not in REQ-GRANT's failures";
   EXPECT_EQ(ExitStatus(report), 1);
 }
 
