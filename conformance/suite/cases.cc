@@ -1,5 +1,6 @@
 #include "conformance/suite/cases.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "conformance/generators/format_gen.h"
@@ -420,6 +421,190 @@ rc::Gen<AlgorithmCase> GenAlgorithmCase() {
                                     gen::FormatSoup(/*ascii_printable_only=*/true));
     return c;
   });
+}
+
+namespace {
+
+// Every shape with ndim <= 3, extents 0..3 and at most `max_elements` elements.
+void TinyShapes(int64_t max_elements, std::vector<int64_t>& shape,
+                std::vector<std::vector<int64_t>>& out) {
+  out.push_back(shape);
+  if (shape.size() == 3) return;
+  for (int64_t extent = 0; extent <= 3; ++extent) {
+    shape.push_back(extent);
+    if (Product(shape) <= max_elements) TinyShapes(max_elements, shape, out);
+    shape.pop_back();
+  }
+}
+
+}  // namespace
+
+std::vector<AlgorithmCase> TinyAlgorithmCases(int64_t max_elements,
+                                              const std::string& format_text) {
+  std::vector<std::vector<int64_t>> shapes;
+  std::vector<int64_t> empty;
+  TinyShapes(std::max<int64_t>(max_elements, 0), empty, shapes);
+  std::stable_sort(shapes.begin(), shapes.end(), [](const auto& a, const auto& b) {
+    const int64_t na = Product(a), nb = Product(b);
+    return na != nb ? na < nb : a.size() < b.size();
+  });
+  std::vector<AlgorithmCase> out;
+  for (const std::vector<int64_t>& shape : shapes) {
+    const size_t ndim = shape.size();
+    // Stride variants per dimension: all six up to 2-D; kept, doubled or reversed in 3-D; kept
+    // or doubled in an empty view (whose strides constrain nothing).
+    const size_t per_dim = Product(shape) == 0 ? 2 : ndim == 3 ? 3 : 6;
+    size_t variants = 1;
+    for (size_t d = 0; d < ndim; ++d) variants *= per_dim;
+    for (const int64_t itemsize : {int64_t{1}, int64_t{2}, int64_t{3}}) {
+      for (const char base : {'C', 'F'}) {
+        if (base == 'F' && ndim < 2) continue;  // the same strides as C
+        const std::vector<int64_t> contiguous =
+            layout::FillContiguousStrides(shape, itemsize, base);
+        for (size_t v = 0; v < variants; ++v) {
+          std::vector<int64_t> strides = contiguous;
+          size_t code = v;
+          bool skip = false;
+          for (size_t d = 0; d < ndim; ++d, code /= per_dim) {
+            switch (code % per_dim) {
+              case 0:
+                break;
+              case 1:
+                strides[d] *= 2;
+                break;
+              case 2:
+                strides[d] = -strides[d];
+                break;
+              case 3:
+                strides[d] = 0;
+                break;
+              case 4:
+                strides[d] += 1;
+                break;
+              default:
+                // Arbitrary strides matter only where the extent is 1.
+                if (shape[d] != 1) skip = true;
+                strides[d] = 7 * itemsize + 5;
+                break;
+            }
+          }
+          if (skip) continue;
+          gen::Layout l;
+          int64_t lo = 0, hi = 0;
+          if (Product(shape) > 0) {
+            for (size_t d = 0; d < ndim; ++d) {
+              const int64_t reach = strides[d] * (shape[d] - 1);
+              (reach < 0 ? lo : hi) += reach;
+            }
+            hi += itemsize;
+          }
+          layout::Region data;
+          data.base = 0x10000;
+          data.name = "data";
+          for (int64_t i = 0; i < hi - lo; ++i) data.bytes.push_back(static_cast<uint8_t>(i + 1));
+          l.view.buf = data.base + static_cast<uint64_t>(-lo);
+          l.view.itemsize = itemsize;
+          l.view.len = Product(shape) * itemsize;
+          l.view.ndim = static_cast<int64_t>(ndim);
+          l.view.format = itemsize == 1 ? "B" : itemsize == 2 ? "h" : "3s";
+          if (ndim > 0) {
+            l.view.shape = shape;
+            l.view.strides = strides;
+          }
+          l.memory.AddRegion(std::move(data));
+          std::vector<gen::Layout> layouts = {l};
+          if (ndim > 0 && Product(shape) > 0) {
+            gen::IndirectPlan plan;
+            plan.dims = {0};
+            plan.suboffsets = {0};
+            plan.entry_pitches = {8};
+            layouts.push_back(gen::MakeIndirect(l, plan));
+          }
+          for (const gen::Layout& each : layouts) {
+            for (const char order : {'C', 'F', 'A'}) {
+              AlgorithmCase c;
+              c.view = each.view;
+              c.memory = each.memory;
+              c.order = order;
+              for (int64_t i = 0; i < c.view.len; ++i) {
+                c.bytes.push_back(static_cast<uint8_t>(0x80 + i));
+              }
+              c.format_text = format_text;
+              out.push_back(std::move(c));
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<ExporterCase> TinyExporterCases(const ExporterCase& like, int64_t max_elements) {
+  std::vector<std::vector<int64_t>> shapes;
+  std::vector<int64_t> empty;
+  TinyShapes(std::max<int64_t>(max_elements, 0), empty, shapes);
+  std::stable_sort(shapes.begin(), shapes.end(), [](const auto& a, const auto& b) {
+    const int64_t na = Product(a), nb = Product(b);
+    return na != nb ? na < nb : a.size() < b.size();
+  });
+  static const int64_t kSteps[] = {1, 2, -1, 0};
+  std::vector<ExporterCase> out;
+  for (const std::vector<int64_t>& shape : shapes) {
+    const size_t ndim = shape.size();
+    const size_t per_dim = ndim == 3 ? 2 : 4;
+    size_t step_variants = 1;
+    for (size_t d = 0; d < ndim; ++d) step_variants *= per_dim;
+    for (const uint32_t order : {0u, uint32_t{BUFCONF_LAYOUT_FORTRAN}}) {
+      if (order != 0 && ndim < 2) continue;
+      for (const uint32_t readonly : {0u, uint32_t{BUFCONF_LAYOUT_READONLY}}) {
+        // Variant 0: no steps at all (NULL); then every combination of per-dimension steps.
+        for (size_t v = 0; v <= (ndim > 0 ? step_variants : 0); ++v) {
+          for (const bool indirect : {false, true}) {
+            if (indirect && ndim == 0) continue;
+            ExporterCase c;
+            c.flags = like.flags;
+            ArraySpec& spec = c.spec;
+            spec.format = like.spec.format;
+            spec.itemsize = like.spec.itemsize;
+            spec.shape = shape;
+            spec.layout = order | readonly;
+            if (v > 0) {
+              size_t code = v - 1;
+              for (size_t d = 0; d < ndim; ++d, code /= per_dim) {
+                spec.steps.push_back(kSteps[code % per_dim]);
+              }
+            }
+            if (indirect) {
+              spec.indirect.assign(ndim, 0);
+              spec.indirect[0] = 1;
+            }
+            // Distinct items, equal along broadcast (step 0) dimensions.
+            const int64_t count = Product(shape);
+            spec.items.resize(static_cast<size_t>(count * spec.itemsize));
+            std::vector<int64_t> index(ndim, 0);
+            for (int64_t e = 0; e < count; ++e) {
+              int64_t source = 0;
+              for (size_t d = 0; d < ndim; ++d) {
+                const int64_t i = (!spec.steps.empty() && spec.steps[d] == 0) ? 0 : index[d];
+                source = source * shape[d] + i;
+              }
+              for (int64_t b = 0; b < spec.itemsize; ++b) {
+                spec.items[static_cast<size_t>(e * spec.itemsize + b)] =
+                    static_cast<uint8_t>(1 + source * spec.itemsize + b);
+              }
+              for (size_t k = ndim; k-- > 0;) {
+                if (++index[k] < shape[k]) break;
+                index[k] = 0;
+              }
+            }
+            out.push_back(std::move(c));
+          }
+        }
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace bufconf::suite

@@ -73,6 +73,20 @@ rc::Gen<int> GenFlags();
 rc::Gen<ExporterCase> GenExporterCase();
 rc::Gen<AlgorithmCase> GenAlgorithmCase();
 
+// Every tiny algorithm case with at most `max_elements` elements, fewest elements first (then
+// fewer dimensions): ndim 0..3, extents 0..3, itemsize 1, 2 or 3, C or Fortran strides each
+// kept, doubled, reversed, zeroed or moved by one byte (and an arbitrary stride on extent-1
+// dimensions), order C, F or A, direct or array-of-arrays at dimension 0; item bytes all
+// distinct. Exhaustive where random cases are not: a failure found here has no smaller one in
+// this space. `format_text` is given to every case (size_from_format's input).
+std::vector<AlgorithmCase> TinyAlgorithmCases(int64_t max_elements, const std::string& format_text);
+
+// Every tiny exporter case like `like` (its item format, itemsize and request flags) with at
+// most `max_elements` elements, fewest first: shapes as TinyAlgorithmCases, C or Fortran order,
+// writable or read-only, no steps or steps 1, 2, -1, 0 per dimension (1 or 2 in 3-D), direct or
+// array-of-arrays at dimension 0; item bytes all distinct (equal along broadcast dimensions).
+std::vector<ExporterCase> TinyExporterCases(const ExporterCase& like, int64_t max_elements);
+
 }  // namespace bufconf::suite
 
 #endif  // BUFCONF_CONFORMANCE_SUITE_CASES_H_

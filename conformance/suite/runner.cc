@@ -13,6 +13,7 @@
 #include "conformance/adapter/real_layout.h"
 #include "conformance/suite/checks.h"
 #include "conformance/suite/isolation.h"
+#include "reference/layout/addressing.h"
 #include "reference/layout/descriptor_json.h"
 #include "reference/rules/catalogue.h"
 
@@ -99,6 +100,84 @@ ordered_json ReturnedView(const bufconf_adapter& a, const json& case_json) {
   return out;
 }
 
+// RapidCheck shrinks to a local minimum: a 2x2 Fortran array asked for in C order may be where
+// it stops although a 2-element view with a doubled stride fails too. After an algorithm-side
+// failure, every tiny case with fewer elements (TinyAlgorithmCases, fewest first) is tried, in
+// a child of its own (a tiny case may crash the implementation); the first that breaks `rule`
+// replaces the counterexample. Returns it with its message, or null.
+ordered_json SmallerAlgorithmCounterexample(const bufconf_adapter& adapter, const std::string& rule,
+                                            const json& case_json, const RunSettings& settings) {
+  AlgorithmCase shrunk;
+  try {
+    shrunk = AlgorithmCaseFromJson(case_json);
+  } catch (const std::exception&) {
+    return nullptr;
+  }
+  const int64_t elements =
+      shrunk.view.shape ? layout::ElementCount(*shrunk.view.shape) : shrunk.view.len;
+  if (elements <= 1) return nullptr;
+  auto body = [&](ChildChannel& channel) {
+    for (const AlgorithmCase& c : TinyAlgorithmCases(elements - 1, shrunk.format_text)) {
+      const CheckResult result = CheckAlgorithmCase(adapter, c, rule);
+      for (const Finding& f : result.findings) {
+        if (f.rule == rule) {
+          channel.Write(ordered_json({{"case", ToJson(c)}, {"message", f.message}}).dump());
+          return;
+        }
+      }
+    }
+  };
+  const IsolatedResult child = settings.isolate
+                                   ? RunIsolated(body, settings.timeout_seconds,
+                                                 [&] {
+                                                   if (adapter.after_fork != nullptr)
+                                                     adapter.after_fork(adapter.context);
+                                                 })
+                                   : RunInProcess(body);
+  if (child.outcome != IsolatedResult::Outcome::kOk || child.payload.empty()) return nullptr;
+  const json found = json::parse(child.payload.substr(0, child.payload.find('\n')), nullptr, false);
+  if (found.is_discarded() || !found.contains("case")) return nullptr;
+  return found;
+}
+
+// The same for an exporter-side failure: tiny specs with the same item and request flags.
+ordered_json SmallerExporterCounterexample(const bufconf_adapter& adapter, const std::string& rule,
+                                           const json& case_json, const RunSettings& settings) {
+  ExporterCase shrunk;
+  try {
+    shrunk = ExporterCaseFromJson(case_json);
+  } catch (const std::exception&) {
+    return nullptr;
+  }
+  const int64_t elements = layout::ElementCount(shrunk.spec.shape);
+  if (elements <= 1) return nullptr;
+  auto body = [&](ChildChannel& channel) {
+    for (const ExporterCase& c : TinyExporterCases(shrunk, elements - 1)) {
+      const CheckResult result = CheckExporterCase(adapter, c);
+      bool basic_failed = false;
+      for (const Finding& f : result.findings) basic_failed = basic_failed || f.basic;
+      if (basic_failed && !IsBasicExporterRule(rule)) continue;
+      for (const Finding& f : result.findings) {
+        if (f.rule == rule) {
+          channel.Write(ordered_json({{"case", ToJson(c)}, {"message", f.message}}).dump());
+          return;
+        }
+      }
+    }
+  };
+  const IsolatedResult child = settings.isolate
+                                   ? RunIsolated(body, settings.timeout_seconds,
+                                                 [&] {
+                                                   if (adapter.after_fork != nullptr)
+                                                     adapter.after_fork(adapter.context);
+                                                 })
+                                   : RunInProcess(body);
+  if (child.outcome != IsolatedResult::Outcome::kOk || child.payload.empty()) return nullptr;
+  const json found = json::parse(child.payload.substr(0, child.payload.find('\n')), nullptr, false);
+  if (found.is_discarded() || !found.contains("case")) return nullptr;
+  return found;
+}
+
 // Runs the property for `rule` in this process; returns one result line (JSON).
 ordered_json RunRuleProperty(const bufconf_adapter& adapter, const std::string& rule,
                              bool exporter_side, const RunSettings& settings,
@@ -164,7 +243,14 @@ ordered_json RunRuleProperty(const bufconf_adapter& adapter, const std::string& 
       line["message"] = last.message;
       line["case"] = last.case_json;
       line["cases_to_failure"] = failure.numSuccess + 1;
-      if (exporter_side) line["returned"] = ReturnedView(adapter, last.case_json);
+      const ordered_json smaller =
+          exporter_side ? SmallerExporterCounterexample(adapter, rule, last.case_json, settings)
+                        : SmallerAlgorithmCounterexample(adapter, rule, last.case_json, settings);
+      if (!smaller.is_null()) {
+        line["case"] = smaller["case"];
+        line["message"] = smaller["message"];
+      }
+      if (exporter_side) line["returned"] = ReturnedView(adapter, line["case"]);
     } else if (cases == 0 && blocked_cases > 0) {
       line["status"] = "blocked";
       line["message"] = "every case's full description already broke a basic rule";
