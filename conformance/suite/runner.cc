@@ -113,8 +113,10 @@ ordered_json SmallerAlgorithmCounterexample(const bufconf_adapter& adapter, cons
   } catch (const std::exception&) {
     return nullptr;
   }
-  const int64_t elements =
-      shrunk.view.shape ? layout::ElementCount(*shrunk.view.shape) : shrunk.view.len;
+  // A 0-d view has one element; a NULL-shape view is len bytes.
+  const int64_t elements = shrunk.view.ndim == 0 ? 1
+                           : shrunk.view.shape   ? layout::ElementCount(*shrunk.view.shape)
+                                                 : shrunk.view.len;
   if (elements <= 1) return nullptr;
   auto body = [&](ChildChannel& channel) {
     for (const AlgorithmCase& c : TinyAlgorithmCases(elements - 1, shrunk.format_text)) {
