@@ -14,6 +14,7 @@
 #include "conformance/explain/explain.h"
 #include "conformance/suite/cases.h"
 #include "conformance/suite/expectations.h"
+#include "conformance/suite/isolation.h"
 #include "conformance/suite/report.h"
 #include "conformance/suite/report_html.h"
 #include "conformance/suite/runner.h"
@@ -179,6 +180,7 @@ int Run(const RunOptions& o) {
   settings.isolate = !o.no_fork;
   settings.failures_dir = UserPath(o.failures_dir);
   settings.adapter_spec = o.adapter;
+  settings.factory = o.factory;
   if (!o.quiet) {
     settings.progress = [](const std::string& line) { std::cerr << "  " << line << "\n"; };
   }
@@ -279,13 +281,38 @@ void AddReplayCommand(CLI::App& app, std::function<int()>* run) {
       try {
         const nlohmann::json j = nlohmann::json::parse(buffer.str());
         const std::string spec = adapter->empty() ? j.at("adapter").get<std::string>() : *adapter;
+        // The factory the failing run used, unless --factory says otherwise.
+        if (factory->empty() && j.contains("factory") && j["factory"].is_string()) {
+          setenv("BUFCONF_PYTHON_FACTORY", j["factory"].get<std::string>().c_str(), 1);
+        }
         conformance::LoadedAdapter loaded = conformance::LoadAdapter(AdapterArgument(spec));
         std::cout << "replaying " << j.at("rule").get<std::string>() << " against "
                   << loaded.adapter->name << "\n";
-        const suite::ReplayOutcome out = suite::Replay(*loaded.adapter, buffer.str());
-        std::cout << out.report;
-        std::cout << (out.reproduced ? "reproduced\n" : "not reproduced\n");
-        return out.reproduced ? 1 : 0;
+        // In a child: a counterexample that crashed or hung the implementation does so again,
+        // and that is the answer, not a crash of bufconf.
+        const std::string contents = buffer.str();
+        const suite::IsolatedResult child = suite::RunIsolated(
+            [&](suite::ChildChannel& channel) {
+              const suite::ReplayOutcome out = suite::Replay(*loaded.adapter, contents);
+              channel.Write(
+                  nlohmann::json({{"reproduced", out.reproduced}, {"report", out.report}}).dump());
+            },
+            60,
+            [&] {
+              if (loaded.adapter->after_fork != nullptr) {
+                loaded.adapter->after_fork(loaded.adapter->context);
+              }
+            });
+        if (child.outcome != suite::IsolatedResult::Outcome::kOk) {
+          std::cout << "the implementation " << suite::Describe(child) << "\nreproduced\n";
+          return 1;
+        }
+        const nlohmann::json out =
+            nlohmann::json::parse(child.payload.substr(0, child.payload.find('\n')));
+        const bool reproduced = out.at("reproduced").get<bool>();
+        std::cout << out.at("report").get<std::string>();
+        std::cout << (reproduced ? "reproduced\n" : "not reproduced\n");
+        return reproduced ? 1 : 0;
       } catch (const std::exception& e) {
         std::cerr << "bufconf replay: " << *file << ": " << e.what() << "\n";
         return 2;

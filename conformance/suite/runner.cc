@@ -300,7 +300,11 @@ std::string SaveCounterexample(const RunSettings& settings, const bufconf_adapte
                                const std::string& rule, const std::string& file_stem,
                                const json& case_json, const std::string& message,
                                const json& returned) {
-  mkdir(settings.failures_dir.c_str(), 0755);
+  // The directory and its parents (a missing parent must not lose the files the report names).
+  const std::string& dir = settings.failures_dir;
+  for (size_t i = 1; i <= dir.size(); ++i) {
+    if (i == dir.size() || dir[i] == '/') mkdir(dir.substr(0, i).c_str(), 0755);
+  }
   const std::string path = settings.failures_dir + "/" + file_stem + ".json";
   ordered_json file = {
       {"bufconf_replay", 1},
@@ -309,6 +313,7 @@ std::string SaveCounterexample(const RunSettings& settings, const bufconf_adapte
       {"seed", settings.seed},
       {"message", message},
       {"case", case_json}};
+  if (!settings.factory.empty()) file["factory"] = settings.factory;
   if (!returned.is_null()) file["returned"] = returned;
   std::ofstream(path) << file.dump(2) << "\n";
   return path;

@@ -21,6 +21,7 @@ struct RunSettings {
   bool isolate = true;          // fork a child per rule
   std::string failures_dir = "bufconf-failures";
   std::string adapter_spec;  // what --adapter said (name or path), written into replay files
+  std::string factory;       // what --factory said (python adapter), written into replay files
   std::function<void(const std::string&)> progress;  // one line per rule done (may be empty)
 };
 
