@@ -1,0 +1,1131 @@
+// bufconf mirror: planning and running copies between any two layouts of the same shape.
+//
+// A copy is planned as an Engine over two sides (destination 0, source 1), each a view or a
+// contiguous buffer:
+//   - outer dimensions: 0 .. the last dimension where either side dereferences a suboffset. At
+//     run time every index prefix of them is walked once, before anything is written, giving one
+//     "leaf" base address per side (pointers loaded, suboffsets added, overflow-checked);
+//   - inner dimensions: direct on both sides, simplified once at plan time: extent-1 dimensions
+//     dropped, destination zero strides collapsed to their last index (the last write wins, in C
+//     and in Fortran order), negative destination strides flipped, dimensions sorted by
+//     destination stride and merged where both sides are contiguous across them, and a
+//     contiguous innermost dimension folded into the item (a run copied by one memcpy);
+//   - a kernel for the two innermost dimensions (kernels.h): item-size-specialised planes,
+//     reversed lines, a broadcast fill, or cache-blocked tiles when the source's fast axis is
+//     not the destination's (transposes).
+// Reordering writes is only done when no two destination items share a byte (checked at plan
+// time for direct views, at run time for the leaves of array-of-arrays views); otherwise items
+// are written one by one in the order CPython (and the reference model) writes them. Reads are
+// never affected by writes: overlapping source and destination memory goes through a temporary.
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "mirror/bufconf_mirror.h"
+#include "mirror/kernels.h"
+
+namespace bufconf::mirror {
+namespace {
+
+constexpr int kMaxDims = 64;  // PyBUF_MAX_NDIM
+
+constexpr int kOk = BUFCONF_MIRROR_OK;
+constexpr int kInval = BUFCONF_MIRROR_EINVAL;
+constexpr int kOverflow = BUFCONF_MIRROR_EOVERFLOW;
+constexpr int kNoMem = BUFCONF_MIRROR_ENOMEM;
+constexpr int kReadOnly = BUFCONF_MIRROR_EREADONLY;
+// Outcomes of an engine run that make the caller take another path (nothing was written).
+constexpr int kOverlap = -1;  // the destination's bytes meet the source's: stage the source
+constexpr int kAlias = -2;    // destination items may share bytes: write them in order
+
+// ---- checked and wrapping address arithmetic ----
+
+inline bool Mul(ptrdiff_t a, ptrdiff_t b, ptrdiff_t* r) { return !__builtin_mul_overflow(a, b, r); }
+inline bool Add(ptrdiff_t a, ptrdiff_t b, ptrdiff_t* r) { return !__builtin_add_overflow(a, b, r); }
+
+// p + off in the address space; false when the result leaves it.
+inline bool Step(uintptr_t p, ptrdiff_t off, uintptr_t* out) {
+  if (off >= 0) return !__builtin_add_overflow(p, static_cast<uintptr_t>(off), out);
+  const uintptr_t back = uintptr_t{0} - static_cast<uintptr_t>(off);
+  if (p < back) return false;
+  *out = p - back;
+  return true;
+}
+
+// p + off for offsets known to stay inside the view (plan-time checked).
+inline uintptr_t Wrap(uintptr_t p, ptrdiff_t off) { return p + static_cast<uintptr_t>(off); }
+
+inline uintptr_t Address(const void* p) { return reinterpret_cast<uintptr_t>(p); }
+inline char* Ptr(uintptr_t a) { return reinterpret_cast<char*>(a); }
+
+inline uintptr_t LoadPointer(uintptr_t at) {
+  uintptr_t v;
+  std::memcpy(&v, reinterpret_cast<const void*>(at), sizeof v);
+  return v;
+}
+
+// A stack buffer for small scratch arrays, the heap beyond it.
+class Scratch {
+ public:
+  Scratch() = default;
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  ~Scratch() { std::free(heap_); }
+  // `count` objects of `size` bytes, or null (overflow or no memory).
+  void* Get(size_t count, size_t size) {
+    size_t bytes;
+    if (__builtin_mul_overflow(count, size, &bytes)) return nullptr;
+    if (bytes <= sizeof stack_) return stack_;
+    heap_ = std::malloc(bytes);
+    return heap_;
+  }
+
+ private:
+  alignas(16) unsigned char stack_[2048];
+  void* heap_ = nullptr;
+};
+
+// ---- a view as consumers read it ----
+
+struct Layout {
+  int ndim;
+  int last_indirect;  // the last dimension with suboffsets[i] >= 0, or -1
+  ptrdiff_t itemsize;
+  ptrdiff_t count;   // product(shape) (Count)
+  ptrdiff_t lo, hi;  // direct views with elements: their bytes are [buf + lo, buf + hi) (Count)
+  ptrdiff_t shape[kMaxDims];
+  ptrdiff_t strides[kMaxDims];
+  ptrdiff_t sub[kMaxDims];
+};
+
+// The full view (memoryobject.c init_shape_strides; the reference model's Expand): NULL shape is
+// len bytes, NULL strides are C strides (overflow-checked, every product as CPython computes
+// them), NULL suboffsets dereference nothing.
+int Expand(const bufconf_view* v, Layout* l) {
+  if (v == nullptr || v->ndim < 0 || v->ndim > kMaxDims || v->itemsize < 0) return kInval;
+  int n = v->ndim;
+  l->itemsize = v->itemsize;
+  if (v->shape != nullptr) {
+    for (int i = 0; i < n; ++i) {
+      if (v->shape[i] < 0) return kInval;
+      l->shape[i] = v->shape[i];
+    }
+  } else if (n > 0) {
+    // PyBUF_SIMPLE: "the consumer must disregard itemsize and assume itemsize == 1".
+    if (v->strides != nullptr || (v->suboffsets != nullptr && n != 1) || v->len < 0) {
+      return kInval;
+    }
+    l->itemsize = 1;
+    n = 1;
+    l->shape[0] = v->len;
+  }
+  l->ndim = n;
+  if (v->strides != nullptr) {
+    for (int i = 0; i < n; ++i) l->strides[i] = v->strides[i];
+  } else {
+    ptrdiff_t sd = l->itemsize;
+    for (int i = n - 1; i >= 0; --i) {
+      l->strides[i] = sd;
+      if (!Mul(sd, l->shape[i], &sd)) return kOverflow;
+    }
+  }
+  l->last_indirect = -1;
+  for (int i = 0; i < n; ++i) {
+    l->sub[i] = v->suboffsets != nullptr ? v->suboffsets[i] : -1;
+    if (l->sub[i] >= 0) l->last_indirect = i;
+  }
+  l->count = 0;
+  return kOk;
+}
+
+// The element count, then the byte reach: every stride * (extent - 1), and their absolute sum
+// plus the itemsize, must fit in ptrdiff_t (only for views with elements: an empty view has no
+// address to compute).
+int Count(Layout* l) {
+  l->count = 0;
+  l->lo = l->hi = 0;
+  for (int i = 0; i < l->ndim; ++i) {
+    if (l->shape[i] == 0) return kOk;
+  }
+  ptrdiff_t c = 1;
+  for (int i = 0; i < l->ndim; ++i) {
+    if (!Mul(c, l->shape[i], &c)) return kOverflow;
+  }
+  ptrdiff_t total = l->itemsize, lo = 0, hi = 0;
+  for (int i = 0; i < l->ndim; ++i) {
+    ptrdiff_t reach;
+    if (!Mul(l->strides[i], l->shape[i] - 1, &reach) || reach == PTRDIFF_MIN ||
+        !Add(total, reach < 0 ? -reach : reach, &total)) {
+      return kOverflow;
+    }
+    (reach < 0 ? lo : hi) += reach;  // |lo| + hi <= total
+  }
+  l->count = c;
+  l->lo = lo;
+  l->hi = hi + l->itemsize;
+  return kOk;
+}
+
+int ExpandAndCount(const bufconf_view* v, Layout* l) {
+  const int rc = Expand(v, l);
+  return rc != kOk ? rc : Count(l);
+}
+
+// A contiguous buffer with the shape and itemsize of `like`, in order 'C' or 'F'. The strides
+// are exact when count * itemsize fits (every view with items); an empty view's may wrap (they
+// are never used).
+void Contiguous(const Layout& like, char order, Layout* c) {
+  const int n = like.ndim;
+  c->ndim = n;
+  c->last_indirect = -1;
+  c->itemsize = like.itemsize;
+  c->count = like.count;
+  c->lo = 0;
+  c->hi = like.count * like.itemsize;
+  uint64_t sd = static_cast<uint64_t>(like.itemsize);
+  for (int k = 0; k < n; ++k) {
+    const int i = order == 'F' ? k : n - 1 - k;
+    c->shape[i] = like.shape[i];
+    c->strides[i] = static_cast<ptrdiff_t>(sd);
+    c->sub[i] = -1;
+    sd *= static_cast<uint64_t>(like.shape[i]);
+  }
+}
+
+bool SameShape(const Layout& a, const Layout& b) {
+  if (a.ndim != b.ndim) return false;
+  for (int i = 0; i < a.ndim; ++i) {
+    if (a.shape[i] != b.shape[i]) return false;
+  }
+  return true;
+}
+
+bool SameLayout(const Layout& a, const Layout& b) {
+  if (!SameShape(a, b) || a.itemsize != b.itemsize) return false;
+  for (int i = 0; i < a.ndim; ++i) {
+    if (a.strides[i] != b.strides[i] || a.sub[i] != b.sub[i]) return false;
+  }
+  return true;
+}
+
+// ---- contiguity (PyBuffer_IsContiguous, exactly as the reference model decides it) ----
+
+bool StridesAreContiguous(const bufconf_view* v, bool fortran) {
+  const int n = v->ndim;
+  __int128 expected = v->itemsize;
+  bool beyond = false;  // itemsize * product(extents so far) left the ptrdiff_t range
+  for (int k = 0; k < n; ++k) {
+    const int i = fortran ? k : n - 1 - k;
+    const ptrdiff_t extent = v->shape[i];
+    if (extent > 1 && (beyond || v->strides[i] != expected)) return false;
+    if (!beyond) {
+      expected *= extent;
+      beyond = expected > PTRDIFF_MAX || expected < PTRDIFF_MIN;
+    }
+  }
+  return true;
+}
+
+bool IsC(const bufconf_view* v, bool fields) {
+  if (v->len == 0) return true;
+  if (!fields || v->strides == nullptr) return true;
+  if (v->shape == nullptr) return false;
+  return StridesAreContiguous(v, false);
+}
+
+bool IsF(const bufconf_view* v, bool fields) {
+  if (v->len == 0) return true;
+  if (!fields || v->strides == nullptr) {
+    if (v->ndim <= 1) return true;
+    if (!fields || v->shape == nullptr) return false;
+    int big = 0;
+    for (int i = 0; i < v->ndim; ++i) big += v->shape[i] > 1 ? 1 : 0;
+    return big <= 1;
+  }
+  if (v->shape == nullptr) return false;
+  return StridesAreContiguous(v, true);
+}
+
+bool IsContiguous(const bufconf_view* v, char order) {
+  if (v == nullptr) return false;
+  // Outside 0..64 dimensions the arrays are not read (as if NULL).
+  const bool fields = v->ndim >= 0 && v->ndim <= kMaxDims;
+  if (fields && v->suboffsets != nullptr) return false;
+  switch (order) {
+    case 'C':
+      return IsC(v, fields);
+    case 'F':
+      return IsF(v, fields);
+    case 'A':
+      return IsC(v, fields) || IsF(v, fields);
+    default:
+      return false;
+  }
+}
+
+bool ValidOrder(char order) { return order == 'C' || order == 'F' || order == 'A'; }
+
+// ---- engines ----
+
+enum class Kernel : uint8_t { kNone, kItem, kPlane };
+enum class Alias : uint8_t {
+  kDisjoint,     // no two destination items share a byte
+  kCheckLeaves,  // within a leaf they do not; leaves are checked at run time
+  kMayAlias,     // they may: write item by item in order (Faithful)
+};
+
+struct Engine {
+  Kernel kernel;
+  Alias alias;
+  ptrdiff_t k;  // bytes per kernel item (the itemsize, or a contiguous run of items)
+  // Outer dimensions, walked per leaf: index start, extent; per side stride and suboffset.
+  int nouter;
+  ptrdiff_t leaves;
+  ptrdiff_t o_start[kMaxDims];
+  ptrdiff_t o_n[kMaxDims];
+  ptrdiff_t o_stride[2][kMaxDims];
+  ptrdiff_t o_sub[2][kMaxDims];
+  ptrdiff_t off[2];        // added to each side's leaf base (flips, collapses)
+  ptrdiff_t lo[2], hi[2];  // the bytes of one leaf: [base + lo, base + hi)
+  // The kernel: a plane (a, b) per index of the odometer dimensions.
+  PlaneFn fn;
+  Dim a, b;
+  int nodo;
+  Dim odo[kMaxDims];
+};
+
+// True when items of `k` bytes at the offsets of these dimensions never share a byte (sorted by
+// |stride|, each stride clears everything the smaller ones reach; sufficient, not necessary).
+bool Disjoint(Dim* dims, int n, ptrdiff_t k) {
+  for (int i = 1; i < n; ++i) {
+    const Dim x = dims[i];
+    int j = i;
+    while (j > 0 && dims[j - 1].d > x.d) {
+      dims[j] = dims[j - 1];
+      --j;
+    }
+    dims[j] = x;
+  }
+  ptrdiff_t reach = k;
+  for (int i = 0; i < n; ++i) {
+    if (dims[i].n <= 1) continue;
+    if (dims[i].d < reach) return false;
+    reach += dims[i].d * (dims[i].n - 1);  // within the checked span
+  }
+  return true;
+}
+
+PlaneFn ChoosePlane(ptrdiff_t k, const Dim& b) {
+  if (b.d == k && b.s == -k) {
+    if (k == 1) return PlaneReverse<1>;
+    if (k == 2) return PlaneReverse<2>;
+    if (k == 4) return PlaneReverse<4>;
+  }
+  if (k == 1 && b.d == 1 && b.s == 0) return PlaneFill1;
+  switch (k) {
+    case 1:
+      return PlaneK<1>;
+    case 2:
+      return PlaneK<2>;
+    case 3:
+      return PlaneK<3>;
+    case 4:
+      return PlaneK<4>;
+    case 5:
+      return PlaneK<5>;
+    case 6:
+      return PlaneK<6>;
+    case 8:
+      return PlaneK<8>;
+    case 12:
+      return PlaneK<12>;
+    case 16:
+      return PlaneK<16>;
+    case 24:
+      return PlaneK<24>;
+    case 32:
+      return PlaneK<32>;
+    default:
+      return PlaneAny;
+  }
+}
+
+PlaneFn ChooseTile(ptrdiff_t k, Dim a, Dim b) {
+  const bool simd = b.d == k && a.s == k;
+#if defined(BUFCONF_MIRROR_AVX2)
+  if (simd && k == 4 && HasAvx2()) return Tile4Avx2;
+  if (simd && k == 8 && HasAvx2()) return Tile8Avx2;
+#endif
+#if defined(__SSE2__)
+  if (simd && k == 1) return Tile1Sse2;
+  if (simd && k == 2) return Tile2Sse2;
+  if (simd && k == 4) return Tile4Sse2;
+  if (simd && k == 8) return Tile8Sse2;
+#endif
+  (void)simd;
+  (void)a;
+  (void)b;
+  switch (k) {
+    case 1:
+      return TileK<1>;
+    case 2:
+      return TileK<2>;
+    case 4:
+      return TileK<4>;
+    case 8:
+      return TileK<8>;
+    case 16:
+      return TileK<16>;
+    default:
+      return TileAny;
+  }
+}
+
+inline ptrdiff_t Abs(ptrdiff_t x) { return x < 0 ? -x : x; }
+
+// Plans copying src (side 1) into dst (side 0): same shape and itemsize, counts and spans checked
+// (Count) on both. `walk` is the order in which writes to items that share bytes must land.
+void BuildEngine(const Layout& dl, const Layout& sl, char walk, Engine* e) {
+  const ptrdiff_t item = dl.itemsize;
+  e->kernel = Kernel::kNone;
+  e->alias = Alias::kDisjoint;
+  e->nouter = 0;
+  e->leaves = 1;
+  e->nodo = 0;
+  e->k = item;
+  if (dl.count == 0 || item == 0) return;
+  const int n = dl.ndim;
+  const int m = std::max(dl.last_indirect, sl.last_indirect) + 1;
+  const Layout* side[2] = {&dl, &sl};
+  e->nouter = m;
+  Dim dst_dims[kMaxDims];  // every destination dimension, for the aliasing check
+  int ndst = 0;
+  for (int i = 0; i < m; ++i) {
+    ptrdiff_t extent = dl.shape[i], start = 0;
+    if (dl.strides[i] == 0 && extent > 1) {  // the last index wins
+      start = extent - 1;
+      extent = 1;
+    }
+    e->o_start[i] = start;
+    e->o_n[i] = extent;
+    for (int w = 0; w < 2; ++w) {
+      e->o_stride[w][i] = side[w]->strides[i];
+      e->o_sub[w][i] = side[w]->sub[i];
+    }
+    e->leaves *= extent;
+    dst_dims[ndst++] = {extent, Abs(dl.strides[i]), 0};
+  }
+  e->off[0] = e->off[1] = 0;
+  Dim dims[kMaxDims];
+  int nd = 0;
+  for (int i = m; i < n; ++i) {
+    const ptrdiff_t extent = dl.shape[i];
+    if (extent == 1) continue;
+    ptrdiff_t d = dl.strides[i], s = sl.strides[i];
+    if (d == 0) {  // every index writes the same bytes: only the last one counts
+      e->off[1] += s * (extent - 1);
+      continue;
+    }
+    if (d < 0) {
+      e->off[0] += d * (extent - 1);
+      e->off[1] += s * (extent - 1);
+      d = -d;
+      s = -s;
+    }
+    dims[nd++] = {extent, d, s};
+  }
+  // Destination order: largest destination stride first (stable).
+  for (int i = 1; i < nd; ++i) {
+    const Dim x = dims[i];
+    int j = i;
+    while (j > 0 && dims[j - 1].d < x.d) {
+      dims[j] = dims[j - 1];
+      --j;
+    }
+    dims[j] = x;
+  }
+  for (int w = 0; w < 2; ++w) {
+    ptrdiff_t lo = 0, hi = 0;
+    for (int i = 0; i < nd; ++i) {
+      const ptrdiff_t reach = (w == 0 ? dims[i].d : dims[i].s) * (dims[i].n - 1);
+      (reach < 0 ? lo : hi) += reach;
+    }
+    e->lo[w] = lo;
+    e->hi[w] = hi + item;
+  }
+  // Aliasing of the destination.
+  for (int i = 0; i < nd; ++i) dst_dims[ndst++] = {dims[i].n, dims[i].d, 0};
+  if (dl.last_indirect < 0) {
+    e->alias = Disjoint(dst_dims, ndst, item) ? Alias::kDisjoint : Alias::kMayAlias;
+  } else {
+    // Leaves are written one after the other in C order of the outer indices: where they share
+    // bytes, that is the order of C-order writes, not of Fortran-order ones.
+    Dim inner[kMaxDims];
+    std::copy(dims, dims + nd, inner);
+    e->alias = !Disjoint(inner, nd, item) ? Alias::kMayAlias
+               : walk == 'C'              ? Alias::kDisjoint
+                                          : Alias::kCheckLeaves;
+  }
+  // Merge dimensions contiguous with each other on both sides.
+  int nm = 0;
+  for (int i = 0; i < nd; ++i) {
+    ptrdiff_t dn, sn;
+    if (nm > 0 && Mul(dims[i].d, dims[i].n, &dn) && Mul(dims[i].s, dims[i].n, &sn) &&
+        dims[nm - 1].d == dn && dims[nm - 1].s == sn) {
+      dims[nm - 1] = {dims[nm - 1].n * dims[i].n, dims[i].d, dims[i].s};
+    } else {
+      dims[nm++] = dims[i];
+    }
+  }
+  // A contiguous innermost dimension becomes part of the item (one memcpy per run).
+  ptrdiff_t k = item;
+  while (nm > 0 && dims[nm - 1].d == k && dims[nm - 1].s == k) {
+    k *= dims[nm - 1].n;
+    --nm;
+  }
+  e->k = k;
+  if (nm == 0) {
+    e->kernel = Kernel::kItem;
+    return;
+  }
+  e->kernel = Kernel::kPlane;
+  const Dim b = dims[nm - 1];
+  // A transpose: the destination's fast axis is slow in the source, another axis is fast there.
+  int t = -1;
+  for (int i = 0; i + 1 < nm; ++i) {
+    if (t < 0 || Abs(dims[i].s) < Abs(dims[t].s)) t = i;
+  }
+  const bool tile = t >= 0 && k <= 16 && Abs(b.s) >= 64 && Abs(dims[t].s) <= 32 &&
+                    Abs(dims[t].s) < Abs(b.s) && b.n >= 4 && dims[t].n >= 4;
+  if (tile) {
+    const Dim a = dims[t];
+    for (int i = t; i + 2 < nm; ++i) dims[i] = dims[i + 1];
+    dims[nm - 2] = a;
+    e->fn = ChooseTile(k, a, b);
+  } else {
+    e->fn = ChoosePlane(k, b);
+  }
+  e->b = b;
+  if (nm >= 2) {
+    e->a = dims[nm - 2];
+    e->nodo = nm - 2;
+  } else {
+    e->a = {1, 0, 0};
+    e->nodo = 0;
+  }
+  std::copy(dims, dims + e->nodo, e->odo);
+}
+
+// Calls f(doff, soff) for every index of dims[0..n), the last fastest.
+template <typename F>
+inline void Odometer(int n, const Dim* dims, F&& f) {
+  if (n == 0) {
+    f(ptrdiff_t{0}, ptrdiff_t{0});
+    return;
+  }
+  const Dim& last = dims[n - 1];
+  if (n == 1) {
+    for (ptrdiff_t i = 0; i < last.n; ++i) f(i * last.d, i * last.s);
+    return;
+  }
+  ptrdiff_t idx[kMaxDims];
+  for (int i = 0; i < n; ++i) idx[i] = 0;
+  ptrdiff_t doff = 0, soff = 0;
+  for (;;) {
+    for (ptrdiff_t i = 0; i < last.n; ++i) f(doff + i * last.d, soff + i * last.s);
+    int k = n - 2;
+    for (; k >= 0; --k) {
+      if (++idx[k] < dims[k].n) {
+        doff += dims[k].d;
+        soff += dims[k].s;
+        break;
+      }
+      idx[k] = 0;
+      doff -= dims[k].d * (dims[k].n - 1);
+      soff -= dims[k].s * (dims[k].n - 1);
+    }
+    if (k < 0) return;
+  }
+}
+
+inline void RunInner(const Engine& e, char* d, const char* s) {
+  if (e.kernel == Kernel::kItem) {
+    std::memcpy(d, s, static_cast<size_t>(e.k));
+    return;
+  }
+  Odometer(e.nodo, e.odo,
+           [&](ptrdiff_t doff, ptrdiff_t soff) { e.fn(d + doff, s + soff, e.a, e.b, e.k); });
+}
+
+// Walks dimensions [0, m) from `buf` in C order (index start[i] .. start[i] + n[i] - 1, start
+// may be null for 0): out[leaf] = the address after dimension m - 1 (pointers loaded and
+// suboffsets added where sub[i] >= 0) + off. False when an address step leaves the address space.
+bool Resolve(int m, const ptrdiff_t* start, const ptrdiff_t* n, const ptrdiff_t* stride,
+             const ptrdiff_t* sub, uintptr_t buf, ptrdiff_t off, uintptr_t* out) {
+  uintptr_t p[kMaxDims + 1];
+  ptrdiff_t idx[kMaxDims];
+  p[0] = buf;
+  auto level = [&](int i) {
+    const ptrdiff_t index = (start != nullptr ? start[i] : 0) + idx[i];
+    uintptr_t q;
+    if (!Step(p[i], index * stride[i], &q)) return false;
+    if (sub[i] >= 0 && !Step(LoadPointer(q), sub[i], &q)) return false;
+    p[i + 1] = q;
+    return true;
+  };
+  for (int i = 0; i < m; ++i) {
+    idx[i] = 0;
+    if (!level(i)) return false;
+  }
+  size_t leaf = 0;
+  for (;;) {
+    out[leaf++] = Wrap(p[m], off);
+    int i = m - 1;
+    while (i >= 0 && ++idx[i] == n[i]) idx[i--] = 0;
+    if (i < 0) return true;
+    for (int j = i; j < m; ++j) {
+      if (!level(j)) return false;
+    }
+  }
+}
+
+enum : unsigned { kCheckOverlap = 1 };
+
+inline bool Meet(uintptr_t a0, uintptr_t a1, uintptr_t b0, uintptr_t b1) {
+  return a0 < b1 && b0 < a1;
+}
+
+// Runs an engine: kOk, kOverlap / kAlias (nothing written), kOverflow, kNoMem.
+int RunEngine(const Engine& e, char* dbuf, const char* sbuf, unsigned checks) {
+  if (e.kernel == Kernel::kNone) return kOk;
+  if (e.alias == Alias::kMayAlias) return kAlias;
+  if (e.nouter == 0) {
+    const uintptr_t d = Wrap(Address(dbuf), e.off[0]), s = Wrap(Address(sbuf), e.off[1]);
+    if ((checks & kCheckOverlap) &&
+        Meet(Wrap(d, e.lo[0]), Wrap(d, e.hi[0]), Wrap(s, e.lo[1]), Wrap(s, e.hi[1]))) {
+      return kOverlap;
+    }
+    RunInner(e, Ptr(d), Ptr(s));
+    return kOk;
+  }
+  const size_t leaves = static_cast<size_t>(e.leaves);
+  Scratch scratch;
+  auto* base = static_cast<uintptr_t*>(scratch.Get(leaves, 2 * sizeof(uintptr_t)));
+  if (base == nullptr) return kNoMem;
+  uintptr_t* dl = base;
+  uintptr_t* sl = base + leaves;
+  if (!Resolve(e.nouter, e.o_start, e.o_n, e.o_stride[0], e.o_sub[0], Address(dbuf), e.off[0],
+               dl) ||
+      !Resolve(e.nouter, e.o_start, e.o_n, e.o_stride[1], e.o_sub[1], Address(sbuf), e.off[1],
+               sl)) {
+    return kOverflow;
+  }
+  if (checks & kCheckOverlap) {
+    const auto [dmin, dmax] = std::minmax_element(dl, dl + leaves);
+    const auto [smin, smax] = std::minmax_element(sl, sl + leaves);
+    if (Meet(Wrap(*dmin, e.lo[0]), Wrap(*dmax, e.hi[0]), Wrap(*smin, e.lo[1]),
+             Wrap(*smax, e.hi[1]))) {
+      return kOverlap;
+    }
+  }
+  if (e.alias == Alias::kCheckLeaves && leaves > 1) {
+    Scratch sorted_scratch;
+    auto* sorted = static_cast<uintptr_t*>(sorted_scratch.Get(leaves, sizeof(uintptr_t)));
+    if (sorted == nullptr) return kNoMem;
+    std::copy(dl, dl + leaves, sorted);
+    std::sort(sorted, sorted + leaves);
+    const uintptr_t span = static_cast<uintptr_t>(e.hi[0] - e.lo[0]);
+    for (size_t i = 1; i < leaves; ++i) {
+      if (sorted[i] - sorted[i - 1] < span) return kAlias;
+    }
+  }
+  for (size_t i = 0; i < leaves; ++i) RunInner(e, Ptr(dl[i]), Ptr(sl[i]));
+  return kOk;
+}
+
+// Writes `src` (the view's items contiguous in `walk` order, 'C' or 'F') into the view `l` at
+// dbuf one item at a time in that order, every pointer loaded first: what CPython and the
+// reference model do, for views whose items share bytes.
+int Faithful(const Layout& l, char walk, char* dbuf, const char* src) {
+  const ptrdiff_t item = l.itemsize;
+  if (l.count == 0 || item == 0) return kOk;
+  const int n = l.ndim, m = l.last_indirect + 1;
+  ptrdiff_t leaves = 1;
+  ptrdiff_t weight[kMaxDims];  // C-order weights of the outer dimensions
+  for (int i = m - 1; i >= 0; --i) {
+    weight[i] = leaves;
+    leaves *= l.shape[i];
+  }
+  Scratch scratch;
+  auto* leaf = static_cast<uintptr_t*>(scratch.Get(static_cast<size_t>(leaves), sizeof(uintptr_t)));
+  if (leaf == nullptr) return kNoMem;
+  if (!Resolve(m, nullptr, l.shape, l.strides, l.sub, Address(dbuf), 0, leaf)) return kOverflow;
+  ptrdiff_t idx[kMaxDims];
+  for (int i = 0; i < n; ++i) idx[i] = 0;
+  ptrdiff_t outer = 0, inner = 0;
+  const size_t size = static_cast<size_t>(item);
+  for (ptrdiff_t e = 0; e < l.count; ++e) {
+    std::memcpy(Ptr(Wrap(leaf[outer], inner)), src + e * item, size);
+    for (int k = 0; k < n; ++k) {
+      const int i = walk == 'F' ? k : n - 1 - k;
+      const ptrdiff_t step = i < m ? weight[i] : l.strides[i];
+      if (++idx[i] < l.shape[i]) {
+        (i < m ? outer : inner) += step;
+        break;
+      }
+      idx[i] = 0;
+      (i < m ? outer : inner) -= step * (l.shape[i] - 1);
+    }
+  }
+  return kOk;
+}
+
+}  // namespace
+}  // namespace bufconf::mirror
+
+using bufconf::mirror::Engine;
+using bufconf::mirror::Layout;
+
+struct bufconf_mirror_plan {
+  enum Kind { kTo, kFrom, kCopy } kind;
+  char walk;       // order of item-by-item writes ('C' or 'F')
+  bool as_is;      // to/from: the view is contiguous in the order asked: one memmove
+  bool identical;  // copy: both views have the same layout (same buf: nothing to do)
+  ptrdiff_t bytes;
+  Layout dest;             // from/copy: the destination view (for Faithful)
+  Engine main;             // to/from: view <-> contiguous; copy: src -> dest
+  Engine gather, scatter;  // copy through a temporary: src -> C buffer -> dest
+};
+
+namespace bufconf::mirror {
+namespace {
+
+using Plan = bufconf_mirror_plan;
+
+// ---- planning ----
+
+// Checks a to/from-contiguous call and reads the view: *as_is when the view is contiguous in
+// `order` (then *l is not read: a contiguous view is copied as is, whatever its fields say);
+// otherwise *l, whose count * itemsize is len (0 is possible: an empty view with suboffsets).
+int PrepareContiguous(const bufconf_view* v, ptrdiff_t len, char order, bool* as_is, Layout* l) {
+  if (v == nullptr || !ValidOrder(order) || len != v->len || len < 0) return kInval;
+  *as_is = IsContiguous(v, order);
+  if (*as_is) return kOk;
+  const int rc = ExpandAndCount(v, l);
+  if (rc != kOk) return rc;
+  ptrdiff_t bytes;
+  if (!Mul(l->count, l->itemsize, &bytes)) return kOverflow;
+  return bytes == len ? kOk : kInval;
+}
+
+// The plan of a to (to_buffer) or from contiguous call on the view `l` (PrepareContiguous).
+void PlanContiguous(const Layout& l, bool to_buffer, Plan* p) {
+  Layout c;
+  Contiguous(l, p->walk, &c);
+  if (to_buffer) {
+    BuildEngine(c, l, 'C', &p->main);
+  } else {
+    p->dest = l;
+    BuildEngine(l, c, p->walk, &p->main);
+  }
+}
+
+int PlanTo(const bufconf_view* src, ptrdiff_t len, char order, Plan* p) {
+  p->kind = Plan::kTo;
+  p->bytes = len;
+  p->walk = order == 'F' ? 'F' : 'C';
+  Layout s;
+  const int rc = PrepareContiguous(src, len, order, &p->as_is, &s);
+  if (rc == kOk && !p->as_is) PlanContiguous(s, true, p);
+  return rc;
+}
+
+int PlanFrom(const bufconf_view* dest, ptrdiff_t len, char order, Plan* p) {
+  p->kind = Plan::kFrom;
+  p->bytes = len;
+  p->walk = order == 'F' ? 'F' : 'C';
+  Layout d;
+  const int rc = PrepareContiguous(dest, len, order, &p->as_is, &d);
+  if (rc == kOk && !p->as_is) PlanContiguous(d, false, p);
+  return rc;
+}
+
+int PlanCopy(const bufconf_view* dest, const bufconf_view* src, Plan* p) {
+  if (dest == nullptr || src == nullptr) return kInval;
+  if (dest->readonly != 0) return kReadOnly;
+  p->kind = Plan::kCopy;
+  p->walk = 'C';
+  p->as_is = false;
+  Layout s, c;
+  int rc = ExpandAndCount(dest, &p->dest);
+  if (rc == kOk) rc = ExpandAndCount(src, &s);
+  if (rc != kOk) return rc;
+  if (!SameShape(p->dest, s) || p->dest.itemsize != s.itemsize) return kInval;
+  if (!Mul(s.count, s.itemsize, &p->bytes)) return kOverflow;
+  p->identical = SameLayout(p->dest, s);
+  BuildEngine(p->dest, s, 'C', &p->main);
+  if (p->bytes > 0) {
+    Contiguous(s, 'C', &c);
+    BuildEngine(c, s, 'C', &p->gather);
+    BuildEngine(p->dest, c, 'C', &p->scatter);
+  }
+  return kOk;
+}
+
+// ---- running ----
+
+// A temporary of `bytes` bytes (freed with the object).
+class Temp {
+ public:
+  explicit Temp(ptrdiff_t bytes)
+      : p_(static_cast<char*>(std::malloc(static_cast<size_t>(bytes)))) {}
+  Temp(const Temp&) = delete;
+  Temp& operator=(const Temp&) = delete;
+  ~Temp() { std::free(p_); }
+  char* get() const { return p_; }
+
+ private:
+  char* p_;
+};
+
+int RunAsIs(const Plan& p, void* dst, const void* src) {
+  if (p.bytes > 0) std::memmove(dst, src, static_cast<size_t>(p.bytes));
+  return kOk;
+}
+
+int RunTo(const Plan& p, char* dst, const char* src) {
+  if (p.as_is) return RunAsIs(p, dst, src);
+  int rc = RunEngine(p.main, dst, src, kCheckOverlap);
+  if (rc != kOverlap) return rc;
+  Temp temp(p.bytes);
+  if (temp.get() == nullptr) return kNoMem;
+  rc = RunEngine(p.main, temp.get(), src, 0);
+  if (rc == kOk) std::memcpy(dst, temp.get(), static_cast<size_t>(p.bytes));
+  return rc;
+}
+
+int RunFrom(const Plan& p, char* dst, const char* src) {
+  if (p.as_is) return RunAsIs(p, dst, src);
+  int rc = RunEngine(p.main, dst, src, kCheckOverlap);
+  if (rc != kOverlap && rc != kAlias) return rc;
+  // The source may overlap the view: read it all first.
+  Temp temp(p.bytes);
+  if (temp.get() == nullptr) return kNoMem;
+  std::memcpy(temp.get(), src, static_cast<size_t>(p.bytes));
+  if (rc == kOverlap) rc = RunEngine(p.main, dst, temp.get(), 0);
+  if (rc == kAlias) rc = Faithful(p.dest, p.walk, dst, temp.get());
+  return rc;
+}
+
+int RunCopy(const Plan& p, char* dst, const char* src) {
+  if (p.identical && dst == src) return kOk;  // every item is written over itself
+  int rc = RunEngine(p.main, dst, src, kCheckOverlap);
+  if (rc != kOverlap && rc != kAlias) return rc;
+  Temp temp(p.bytes);
+  if (temp.get() == nullptr) return kNoMem;
+  rc = RunEngine(p.gather, temp.get(), src, 0);
+  if (rc == kOk) rc = RunEngine(p.scatter, dst, temp.get(), 0);
+  if (rc == kAlias) rc = Faithful(p.dest, 'C', dst, temp.get());
+  return rc;
+}
+
+int Run(const Plan& p, void* dst, const void* src) {
+  char* d = static_cast<char*>(dst);
+  const char* s = static_cast<const char*>(src);
+  switch (p.kind) {
+    case Plan::kTo:
+      return RunTo(p, d, s);
+    case Plan::kFrom:
+      return RunFrom(p, d, s);
+    case Plan::kCopy:
+      return RunCopy(p, d, s);
+  }
+  return kInval;
+}
+
+template <typename MakePlan>
+int MakeHeapPlan(bufconf_mirror_plan** out, MakePlan&& make) {
+  if (out == nullptr) return kInval;
+  *out = nullptr;
+  auto* p = new (std::nothrow) Plan;
+  if (p == nullptr) return kNoMem;
+  const int rc = make(p);
+  if (rc != kOk) {
+    delete p;
+    return rc;
+  }
+  *out = p;
+  return kOk;
+}
+
+// ---- small direct views: one walk, no plan ----
+
+// Views at most this big (and direct) are copied by SmallWalk in one-shot calls.
+constexpr ptrdiff_t kSmallBytes = 1024;
+constexpr ptrdiff_t kSmallCount = 128;
+
+bool IsSmall(const Layout& l, ptrdiff_t bytes) {
+  return l.last_indirect < 0 && bytes <= kSmallBytes && l.count <= kSmallCount;
+}
+
+// Copies every item of the direct view `l` at `view` to (kTo) or from the contiguous `buf`, in
+// C or Fortran order, one after the other: the order CPython writes them in. `buf` must not
+// overlap the view's bytes. K is the itemsize (0: l.itemsize at run time).
+template <int K, bool kTo>
+void Walk(const Layout& l, bool fortran, char* view, char* buf) {
+  const size_t k = K != 0 ? static_cast<size_t>(K) : static_cast<size_t>(l.itemsize);
+  const int n = l.ndim;
+  if (n == 0) {
+    kTo ? std::memcpy(buf, view, k) : std::memcpy(view, buf, k);
+    return;
+  }
+  const int in = fortran ? 0 : n - 1;  // the fastest dimension
+  const ptrdiff_t ni = l.shape[in], si = l.strides[in];
+  ptrdiff_t idx[kMaxDims];
+  for (int i = 0; i < n; ++i) idx[i] = 0;
+  ptrdiff_t off = 0;
+  for (;;) {
+    for (ptrdiff_t j = 0; j < ni; ++j) {
+      char* item = view + off + j * si;
+      kTo ? std::memcpy(buf, item, k) : std::memcpy(item, buf, k);
+      buf += k;
+    }
+    int step = 1;
+    for (; step < n; ++step) {
+      const int i = fortran ? step : n - 1 - step;
+      if (++idx[i] < l.shape[i]) {
+        off += l.strides[i];
+        break;
+      }
+      idx[i] = 0;
+      off -= l.strides[i] * (l.shape[i] - 1);
+    }
+    if (step == n) return;
+  }
+}
+
+template <bool kTo>
+void SmallWalk(const Layout& l, bool fortran, char* view, char* buf) {
+  switch (l.itemsize) {
+    case 1:
+      return Walk<1, kTo>(l, fortran, view, buf);
+    case 2:
+      return Walk<2, kTo>(l, fortran, view, buf);
+    case 4:
+      return Walk<4, kTo>(l, fortran, view, buf);
+    case 8:
+      return Walk<8, kTo>(l, fortran, view, buf);
+    case 16:
+      return Walk<16, kTo>(l, fortran, view, buf);
+    default:
+      return Walk<0, kTo>(l, fortran, view, buf);
+  }
+}
+
+// A one-shot to (to_buffer) or from contiguous call.
+int OneShotContiguous(const bufconf_view* v, void* buf, ptrdiff_t len, char order, bool to_buffer) {
+  bool as_is;
+  Layout l;
+  int rc = PrepareContiguous(v, len, order, &as_is, &l);
+  if (rc != kOk) return rc;
+  char* view = static_cast<char*>(v->buf);
+  char* b = static_cast<char*>(buf);
+  if (len == 0) return kOk;  // as is or not (suboffsets, even all negative, are not contiguous)
+  if (as_is) {
+    to_buffer ? std::memmove(b, view, static_cast<size_t>(len))
+              : std::memmove(view, b, static_cast<size_t>(len));
+    return kOk;
+  }
+  const uintptr_t at = Address(view);
+  if (IsSmall(l, len) && !Meet(Wrap(at, l.lo), Wrap(at, l.hi), Address(b), Wrap(Address(b), len))) {
+    to_buffer ? SmallWalk<true>(l, order == 'F', view, b)
+              : SmallWalk<false>(l, order == 'F', view, b);
+    return kOk;
+  }
+  Plan plan;  // on the stack, not initialized beyond what planning sets: no heap, no memset
+  plan.kind = to_buffer ? Plan::kTo : Plan::kFrom;
+  plan.bytes = len;
+  plan.walk = order == 'F' ? 'F' : 'C';
+  plan.as_is = false;
+  PlanContiguous(l, to_buffer, &plan);
+  return to_buffer ? RunTo(plan, b, view) : RunFrom(plan, view, b);
+}
+
+// ---- for_each ----
+
+int ForEach(const bufconf_view* view, char order, bufconf_element_fn fn, void* ctx) {
+  if (fn == nullptr || (order != 'C' && order != 'F')) return kInval;
+  Layout l;
+  const int rc = ExpandAndCount(view, &l);
+  if (rc != kOk) return rc;
+  if (l.count == 0) return kOk;
+  const int n = l.ndim;
+  const bool fortran = order == 'F';
+  ptrdiff_t idx[kMaxDims + 1];
+  for (int i = 0; i <= n; ++i) idx[i] = 0;
+  if (l.last_indirect < 0) {
+    uintptr_t p = Address(view->buf);
+    for (ptrdiff_t e = 0; e < l.count; ++e) {
+      const int r = fn(ctx, Ptr(p), idx);
+      if (r != 0) return r;
+      for (int k = 0; k < n; ++k) {
+        const int i = fortran ? k : n - 1 - k;
+        if (++idx[i] < l.shape[i]) {
+          p = Wrap(p, l.strides[i]);
+          break;
+        }
+        idx[i] = 0;
+        p = Wrap(p, -(l.strides[i] * (l.shape[i] - 1)));
+      }
+    }
+    return kOk;
+  }
+  // Array of arrays: p[i] is the address before dimension i is applied.
+  uintptr_t p[kMaxDims + 1];
+  p[0] = Address(view->buf);
+  auto level = [&](int i) {
+    uintptr_t q;
+    if (!Step(p[i], idx[i] * l.strides[i], &q)) return false;
+    if (l.sub[i] >= 0 && !Step(LoadPointer(q), l.sub[i], &q)) return false;
+    p[i + 1] = q;
+    return true;
+  };
+  for (int i = 0; i < n; ++i) {
+    if (!level(i)) return kOverflow;
+  }
+  for (ptrdiff_t e = 0; e < l.count; ++e) {
+    const int r = fn(ctx, Ptr(p[n]), idx);
+    if (r != 0) return r;
+    int changed = n;
+    for (int k = 0; k < n; ++k) {
+      const int i = fortran ? k : n - 1 - k;
+      if (++idx[i] < l.shape[i]) {
+        changed = i;
+        break;
+      }
+      idx[i] = 0;
+    }
+    if (changed == n) break;
+    // C order: dimensions changed..n-1 changed; Fortran order: 0..changed.
+    for (int i = fortran ? 0 : changed; i < n; ++i) {
+      if (!level(i)) return kOverflow;
+    }
+  }
+  return kOk;
+}
+
+// ---- PyBuffer_GetPointer ----
+
+void* GetPointer(const bufconf_view* view, const ptrdiff_t* indices) {
+  Layout l;
+  if (Expand(view, &l) != kOk) return nullptr;
+  if (l.ndim > 0 && indices == nullptr) return nullptr;
+  uintptr_t p = Address(view->buf);
+  for (int i = 0; i < l.ndim; ++i) {
+    ptrdiff_t off;
+    if (!Mul(l.strides[i], indices[i], &off) || !Step(p, off, &p)) return nullptr;
+    if (l.sub[i] >= 0 && !Step(LoadPointer(p), l.sub[i], &p)) return nullptr;
+  }
+  return Ptr(p);
+}
+
+}  // namespace
+}  // namespace bufconf::mirror
+
+// ---- the C API ----
+
+using bufconf::mirror::Plan;
+
+extern "C" {
+
+const char* bufconf_mirror_strerror(int code) {
+  switch (code) {
+    case BUFCONF_MIRROR_OK:
+      return "success";
+    case BUFCONF_MIRROR_EINVAL:
+      return "invalid argument (order, length, shape, or a view that cannot be read)";
+    case BUFCONF_MIRROR_EOVERFLOW:
+      return "the layout's byte offsets overflow ptrdiff_t";
+    case BUFCONF_MIRROR_ENOMEM:
+      return "out of memory";
+    case BUFCONF_MIRROR_EREADONLY:
+      return "the destination view is read-only";
+    default:
+      return "unknown bufconf mirror error";
+  }
+}
+
+int bufconf_to_contiguous(void* buf, const bufconf_view* src, ptrdiff_t len, char order) {
+  return bufconf::mirror::OneShotContiguous(src, buf, len, order, true);
+}
+
+int bufconf_from_contiguous(const bufconf_view* view, const void* buf, ptrdiff_t len, char order) {
+  // The buffer is only read (the cast serves the shared code path).
+  return bufconf::mirror::OneShotContiguous(view, const_cast<void*>(buf), len, order, false);
+}
+
+int bufconf_copy_data(const bufconf_view* dest, const bufconf_view* src) {
+  Plan plan;
+  const int rc = bufconf::mirror::PlanCopy(dest, src, &plan);
+  if (rc != BUFCONF_MIRROR_OK) return rc;
+  return bufconf::mirror::Run(plan, dest->buf, src->buf);
+}
+
+int bufconf_for_each(const bufconf_view* view, char order, bufconf_element_fn fn, void* ctx) {
+  return bufconf::mirror::ForEach(view, order, fn, ctx);
+}
+
+int bufconf_is_contiguous(const bufconf_view* view, char order) {
+  return bufconf::mirror::IsContiguous(view, order) ? 1 : 0;
+}
+
+void* bufconf_get_pointer(const bufconf_view* view, const ptrdiff_t* indices) {
+  return bufconf::mirror::GetPointer(view, indices);
+}
+
+void bufconf_fill_contiguous_strides(int ndim, const ptrdiff_t* shape, ptrdiff_t* strides,
+                                     int itemsize, char order) {
+  if (ndim <= 0 || shape == nullptr || strides == nullptr) return;
+  // Unsigned: CPython's products wrap around without a check; so do these (no UB).
+  uint64_t sd = static_cast<uint64_t>(static_cast<int64_t>(itemsize));
+  for (int k = 0; k < ndim; ++k) {
+    const int i = order == 'F' ? k : ndim - 1 - k;
+    strides[i] = static_cast<ptrdiff_t>(sd);
+    sd *= static_cast<uint64_t>(shape[i]);
+  }
+}
+
+int bufconf_mirror_plan_to_contiguous(const bufconf_view* src, char order,
+                                      bufconf_mirror_plan** plan) {
+  return bufconf::mirror::MakeHeapPlan(plan, [&](Plan* p) {
+    return bufconf::mirror::PlanTo(src, src != nullptr ? src->len : 0, order, p);
+  });
+}
+
+int bufconf_mirror_plan_from_contiguous(const bufconf_view* dest, char order,
+                                        bufconf_mirror_plan** plan) {
+  return bufconf::mirror::MakeHeapPlan(plan, [&](Plan* p) {
+    return bufconf::mirror::PlanFrom(dest, dest != nullptr ? dest->len : 0, order, p);
+  });
+}
+
+int bufconf_mirror_plan_copy(const bufconf_view* dest, const bufconf_view* src,
+                             bufconf_mirror_plan** plan) {
+  return bufconf::mirror::MakeHeapPlan(
+      plan, [&](Plan* p) { return bufconf::mirror::PlanCopy(dest, src, p); });
+}
+
+ptrdiff_t bufconf_mirror_plan_bytes(const bufconf_mirror_plan* plan) {
+  return plan != nullptr ? plan->bytes : 0;
+}
+
+int bufconf_mirror_run(const bufconf_mirror_plan* plan, void* dst, const void* src) {
+  if (plan == nullptr) return BUFCONF_MIRROR_EINVAL;
+  return bufconf::mirror::Run(*plan, dst, src);
+}
+
+void bufconf_mirror_plan_free(bufconf_mirror_plan* plan) { delete plan; }
+
+}  // extern "C"
