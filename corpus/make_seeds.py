@@ -99,6 +99,33 @@ def pil_view():
                        'memory': [rows, data]})
 
 
+def big_numpy_views():
+    # Views that take the mirror library's fast paths: transposes (tiles), long runs, reversed
+    # and strided lines, broadcasts, odd item sizes.
+    f32 = np.arange(48 * 40, dtype='<f4').reshape(48, 40)
+    u8 = np.arange(700, dtype='u1')
+    f64 = np.arange(30 * 24, dtype='<f8').reshape(30, 24)
+    i16 = np.arange(6 * 20 * 16, dtype='<i2').reshape(6, 20, 16)
+    s3 = np.frombuffer(bytes(range(256)) * 3, dtype='S3').reshape(16, 16)
+    views = [f32.T, f32[::2], f32[:, ::-3], u8[::-1], f64[:, ::2], f64.T[::-1], i16[:, 1:-1, :],
+             i16.transpose(2, 0, 1), np.broadcast_to(f32[0], (5, 40)), s3.T, s3[::-1, 1::2]]
+    for v in views:
+        root = v
+        while isinstance(root.base, np.ndarray):
+            root = root.base
+        raw = root.tobytes(order='A')  # every root here is C-contiguous
+        start = root.__array_interface__['data'][0]
+        off = v.__array_interface__['data'][0] - start
+        m = memoryview(v)
+        yield descriptor(off, m.itemsize, m.format, m.shape, m.strides, raw, readonly=0)
+
+
+RECIPES = (b'\x02\x02\x03\x04\x00\x01\x01\x00\x00', b'\x00\x03\x02\x02\x02\x01\x00\x03\x04\x05\x01',
+           b'\x05\x01\x04\x00\x05\x02\x01', b'\x06\x04\x01\x02\x01\x02\x00\x01\x02\x03\x06\x00\x02',
+           b'\x01\x02\x03\x03\x01\x00\x00\x00\x00' + bytes(64) + b'\x00\x00\x03',
+           b'\x03\x00')
+
+
 def main():
     for f in formats():
         write('format_fuzzer', f)
@@ -106,12 +133,15 @@ def main():
         write('descriptor_fuzzer', d)
     write('descriptor_fuzzer', pil_view())
     # recipe seeds: item kind, ndim, extents, permutation, steps, pad, slack, bytes...
-    for recipe in (b'\x02\x02\x03\x04\x00\x01\x01\x00\x00', b'\x00\x03\x02\x02\x02\x01\x00\x03\x04\x05\x01',
-                   b'\x05\x01\x04\x00\x05\x02\x01', b'\x06\x04\x01\x02\x01\x02\x00\x01\x02\x03\x06\x00\x02',
-                   b'\x01\x02\x03\x03\x01\x00\x00\x00\x00' + bytes(64) + b'\x00\x00\x03',
-                   b'\x03\x00'):
+    for recipe in RECIPES:
         write('model_fuzzer', recipe)
         write('differential_fuzzer', b'\x01' + recipe)
+    # mirror_fuzzer: a control byte (bits 0-1 order, bit 2 recipe, bits 3-7 dimensions reversed
+    # in the overlapping copy), then a recipe or a descriptor with memory
+    for i, recipe in enumerate(RECIPES):
+        write('mirror_fuzzer', bytes([4 | i % 3 | (i * 11) << 3 & 0xf8]) + recipe)
+    for i, d in enumerate(list(numpy_views()) + [pil_view()] + list(big_numpy_views())):
+        write('mirror_fuzzer', bytes([i % 3 | (i * 7) << 3 & 0xf8]) + d.encode('latin-1'))
 
 
 if __name__ == '__main__':

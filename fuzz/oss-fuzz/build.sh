@@ -17,5 +17,9 @@ for target in format_fuzzer descriptor_fuzzer model_fuzzer; do
     $LIB_FUZZING_ENGINE -o "$OUT/$target"
   (cd "corpus/$target" && zip -q -r "$OUT/${target}_seed_corpus.zip" .)
 done
+# The fast mirroring library against the oracle (mirror/, its own sources and real memory).
+$CXX $CXXFLAGS -std=c++17 -I. "${common[@]}" conformance/adapter/real_layout.cc mirror/mirror.cc \
+  fuzz/mirror_fuzzer.cc $LIB_FUZZING_ENGINE -o "$OUT/mirror_fuzzer"
+(cd corpus/mirror_fuzzer && zip -q -r "$OUT/mirror_fuzzer_seed_corpus.zip" .)
 cp fuzz/format.dict "$OUT/format_fuzzer.dict"
 cp fuzz/descriptor.dict "$OUT/descriptor_fuzzer.dict"
