@@ -10,6 +10,7 @@
 #include <string>
 
 #include "conformance/generators/rc_support.h"
+#include "reference/layout/addressing.h"
 #include "reference/layout/contiguity.h"
 #include "reference/layout/descriptor_json.h"
 #include "reference/layout/request.h"
@@ -127,6 +128,61 @@ TEST(Checker, EveryRuleHasAViolatingAndAPassingExample) {
     covered.insert(c.rule);
   }
   for (const std::string& rule : CheckedRules()) EXPECT_EQ(covered.count(rule), 1u) << rule;
+}
+
+// LAYOUT-STRIDES-ANY: zero, negative, larger-than-the-extent and non-multiple strides are legal
+// when every element lies inside the memory (LAYOUT-STRIDES-MULTIPLE is only PORTABILITY
+// advice); the same layout with one byte less memory breaks MEMORY-SPAN.
+TEST(Checker, AnyStrideIsLegalWhenTheElementsAreInside) {
+  const struct {
+    const char* what;
+    const char* inside;
+    const char* outside;
+  } kStrides[] = {
+      {"zero", R"({"buf":"0x1000","len":12,"itemsize":4,"ndim":1,"shape":[3],"strides":[0],
+          "readonly":1,"memory":[{"base":"0x1000","size":4}]})",
+       R"({"buf":"0x1000","len":12,"itemsize":4,"ndim":1,"shape":[3],"strides":[0],
+          "readonly":1,"memory":[{"base":"0x1000","size":3}]})"},
+      {"negative", R"({"buf":"0x1008","len":12,"itemsize":4,"ndim":1,"shape":[3],"strides":[-4],
+          "memory":[{"base":"0x1000","size":12}]})",
+       R"({"buf":"0x1008","len":12,"itemsize":4,"ndim":1,"shape":[3],"strides":[-4],
+          "memory":[{"base":"0x1001","size":11}]})"},
+      {"larger than the extent",
+       R"({"buf":"0x1000","len":16,"itemsize":4,"ndim":2,"shape":[2,2],"strides":[40,12],
+          "memory":[{"base":"0x1000","size":56}]})",
+       R"({"buf":"0x1000","len":16,"itemsize":4,"ndim":2,"shape":[2,2],"strides":[40,12],
+          "memory":[{"base":"0x1000","size":55}]})"},
+      {"not a multiple of itemsize",
+       R"({"buf":"0x1000","len":8,"itemsize":4,"ndim":1,"shape":[2],"strides":[6],
+          "memory":[{"base":"0x1000","size":10}]})",
+       R"({"buf":"0x1000","len":8,"itemsize":4,"ndim":1,"shape":[2],"strides":[6],
+          "memory":[{"base":"0x1000","size":9}]})"},
+  };
+  for (const auto& c : kStrides) {
+    SCOPED_TRACE(c.what);
+    std::set<std::string> broken = RulesBroken(c.inside);
+    broken.erase("LAYOUT-STRIDES-MULTIPLE");
+    EXPECT_TRUE(broken.empty()) << *broken.begin();
+    EXPECT_EQ(RulesBroken(c.outside).count("MEMORY-SPAN"), 1u) << c.outside;
+  }
+}
+
+// LAYOUT-STRIDES-NULL-C: NULL strides mean the C strides of shape and itemsize. Shape (2, 3) of
+// 2-byte items then fills exactly 12 bytes, element (i, j) at buf + 6i + 2j: valid in 12 bytes
+// of memory, MEMORY-SPAN in 11.
+TEST(Checker, NullStridesAreTheCStrides) {
+  const char* kInside = R"({"buf":"0x1000","len":12,"itemsize":2,"ndim":2,"shape":[2,3],
+      "memory":[{"base":"0x1000","size":12}]})";
+  EXPECT_TRUE(RulesBroken(kInside).empty());
+  EXPECT_EQ(RulesBroken(R"({"buf":"0x1000","len":12,"itemsize":2,"ndim":2,"shape":[2,3],
+      "memory":[{"base":"0x1000","size":11}]})")
+                .count("MEMORY-SPAN"),
+            1u);
+  const DescriptorFile d = DescriptorFromJson(nlohmann::json::parse(kInside));
+  const FullView full = Expand(d.view);
+  EXPECT_EQ(full.strides, (std::vector<int64_t>{6, 2}));
+  EXPECT_EQ(ElementAddresses(full, *d.memory, 'C'),
+            (std::vector<uint64_t>{0x1000, 0x1002, 0x1004, 0x1006, 0x1008, 0x100a}));
 }
 
 TEST(Checker, ArrayOfArraysInsideItsMemoryIsValid) {

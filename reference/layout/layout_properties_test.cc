@@ -268,5 +268,110 @@ TEST(LayoutCopy, CopyDataMakesTheValuesEqual) {
   });
 }
 
+// (8) CONTIG-MEMORYVIEW: memoryview's c/f_contiguous are both true for ndim 0; for ndim 1 both
+// are "shape[0] == 1 or strides[0] == itemsize" (NULL strides: itemsize); for ndim > 1 they are
+// IsContiguous 'C' and 'F'; with suboffsets both are false.
+TEST(LayoutContiguity, MemoryviewFlagsFollowMemoryview) {
+  CheckAtLeast(500, [] {
+    const Layout l = AnyLayout();
+    const Descriptor& v = l.view;
+    bool c = IsContiguous(v, 'C');
+    bool f = IsContiguous(v, 'F');
+    if (v.suboffsets) {
+      c = f = false;
+    } else if (v.ndim == 0) {
+      c = f = true;
+    } else if (v.ndim == 1 && v.shape) {
+      const int64_t stride = v.strides ? (*v.strides)[0] : v.itemsize;
+      c = f = (*v.shape)[0] == 1 || stride == v.itemsize;
+    }
+    const MemoryviewContiguity mv = MemoryviewFlags(v);
+    RC_ASSERT(mv.c == c);
+    RC_ASSERT(mv.f == f);
+  });
+}
+
+// (9) ALGO-UNIT-EXTENT-STRIDES: the stride of a dimension of extent 0 or 1 changes no result:
+// contiguity, the mirrors, the element addresses and the values stay the same whatever it is.
+TEST(LayoutAddressing, StridesOfUnitExtentsChangeNothing) {
+  CheckAtLeast(300, [] {
+    const Layout l = AnyLayout();
+    const std::vector<int64_t> shape = Expand(l.view).shape;
+    const bool unit = std::any_of(shape.begin(), shape.end(), [](int64_t n) { return n <= 1; });
+    RC_TAG(unit ? "unit extents" : "none");
+    if (!unit || !l.view.strides) return;  // nothing to change (NULL strides: C strides)
+    Layout m = l;
+    for (size_t i = 0; i < shape.size(); ++i) {
+      if (shape[i] <= 1) (*m.view.strides)[i] = *rc::gen::inRange<int64_t>(-100, 101);
+    }
+    RC_LOG() << "changed: " << gen::Describe(m) << "\n";
+    for (char order : {'C', 'F', 'A'}) {
+      RC_ASSERT(IsContiguous(m.view, order) == IsContiguous(l.view, order));
+      RC_ASSERT(ToContiguous(m.view, m.memory, m.view.len, order) ==
+                ToContiguous(l.view, l.memory, l.view.len, order));
+    }
+    RC_ASSERT(Addresses(m, 'C') == Addresses(l, 'C'));
+    RC_ASSERT(ToList(m.view, m.memory) == ToList(l.view, l.memory));
+  });
+}
+
+// (10) FORMAT-NULL-IS-B: a NULL format reads as "B", unsigned bytes (0xff is 255, not -1); with
+// itemsize 2 a NULL format describes no item, and tolist refuses the view.
+TEST(LayoutValues, NullFormatIsUnsignedBytes) {
+  Descriptor v;
+  v.buf = 0x1000;
+  v.len = 2;
+  v.itemsize = 1;
+  v.ndim = 1;
+  v.shape = std::vector<int64_t>{2};
+  Memory memory;
+  memory.AddRegion({0x1000, {0xff, 0x01}, "data"});
+  Descriptor unsigned_bytes = v;
+  unsigned_bytes.format = "B";
+  Descriptor signed_bytes = v;
+  signed_bytes.format = "b";
+  EXPECT_EQ(ToList(v, memory), ToList(unsigned_bytes, memory));
+  EXPECT_NE(ToList(v, memory), ToList(signed_bytes, memory));
+  Descriptor wide = v;
+  wide.itemsize = 2;
+  wide.shape = std::vector<int64_t>{1};
+  EXPECT_THROW(ToList(wide, memory), ArgumentError);
+}
+
+// (11) ALGO-NDIM-64: the algorithms handle ndim 64 (PyBUF_MAX_NDIM): a 64-d view whose first and
+// last dimensions have extent 2 (the others 1) is contiguous, addressed, mirrored in C and
+// Fortran order and listed; ndim 65 is refused.
+TEST(LayoutLimits, SixtyFourDimensions) {
+  Descriptor v;
+  v.buf = 0x1000;
+  v.len = 4;
+  v.itemsize = 1;
+  v.ndim = 64;
+  v.format = "B";
+  std::vector<int64_t> shape(64, 1);
+  shape.front() = 2;
+  shape.back() = 2;
+  v.shape = shape;
+  v.strides = FillContiguousStrides(shape, 1, 'C');
+  Memory memory;
+  memory.AddRegion({0x1000, {1, 2, 3, 4}, "data"});
+  EXPECT_TRUE(IsContiguous(v, 'C'));
+  EXPECT_FALSE(IsContiguous(v, 'F'));
+  EXPECT_EQ(ElementAddresses(Expand(v), memory, 'C'),
+            (std::vector<uint64_t>{0x1000, 0x1001, 0x1002, 0x1003}));
+  EXPECT_EQ(ToContiguous(v, memory, 4, 'C'), (std::vector<uint8_t>{1, 2, 3, 4}));
+  EXPECT_EQ(ToContiguous(v, memory, 4, 'F'), (std::vector<uint8_t>{1, 3, 2, 4}));
+  Descriptor copy = v;
+  Memory copy_memory;
+  copy_memory.AddRegion({0x1000, {0, 0, 0, 0}, "copy"});
+  CopyData(copy, copy_memory, v, memory);
+  EXPECT_EQ(ToList(copy, copy_memory), ToList(v, memory));
+  Descriptor too_many = v;
+  too_many.ndim = 65;
+  too_many.shape->push_back(1);
+  too_many.strides->push_back(1);
+  EXPECT_THROW(Expand(too_many), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace bufconf::layout
