@@ -399,6 +399,13 @@ TEST(PilViews, AddressesAndToContiguousAgreeWithCPython) {
     }
     RC_ASSERT(Hex(ToContiguous(view, memory, view.len, 'C')) ==
               theirs["tobytes"].get<std::string>());
+    // ALGO-TOBYTES: memoryview.tobytes(order) is what the model's ToContiguous writes for that
+    // order, None meaning 'C'.
+    for (const char* o : {"C", "F", "A", "None"}) {
+      const char order = o[0] == 'N' ? 'C' : o[0];
+      RC_ASSERT(Hex(ToContiguous(view, memory, view.len, order)) ==
+                theirs["mv_tobytes"][o].get<std::string>());
+    }
     const MemoryviewContiguity flags = MemoryviewFlags(view);
     RC_ASSERT(flags.c == theirs["mv"][0].get<bool>());
     RC_ASSERT(flags.f == theirs["mv"][1].get<bool>());

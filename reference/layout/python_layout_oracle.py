@@ -175,6 +175,8 @@ def pil_case(request):
     out['tobytes'] = nd.tobytes().hex()
     m = memoryview(nd)
     out['mv'] = [m.c_contiguous, m.f_contiguous]
+    # memoryview.tobytes(order) for each order and None (ALGO-TOBYTES).
+    out['mv_tobytes'] = {str(o): m.tobytes(order=o).hex() for o in ('C', 'F', 'A', None)}
     m.release()
     return out
 
