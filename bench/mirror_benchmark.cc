@@ -1,0 +1,659 @@
+// Contiguous mirroring (PyBuffer_ToContiguous, order 'C') of strided views, five implementations
+// in one process, with a ratio table at the end (docs/performance.md):
+//   bazel run -c opt //bench:mirror [-- --benchmark_filter=/transpose_f32]
+//
+// Benchmarks are named <impl>/<layout>[/<variant>]:
+//   bufconf   bufconf_to_contiguous (mirror/bufconf_mirror.h), one shot: plans and runs per call
+//             (variant /plan: bufconf_mirror_run of a plan made once, outside the timing)
+//   oracle    bufconf::layout::ToContiguous, the reference model, on a Memory copy of the data
+//   cpython   PyBuffer_ToContiguous of the embedded CPython 3.11, on a Py_buffer of the view
+//   numpy     numpy.ascontiguousarray(a) called as a Python function (PyObject_CallOneArg), a
+//             numpy 1.24 array over the same memory with the same strides; it allocates the
+//             result each call, as the function does (variant /copyinto: PyArray_CopyInto into
+//             a preallocated C array, numpy's copy loops without the allocation)
+//   memcpy    memcpy of the view's logical byte count from a contiguous source
+// Every implementation reads the same source memory (the oracle a copy of it) and writes a
+// preallocated, already touched destination (except numpy's own allocation); each result is
+// compared with CPython's (before the timing; the oracle's after it), and a wrong one is an
+// error, not a number. Layouts are made on first use and kept (about 200 MiB each).
+//
+// The run of docs/performance.md (about 4 minutes; the oracle takes seconds per 64 MiB view):
+//   bazel run -c opt //bench:mirror -- --benchmark_repetitions=3
+//     --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true
+//
+// The ratio table goes to stderr after the run, so `--benchmark_format=json` output on stdout
+// stays pure JSON. A ratio is the other implementation's time over bufconf's: 2.0 means bufconf
+// takes half the time. Times are CPU times (the benchmark thread's user + system time, which
+// bytes_per_second also uses; everything here is single-threaded), so what other processes take
+// of a shared machine does not count. With --benchmark_repetitions, the median repetition.
+// Errors (a wrong result, an unavailable implementation) are listed under the table.
+#include <Python.h>
+// Python.h first.
+#include <benchmark/benchmark.h>
+#include <numpy/arrayobject.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mirror/bufconf_mirror.h"
+#include "reference/layout/descriptor.h"
+#include "reference/layout/mirror.h"
+
+namespace {
+
+constexpr ptrdiff_t kMiB = ptrdiff_t{1} << 20;
+
+// ---- layouts ----
+
+struct LayoutSpec {
+  std::string name;
+  std::string description;
+  const char* format;
+  ptrdiff_t itemsize;
+  int numpy_type;  // -1: numpy cannot express the layout
+  bool tiny;       // latency: nanoseconds, normal iteration counts for the oracle too
+  bool transpose;  // target: >= 3x numpy
+  bool long_runs;  // inner contiguous runs >= 64 bytes; target: >= 0.7x memcpy
+};
+
+// A live layout: the source memory and the view over it.
+struct Layout {
+  const LayoutSpec* spec = nullptr;
+  uint8_t* data = nullptr;  // the contiguous source block (64 MiB, or the tiny array)
+  size_t data_size = 0;
+  std::vector<void*> row_table;                       // array-of-arrays: pointers to the rows
+  char* buf = nullptr;                                // the view's buf
+  ptrdiff_t len = 0;                                  // the view's logical bytes
+  std::vector<ptrdiff_t> shape, strides, suboffsets;  // suboffsets empty: NULL
+
+  Layout() = default;
+  Layout(const Layout&) = delete;
+  Layout& operator=(const Layout&) = delete;
+  ~Layout() { std::free(data); }
+
+  void Allocate(size_t size) {
+    data_size = size;
+    data = static_cast<uint8_t*>(std::aligned_alloc(64, (size + 63) / 64 * 64));
+    if (data == nullptr) std::abort();
+    // A pseudo-random pattern, so a wrong copy cannot pass the comparison by accident.
+    uint64_t x = 0x9e3779b97f4a7c15u;
+    for (size_t i = 0; i < size; i += 8) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      std::memcpy(data + i, &x, std::min<size_t>(8, size - i));
+    }
+  }
+};
+
+const std::vector<LayoutSpec>& Specs() {
+  static const std::vector<LayoutSpec> specs = {
+      {"transpose_f32", "float32 4096x4096 C array, transposed (strides 4, 16384)", "f", 4,
+       NPY_FLOAT32, false, true, false},
+      {"rows_every_other_f32", "float32 4096x4096, a[::2] (2048x4096, runs 16 KiB)", "f", 4,
+       NPY_FLOAT32, false, false, true},
+      {"cols_every_other_f64", "float64 4096x2048, a[:, ::2] (4096x1024, stride 16)", "d", 8,
+       NPY_FLOAT64, false, false, false},
+      {"reversed_u8", "uint8 64 MiB, a[::-1] (stride -1)", "B", 1, NPY_UINT8, false, false, false},
+      {"slice3d_i16", "int16 64x1024x512, a[:, 1:-1, :] (64x1022x512, rows 1 KiB)", "h", 2,
+       NPY_INT16, false, false, true},
+      {"pil_rows_u8", "array of arrays: 4096 row pointers to 16 KiB rows (shuffled), uint8", "B", 1,
+       -1, false, false, true},
+      {"tiny_f64_transposed", "float64 4x3 C array, transposed (3x4, 96 bytes)", "d", 8,
+       NPY_FLOAT64, true, true, false},
+  };
+  return specs;
+}
+
+std::unique_ptr<Layout> Build(const LayoutSpec& spec) {
+  auto l = std::make_unique<Layout>();
+  l->spec = &spec;
+  const std::string& n = spec.name;
+  if (n == "transpose_f32") {
+    l->Allocate(64 * kMiB);
+    l->shape = {4096, 4096};
+    l->strides = {4, 4096 * 4};
+    l->buf = reinterpret_cast<char*>(l->data);
+  } else if (n == "rows_every_other_f32") {
+    l->Allocate(64 * kMiB);
+    l->shape = {2048, 4096};
+    l->strides = {2 * 4096 * 4, 4};
+    l->buf = reinterpret_cast<char*>(l->data);
+  } else if (n == "cols_every_other_f64") {
+    l->Allocate(64 * kMiB);
+    l->shape = {4096, 1024};
+    l->strides = {2048 * 8, 16};
+    l->buf = reinterpret_cast<char*>(l->data);
+  } else if (n == "reversed_u8") {
+    l->Allocate(64 * kMiB);
+    l->shape = {64 * kMiB};
+    l->strides = {-1};
+    l->buf = reinterpret_cast<char*>(l->data) + 64 * kMiB - 1;
+  } else if (n == "slice3d_i16") {
+    l->Allocate(64 * kMiB);
+    l->shape = {64, 1022, 512};
+    l->strides = {1024 * 512 * 2, 512 * 2, 2};
+    l->buf = reinterpret_cast<char*>(l->data) + 512 * 2;
+  } else if (n == "pil_rows_u8") {
+    l->Allocate(64 * kMiB);
+    l->shape = {4096, 16384};
+    l->strides = {sizeof(void*), 1};
+    l->suboffsets = {0, -1};
+    // Row i lives in block (i * 2654435761) mod 4096: a fixed permutation of the 4096 blocks.
+    l->row_table.resize(4096);
+    for (size_t i = 0; i < 4096; ++i) {
+      l->row_table[i] = l->data + (i * 2654435761u % 4096) * 16384;
+    }
+    l->buf = reinterpret_cast<char*>(l->row_table.data());
+  } else if (n == "tiny_f64_transposed") {
+    l->Allocate(4 * 3 * 8);
+    l->shape = {3, 4};
+    l->strides = {8, 3 * 8};
+    l->buf = reinterpret_cast<char*>(l->data);
+  } else {
+    std::abort();
+  }
+  l->len = spec.itemsize;
+  for (ptrdiff_t extent : l->shape) l->len *= extent;
+  return l;
+}
+
+// The view as a Py_buffer and as a bufconf_view (the same fields; filled separately).
+Py_buffer AsPyBuffer(Layout& l) {
+  Py_buffer view{};
+  view.buf = l.buf;
+  view.len = l.len;
+  view.itemsize = l.spec->itemsize;
+  view.readonly = 1;
+  view.ndim = static_cast<int>(l.shape.size());
+  view.format = const_cast<char*>(l.spec->format);
+  view.shape = l.shape.data();
+  view.strides = l.strides.data();
+  view.suboffsets = l.suboffsets.empty() ? nullptr : l.suboffsets.data();
+  return view;
+}
+
+bufconf_view AsBufconfView(Layout& l) {
+  bufconf_view view{};
+  view.buf = l.buf;
+  view.len = l.len;
+  view.itemsize = l.spec->itemsize;
+  view.readonly = 1;
+  view.ndim = static_cast<int>(l.shape.size());
+  view.format = const_cast<char*>(l.spec->format);
+  view.shape = l.shape.data();
+  view.strides = l.strides.data();
+  view.suboffsets = l.suboffsets.empty() ? nullptr : l.suboffsets.data();
+  return view;
+}
+
+// ---- a prepared layout and its buffers (made on first use, kept to the end: about 200 MiB
+// each, so that --benchmark_enable_random_interleaving does not rebuild them) ----
+
+struct Current {
+  std::unique_ptr<Layout> layout;
+  std::vector<uint8_t> dst;       // preallocated, touched destination
+  std::vector<uint8_t> expected;  // CPython's PyBuffer_ToContiguous result
+  std::string error;              // why the layout could not be prepared
+  PyObject* numpy_src = nullptr;  // numpy array over the source (NULL: not applicable)
+  PyObject* numpy_dst = nullptr;  // numpy C array over dst
+
+  Current() = default;
+  Current(const Current&) = delete;
+  Current& operator=(const Current&) = delete;
+  ~Current() {
+    Py_XDECREF(numpy_src);
+    Py_XDECREF(numpy_dst);
+  }
+};
+
+std::map<const LayoutSpec*, std::unique_ptr<Current>>& Prepared() {
+  static std::map<const LayoutSpec*, std::unique_ptr<Current>> prepared;
+  return prepared;
+}
+
+std::string TakePythonError() {
+  PyObject *type, *value, *traceback;
+  PyErr_Fetch(&type, &value, &traceback);
+  std::string text = "unknown Python error";
+  if (value != nullptr) {
+    PyObject* s = PyObject_Str(value);
+    const char* utf8 = s != nullptr ? PyUnicode_AsUTF8(s) : nullptr;
+    if (utf8 != nullptr) text = utf8;
+    Py_XDECREF(s);
+  }
+  PyErr_Clear();
+  Py_XDECREF(type);
+  Py_XDECREF(value);
+  Py_XDECREF(traceback);
+  return text;
+}
+
+PyObject* NumpyArray(Layout& l, char* data, bool use_strides) {
+  std::vector<npy_intp> dims(l.shape.begin(), l.shape.end());
+  std::vector<npy_intp> strides(l.strides.begin(), l.strides.end());
+  return PyArray_New(&PyArray_Type, static_cast<int>(dims.size()), dims.data(), l.spec->numpy_type,
+                     use_strides ? strides.data() : nullptr, data, 0,
+                     use_strides ? 0 : NPY_ARRAY_CARRAY, nullptr);
+}
+
+Current& Prepare(const LayoutSpec& spec) {
+  std::unique_ptr<Current>& slot = Prepared()[&spec];
+  if (slot != nullptr) return *slot;
+  slot = std::make_unique<Current>();
+  Current& c = *slot;
+  c.layout = Build(spec);
+  Layout& l = *c.layout;
+  c.dst.assign(static_cast<size_t>(l.len), 1);
+  c.expected.assign(static_cast<size_t>(l.len), 0);
+  Py_buffer view = AsPyBuffer(l);
+  if (PyBuffer_ToContiguous(c.expected.data(), &view, l.len, 'C') != 0) {
+    c.error = "PyBuffer_ToContiguous failed: " + TakePythonError();
+    return c;
+  }
+  if (spec.numpy_type >= 0) {
+    c.numpy_src = NumpyArray(l, l.buf, true);
+    c.numpy_dst = NumpyArray(l, reinterpret_cast<char*>(c.dst.data()), false);
+    if (c.numpy_src == nullptr || c.numpy_dst == nullptr) {
+      c.error = "numpy array: " + TakePythonError();
+    }
+  }
+  return c;
+}
+
+void Prepare(benchmark::State& state, const LayoutSpec& spec, Current*& out) {
+  out = &Prepare(spec);
+  if (!out->error.empty()) state.SkipWithError(out->error.c_str());
+}
+
+bool SameAsExpected(const Current& c, const void* result, ptrdiff_t size) {
+  return size == static_cast<ptrdiff_t>(c.expected.size()) &&
+         std::memcmp(result, c.expected.data(), c.expected.size()) == 0;
+}
+
+void Finish(benchmark::State& state, const Current& c) {
+  state.SetBytesProcessed(state.iterations() * c.layout->len);
+}
+
+// ---- implementations ----
+
+void Bufconf(benchmark::State& state, const LayoutSpec& spec) {
+  Current* c;
+  Prepare(state, spec, c);
+  if (state.error_occurred()) return;
+  const bufconf_view view = AsBufconfView(*c->layout);
+  std::fill(c->dst.begin(), c->dst.end(), 0);
+  int rc = bufconf_to_contiguous(c->dst.data(), &view, c->layout->len, 'C');
+  if (rc != BUFCONF_MIRROR_OK) {
+    state.SkipWithError(bufconf_mirror_strerror(rc));
+    return;
+  }
+  if (!SameAsExpected(*c, c->dst.data(), c->layout->len)) {
+    state.SkipWithError("bufconf_to_contiguous: result differs from PyBuffer_ToContiguous");
+    return;
+  }
+  for (auto _ : state) {
+    rc = bufconf_to_contiguous(c->dst.data(), &view, c->layout->len, 'C');
+    benchmark::DoNotOptimize(rc);
+    benchmark::ClobberMemory();
+  }
+  Finish(state, *c);
+}
+
+void BufconfPlan(benchmark::State& state, const LayoutSpec& spec) {
+  Current* c;
+  Prepare(state, spec, c);
+  if (state.error_occurred()) return;
+  const bufconf_view view = AsBufconfView(*c->layout);
+  bufconf_mirror_plan* plan = nullptr;
+  int rc = bufconf_mirror_plan_to_contiguous(&view, 'C', &plan);
+  if (rc != BUFCONF_MIRROR_OK) {
+    state.SkipWithError(bufconf_mirror_strerror(rc));
+    return;
+  }
+  std::fill(c->dst.begin(), c->dst.end(), 0);
+  rc = bufconf_mirror_run(plan, c->dst.data(), c->layout->buf);
+  if (rc != BUFCONF_MIRROR_OK || bufconf_mirror_plan_bytes(plan) != c->layout->len ||
+      !SameAsExpected(*c, c->dst.data(), c->layout->len)) {
+    bufconf_mirror_plan_free(plan);
+    state.SkipWithError("bufconf_mirror_run: fails or differs from PyBuffer_ToContiguous");
+    return;
+  }
+  for (auto _ : state) {
+    rc = bufconf_mirror_run(plan, c->dst.data(), c->layout->buf);
+    benchmark::DoNotOptimize(rc);
+    benchmark::ClobberMemory();
+  }
+  bufconf_mirror_plan_free(plan);
+  Finish(state, *c);
+}
+
+void Oracle(benchmark::State& state, const LayoutSpec& spec) {
+  Current* c;
+  Prepare(state, spec, c);
+  if (state.error_occurred()) return;
+  Layout& l = *c->layout;
+  // The oracle's own copy of the memory (made for each benchmark run, outside the timing), at
+  // the same addresses as the real memory, so the row table's pointers are valid as they are.
+  bufconf::layout::Memory memory;
+  bufconf::layout::Descriptor view;
+  {
+    memory.AddRegion({reinterpret_cast<uint64_t>(l.data),
+                      std::vector<uint8_t>(l.data, l.data + l.data_size), "data"});
+    if (!l.row_table.empty()) {
+      const auto* table = reinterpret_cast<const uint8_t*>(l.row_table.data());
+      memory.AddRegion({reinterpret_cast<uint64_t>(table),
+                        std::vector<uint8_t>(table, table + l.row_table.size() * sizeof(void*)),
+                        "row pointers"});
+    }
+    view.buf = reinterpret_cast<uint64_t>(l.buf);
+    view.len = l.len;
+    view.itemsize = l.spec->itemsize;
+    view.readonly = 1;
+    view.ndim = static_cast<int64_t>(l.shape.size());
+    view.format = l.spec->format;
+    view.shape = std::vector<int64_t>(l.shape.begin(), l.shape.end());
+    view.strides = std::vector<int64_t>(l.strides.begin(), l.strides.end());
+    if (!l.suboffsets.empty()) {
+      view.suboffsets = std::vector<int64_t>(l.suboffsets.begin(), l.suboffsets.end());
+    }
+  }
+  std::vector<uint8_t> out;
+  try {
+    for (auto _ : state) {
+      out = bufconf::layout::ToContiguous(view, memory, l.len, 'C');
+      benchmark::DoNotOptimize(out.data());
+    }
+  } catch (const std::exception& e) {
+    state.SkipWithError(e.what());
+    return;
+  }
+  if (!SameAsExpected(*c, out.data(), static_cast<ptrdiff_t>(out.size()))) {
+    state.SkipWithError("oracle ToContiguous: result differs from PyBuffer_ToContiguous");
+    return;
+  }
+  Finish(state, *c);
+}
+
+void CPython(benchmark::State& state, const LayoutSpec& spec) {
+  Current* c;
+  Prepare(state, spec, c);
+  if (state.error_occurred()) return;
+  Py_buffer view = AsPyBuffer(*c->layout);
+  for (auto _ : state) {
+    const int rc = PyBuffer_ToContiguous(c->dst.data(), &view, c->layout->len, 'C');
+    benchmark::DoNotOptimize(rc);
+    benchmark::ClobberMemory();
+  }
+  Finish(state, *c);
+}
+
+PyObject* AscontiguousarrayFunction() {
+  static PyObject* fn = [] {
+    PyObject* numpy = PyImport_ImportModule("numpy");
+    PyObject* f = numpy != nullptr ? PyObject_GetAttrString(numpy, "ascontiguousarray") : nullptr;
+    Py_XDECREF(numpy);
+    return f;
+  }();
+  return fn;
+}
+
+void Numpy(benchmark::State& state, const LayoutSpec& spec) {
+  Current* c;
+  Prepare(state, spec, c);
+  if (state.error_occurred()) return;
+  PyObject* fn = AscontiguousarrayFunction();
+  PyObject* result = fn != nullptr ? PyObject_CallOneArg(fn, c->numpy_src) : nullptr;
+  if (result == nullptr) {
+    state.SkipWithError(("numpy.ascontiguousarray: " + TakePythonError()).c_str());
+    return;
+  }
+  auto* array = reinterpret_cast<PyArrayObject*>(result);
+  const bool ok = PyArray_IS_C_CONTIGUOUS(array) &&
+                  SameAsExpected(*c, PyArray_DATA(array), PyArray_NBYTES(array));
+  Py_DECREF(result);
+  if (!ok) {
+    state.SkipWithError("numpy.ascontiguousarray: result differs from PyBuffer_ToContiguous");
+    return;
+  }
+  for (auto _ : state) {
+    result = PyObject_CallOneArg(fn, c->numpy_src);
+    benchmark::DoNotOptimize(result);
+    Py_DECREF(result);
+  }
+  Finish(state, *c);
+}
+
+void NumpyCopyInto(benchmark::State& state, const LayoutSpec& spec) {
+  Current* c;
+  Prepare(state, spec, c);
+  if (state.error_occurred()) return;
+  auto* dst = reinterpret_cast<PyArrayObject*>(c->numpy_dst);
+  auto* src = reinterpret_cast<PyArrayObject*>(c->numpy_src);
+  std::fill(c->dst.begin(), c->dst.end(), 0);
+  if (PyArray_CopyInto(dst, src) != 0 || !SameAsExpected(*c, c->dst.data(), c->layout->len)) {
+    state.SkipWithError("PyArray_CopyInto: fails or differs from PyBuffer_ToContiguous");
+    PyErr_Clear();
+    return;
+  }
+  for (auto _ : state) {
+    const int rc = PyArray_CopyInto(dst, src);
+    benchmark::DoNotOptimize(rc);
+    benchmark::ClobberMemory();
+  }
+  Finish(state, *c);
+}
+
+void Memcpy(benchmark::State& state, const LayoutSpec& spec) {
+  Current* c;
+  Prepare(state, spec, c);
+  if (state.error_occurred()) return;
+  for (auto _ : state) {
+    std::memcpy(c->dst.data(), c->layout->data, static_cast<size_t>(c->layout->len));
+    benchmark::ClobberMemory();
+  }
+  Finish(state, *c);
+}
+
+void RegisterAll() {
+  using Fn = void (*)(benchmark::State&, const LayoutSpec&);
+  struct Impl {
+    const char* impl;     // <impl>
+    const char* variant;  // "" or /<variant>
+    Fn fn;
+    bool numpy;
+  };
+  const Impl impls[] = {
+      {"bufconf", "", Bufconf, false}, {"bufconf", "/plan", BufconfPlan, false},
+      {"oracle", "", Oracle, false},   {"cpython", "", CPython, false},
+      {"numpy", "", Numpy, true},      {"numpy", "/copyinto", NumpyCopyInto, true},
+      {"memcpy", "", Memcpy, false},
+  };
+  for (const LayoutSpec& spec : Specs()) {
+    for (const Impl& impl : impls) {
+      if (impl.numpy && spec.numpy_type < 0) continue;  // not applicable: not registered
+      const std::string name = std::string(impl.impl) + "/" + spec.name + impl.variant;
+      const Fn fn = impl.fn;
+      const LayoutSpec* s = &spec;
+      auto* b = benchmark::RegisterBenchmark(name.c_str(),
+                                             [fn, s](benchmark::State& state) { fn(state, *s); });
+      b->Unit(spec.tiny ? benchmark::kNanosecond : benchmark::kMillisecond);
+      // The oracle checks every read and builds an address list: seconds per 64 MiB view.
+      if (fn == Oracle && !spec.tiny) b->Iterations(1);
+    }
+  }
+}
+
+// ---- the ratio table ----
+
+// Forwards everything to the display reporter --benchmark_format asks for, and keeps each
+// benchmark's time per iteration for the table.
+class RatioReporter : public benchmark::BenchmarkReporter {
+ public:
+  explicit RatioReporter(benchmark::BenchmarkReporter* display) : display_(display) {}
+  bool ReportContext(const Context& context) override { return display_->ReportContext(context); }
+  void ReportRuns(const std::vector<Run>& runs) override {
+    display_->ReportRuns(runs);
+    for (const Run& run : runs) {
+      const std::string name = run.run_name.function_name;
+      auto rate = run.counters.find("bytes_per_second");
+      if (run.error_occurred) {
+        errors_[name] = run.error_message;
+      } else if (run.run_type == Run::RT_Aggregate) {
+        // --benchmark_report_aggregates_only hides the repetitions: use their median.
+        if (run.aggregate_name != "median" || run.aggregate_unit != benchmark::kTime) continue;
+        medians_[name] = run.GetAdjustedCPUTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
+        if (rate != run.counters.end()) median_rates_[name] = rate->second.value;
+      } else if (run.iterations > 0) {
+        seconds_[name].push_back(run.cpu_accumulated_time / static_cast<double>(run.iterations));
+        if (rate != run.counters.end()) rates_[name].push_back(rate->second.value);
+      }
+    }
+  }
+  void Finalize() override {
+    display_->Finalize();
+    PrintTable();
+  }
+
+ private:
+  static double Median(const std::map<std::string, std::vector<double>>& values,
+                       const std::map<std::string, double>& medians, const std::string& name) {
+    auto m = medians.find(name);
+    if (m != medians.end()) return m->second;
+    auto it = values.find(name);
+    if (it == values.end() || it->second.empty()) return -1;
+    std::vector<double> v = it->second;
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  }
+  // CPU seconds per iteration of `name` (the median repetition), or a negative value.
+  double Time(const std::string& name) const { return Median(seconds_, medians_, name); }
+
+  void PrintTable() const {
+    std::FILE* out = stderr;
+    std::fprintf(
+        out,
+        "\nbufconf speed-up: the other implementation's CPU time / bufconf_to_contiguous's "
+        "(same run)\n");
+    std::fprintf(out, "%-21s %10s %6s %7s %8s %8s %7s %8s %6s  %s\n", "layout", "bufconf", "GB/s",
+                 "numpy", "np-cpyin", "cpython", "memcpy", "oracle", "plan",
+                 "targets (numpy>=1, transposes numpy>=3, cpython>=5, memcpy>=0.7 if runs>=64B)");
+    for (const LayoutSpec& spec : Specs()) {
+      const std::string bufconf = "bufconf/" + spec.name;
+      const double t = Time(bufconf);
+      if (t <= 0) {
+        auto e = errors_.find(bufconf);
+        if (e != errors_.end()) {
+          std::fprintf(out, "%-21s bufconf: %s\n", spec.name.c_str(), e->second.c_str());
+        }
+        continue;
+      }
+      // other / bufconf, printed into text; negative when `name` did not run.
+      auto ratio = [&](const std::string& name, char(&text)[32]) {
+        const double other = Time(name);
+        if (other <= 0) {
+          const bool inapplicable = spec.numpy_type < 0 && name.rfind("numpy/", 0) == 0;
+          std::snprintf(text, sizeof text, "%s", inapplicable ? "n/a" : "-");
+          return -1.0;
+        }
+        std::snprintf(text, sizeof text, "%.2fx", other / t);
+        return other / t;
+      };
+      char numpy[32], copyinto[32], cpython[32], memcpy[32], oracle[32], plan[32];
+      const double r_numpy = ratio("numpy/" + spec.name, numpy);
+      ratio("numpy/" + spec.name + "/copyinto", copyinto);
+      const double r_cpython = ratio("cpython/" + spec.name, cpython);
+      const double r_memcpy = ratio("memcpy/" + spec.name, memcpy);
+      ratio("oracle/" + spec.name, oracle);
+      const double plan_time = Time(bufconf + "/plan");
+      if (plan_time > 0) {
+        std::snprintf(plan, sizeof plan, "%.2fx", t / plan_time);
+      } else {
+        std::snprintf(plan, sizeof plan, "-");
+      }
+      std::string targets;
+      auto check = [&](const char* what, double r, double want) {
+        if (r < 0) return;
+        targets += std::string(targets.empty() ? "" : ", ") + what + (r >= want ? " ok" : " MISS");
+      };
+      check("numpy", r_numpy, spec.transpose ? 3.0 : 1.0);
+      check("cpython", r_cpython, 5.0);
+      if (spec.long_runs) check("memcpy", r_memcpy, 0.7);
+      char time[32];
+      if (spec.tiny) {
+        std::snprintf(time, sizeof time, "%.1f ns", t * 1e9);
+      } else {
+        std::snprintf(time, sizeof time, "%.2f ms", t * 1e3);
+      }
+      std::fprintf(out, "%-21s %10s %6.2f %7s %8s %8s %7s %8s %6s  %s\n", spec.name.c_str(), time,
+                   Median(rates_, median_rates_, bufconf) / 1e9, numpy, copyinto, cpython, memcpy,
+                   oracle, plan, targets.c_str());
+    }
+    std::fprintf(
+        out,
+        "numpy: numpy.ascontiguousarray (allocates its result); np-cpyin: PyArray_CopyInto "
+        "into a preallocated array; plan: one-shot time / plan-reuse time; n/a: numpy "
+        "cannot express an array of arrays\n");
+    for (const auto& [name, message] : errors_) {
+      std::fprintf(out, "error: %s: %s\n", name.c_str(), message.c_str());
+    }
+  }
+
+  std::unique_ptr<benchmark::BenchmarkReporter> display_;
+  std::map<std::string, std::vector<double>> seconds_;    // per repetition
+  std::map<std::string, std::vector<double>> rates_;      // bytes per second, per repetition
+  std::map<std::string, double> medians_, median_rates_;  // from aggregates
+  std::map<std::string, std::string> errors_;
+};
+
+// ---- the embedded interpreter ----
+
+// Debian's /usr/bin/python3 world (its prefix, site and dist-packages: numpy), whatever
+// PYTHONHOME or PYTHONPATH say; the same configuration as the python adapter.
+bool StartPython() {
+  setenv("OPENBLAS_NUM_THREADS", "1", 0);
+  PyConfig config;
+  PyConfig_InitPythonConfig(&config);
+  config.use_environment = 0;
+  config.user_site_directory = 0;
+  config.parse_argv = 0;
+  config.install_signal_handlers = 0;
+  config.safe_path = 1;
+  PyStatus status = PyConfig_SetString(&config, &config.program_name, L"/usr/bin/python3");
+  if (!PyStatus_Exception(status)) {
+    status = PyConfig_SetString(&config, &config.executable, L"/usr/bin/python3");
+  }
+  if (!PyStatus_Exception(status)) status = Py_InitializeFromConfig(&config);
+  PyConfig_Clear(&config);
+  if (PyStatus_Exception(status)) {
+    std::fprintf(stderr, "Py_InitializeFromConfig failed: %s\n",
+                 status.err_msg != nullptr ? status.err_msg : "?");
+    return false;
+  }
+  if (_import_array() < 0) {
+    std::fprintf(stderr, "numpy's C API does not import: %s\n", TakePythonError().c_str());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  if (!StartPython()) return 1;
+  RegisterAll();
+  RatioReporter reporter(benchmark::CreateDefaultDisplayReporter());
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  Prepared().clear();
+  return 0;
+}
