@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -100,6 +101,23 @@ ordered_json ReturnedView(const bufconf_adapter& a, const json& case_json) {
   return out;
 }
 
+// Runs a search in a child of its own (or in process with --no-fork); returns the first line it
+// wrote ({"case", "message"}), or null when it found nothing, crashed or hung.
+ordered_json FirstFoundInChild(const bufconf_adapter& adapter, const RunSettings& settings,
+                               const std::function<void(ChildChannel&)>& body) {
+  const IsolatedResult child = settings.isolate
+                                   ? RunIsolated(body, settings.timeout_seconds,
+                                                 [&] {
+                                                   if (adapter.after_fork != nullptr)
+                                                     adapter.after_fork(adapter.context);
+                                                 })
+                                   : RunInProcess(body);
+  if (child.outcome != IsolatedResult::Outcome::kOk || child.payload.empty()) return nullptr;
+  const json found = json::parse(child.payload.substr(0, child.payload.find('\n')), nullptr, false);
+  if (found.is_discarded() || !found.contains("case")) return nullptr;
+  return found;
+}
+
 // RapidCheck shrinks to a local minimum: a 2x2 Fortran array asked for in C order may be where
 // it stops although a 2-element view with a doubled stride fails too. After an algorithm-side
 // failure, every tiny case with fewer elements (TinyAlgorithmCases, fewest first) is tried, in
@@ -129,17 +147,7 @@ ordered_json SmallerAlgorithmCounterexample(const bufconf_adapter& adapter, cons
       }
     }
   };
-  const IsolatedResult child = settings.isolate
-                                   ? RunIsolated(body, settings.timeout_seconds,
-                                                 [&] {
-                                                   if (adapter.after_fork != nullptr)
-                                                     adapter.after_fork(adapter.context);
-                                                 })
-                                   : RunInProcess(body);
-  if (child.outcome != IsolatedResult::Outcome::kOk || child.payload.empty()) return nullptr;
-  const json found = json::parse(child.payload.substr(0, child.payload.find('\n')), nullptr, false);
-  if (found.is_discarded() || !found.contains("case")) return nullptr;
-  return found;
+  return FirstFoundInChild(adapter, settings, body);
 }
 
 // The same for an exporter-side failure: tiny specs with the same item and request flags.
@@ -167,17 +175,7 @@ ordered_json SmallerExporterCounterexample(const bufconf_adapter& adapter, const
       }
     }
   };
-  const IsolatedResult child = settings.isolate
-                                   ? RunIsolated(body, settings.timeout_seconds,
-                                                 [&] {
-                                                   if (adapter.after_fork != nullptr)
-                                                     adapter.after_fork(adapter.context);
-                                                 })
-                                   : RunInProcess(body);
-  if (child.outcome != IsolatedResult::Outcome::kOk || child.payload.empty()) return nullptr;
-  const json found = json::parse(child.payload.substr(0, child.payload.find('\n')), nullptr, false);
-  if (found.is_discarded() || !found.contains("case")) return nullptr;
-  return found;
+  return FirstFoundInChild(adapter, settings, body);
 }
 
 // Runs the property for `rule` in this process; returns one result line (JSON).
