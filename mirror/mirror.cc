@@ -924,8 +924,142 @@ void SmallWalk(const Layout& l, bool fortran, char* view, char* buf) {
   }
 }
 
+// Copies a direct view of at most three dimensions item by item, C order over (n0, n1, n2) with
+// view strides (s0, s1, s2) (the caller lists the dimensions reversed for Fortran order), to
+// (kTo) or from the contiguous `buf`, which must not overlap the view's bytes.
+template <int K, bool kTo>
+__attribute__((noinline)) void Walk3(ptrdiff_t k_any, ptrdiff_t n0, ptrdiff_t s0, ptrdiff_t n1,
+                                     ptrdiff_t s1, ptrdiff_t n2, ptrdiff_t s2, char* view,
+                                     char* buf) {
+  const size_t k = K != 0 ? static_cast<size_t>(K) : static_cast<size_t>(k_any);
+  for (ptrdiff_t i0 = 0; i0 < n0; ++i0) {
+    char* p0 = view + i0 * s0;
+    for (ptrdiff_t i1 = 0; i1 < n1; ++i1) {
+      char* p1 = p0 + i1 * s1;
+      for (ptrdiff_t i2 = 0; i2 < n2; ++i2) {
+        char* item = p1 + i2 * s2;
+        kTo ? std::memcpy(buf, item, k) : std::memcpy(item, buf, k);
+        buf += k;
+      }
+    }
+  }
+}
+
+template <bool kTo>
+void SmallWalk3(ptrdiff_t k, ptrdiff_t n0, ptrdiff_t s0, ptrdiff_t n1, ptrdiff_t s1, ptrdiff_t n2,
+                ptrdiff_t s2, char* view, char* buf) {
+  switch (k) {
+    case 1:
+      return Walk3<1, kTo>(k, n0, s0, n1, s1, n2, s2, view, buf);
+    case 2:
+      return Walk3<2, kTo>(k, n0, s0, n1, s1, n2, s2, view, buf);
+    case 4:
+      return Walk3<4, kTo>(k, n0, s0, n1, s1, n2, s2, view, buf);
+    case 8:
+      return Walk3<8, kTo>(k, n0, s0, n1, s1, n2, s2, view, buf);
+    case 16:
+      return Walk3<16, kTo>(k, n0, s0, n1, s1, n2, s2, view, buf);
+    default:
+      return Walk3<0, kTo>(k, n0, s0, n1, s1, n2, s2, view, buf);
+  }
+}
+
+// The general one-shot path (OneShotContiguous): kept out of line, so that the fast path does not
+// carry its large stack frame.
+__attribute__((noinline)) int OneShotGeneral(const bufconf_view* v, void* buf, ptrdiff_t len,
+                                             char order, bool to_buffer);
+
+// kDone: the fast path made the copy; kGeneral: the general path decides everything again.
+enum class Fast : uint8_t { kDone, kGeneral };
+
+// The one-shot fast path for small direct views with shape and strides, 1 to 3 dimensions, all
+// extents >= 1 and len > 0: validation, contiguity (as IsContiguous decides it), the element
+// count and byte reach (as Count checks them) in one pass over the fields. Anything else, any
+// error included, is left to the general path, which decides it again from the start.
+__attribute__((always_inline)) inline Fast OneShotFast(const bufconf_view* v, char* b,
+                                                       ptrdiff_t len, char order, bool to_buffer) {
+  const int nd = v->ndim;
+  const ptrdiff_t item = v->itemsize;
+  if (nd < 1 || nd > 3 || v->shape == nullptr || v->strides == nullptr ||
+      v->suboffsets != nullptr || item <= 0 || len <= 0 || len != v->len) {
+    return Fast::kGeneral;
+  }
+  if (order != 'C' && order != 'F' && order != 'A') return Fast::kGeneral;
+  // Dimensions in C order, padded in front with extent 1 (stride 0) up to three.
+  const ptrdiff_t* shape = v->shape;
+  const ptrdiff_t* strides = v->strides;
+  ptrdiff_t n0 = 1, n1 = 1, n2, s0 = 0, s1 = 0, s2;
+  if (nd == 1) {
+    n2 = shape[0];
+    s2 = strides[0];
+  } else if (nd == 2) {
+    n1 = shape[0];
+    n2 = shape[1];
+    s1 = strides[0];
+    s2 = strides[1];
+  } else {
+    n0 = shape[0];
+    n1 = shape[1];
+    n2 = shape[2];
+    s0 = strides[0];
+    s1 = strides[1];
+    s2 = strides[2];
+  }
+  // The element count, at most kSmallCount (no product below can overflow: every extent is
+  // 1..kSmallCount, and every product with the itemsize is at most bytes, which is checked).
+  if (n0 < 1 || n1 < 1 || n2 < 1 || n0 > kSmallCount || n1 > kSmallCount || n2 > kSmallCount) {
+    return Fast::kGeneral;
+  }
+  const ptrdiff_t c12 = n1 * n2, count = n0 * c12;
+  ptrdiff_t bytes;
+  if (count > kSmallCount || !Mul(count, item, &bytes)) return Fast::kGeneral;
+  const ptrdiff_t ec1 = item * n2, ec0 = item * c12, ef1 = item * n0, ef2 = ef1 * n1;
+  // Contiguity as StridesAreContiguous decides it: extent-1 dimensions constrain nothing.
+  const bool c_contig = (n2 <= 1 || s2 == item) && (n1 <= 1 || s1 == ec1) && (n0 <= 1 || s0 == ec0);
+  const bool f_contig = (n0 <= 1 || s0 == item) && (n1 <= 1 || s1 == ef1) && (n2 <= 1 || s2 == ef2);
+  const bool as_is = order == 'C' ? c_contig : order == 'F' ? f_contig : (c_contig || f_contig);
+  char* view = static_cast<char*>(v->buf);
+  if (as_is) {
+    to_buffer ? std::memmove(b, view, static_cast<size_t>(len))
+              : std::memmove(view, b, static_cast<size_t>(len));
+    return Fast::kDone;
+  }
+  // Count: count * itemsize == len, every reach and their sum fit (else the general path's error).
+  if (bytes != len || bytes > kSmallBytes) return Fast::kGeneral;
+  ptrdiff_t r0, r1, r2, total;
+  if (!Mul(s0, n0 - 1, &r0) || !Mul(s1, n1 - 1, &r1) || !Mul(s2, n2 - 1, &r2) ||
+      r0 == PTRDIFF_MIN || r1 == PTRDIFF_MIN || r2 == PTRDIFF_MIN || !Add(item, Abs(r0), &total) ||
+      !Add(total, Abs(r1), &total) || !Add(total, Abs(r2), &total)) {
+    return Fast::kGeneral;
+  }
+  // The view's bytes: [view + lo, view + hi), with |lo| + hi <= total.
+  const ptrdiff_t lo =
+      std::min<ptrdiff_t>(r0, 0) + std::min<ptrdiff_t>(r1, 0) + std::min<ptrdiff_t>(r2, 0);
+  const ptrdiff_t hi =
+      item + std::max<ptrdiff_t>(r0, 0) + std::max<ptrdiff_t>(r1, 0) + std::max<ptrdiff_t>(r2, 0);
+  const uintptr_t at = Address(view);
+  if (Meet(Wrap(at, lo), Wrap(at, hi), Address(b), Wrap(Address(b), len))) {
+    return Fast::kGeneral;
+  }
+  if (order == 'F') {
+    std::swap(n0, n2);
+    std::swap(s0, s2);
+  }
+  to_buffer ? SmallWalk3<true>(item, n0, s0, n1, s1, n2, s2, view, b)
+            : SmallWalk3<false>(item, n0, s0, n1, s1, n2, s2, view, b);
+  return Fast::kDone;
+}
+
 // A one-shot to (to_buffer) or from contiguous call.
 int OneShotContiguous(const bufconf_view* v, void* buf, ptrdiff_t len, char order, bool to_buffer) {
+  if (v != nullptr &&
+      OneShotFast(v, static_cast<char*>(buf), len, order, to_buffer) == Fast::kDone) {
+    return kOk;
+  }
+  return OneShotGeneral(v, buf, len, order, to_buffer);
+}
+
+int OneShotGeneral(const bufconf_view* v, void* buf, ptrdiff_t len, char order, bool to_buffer) {
   bool as_is;
   Layout l;
   int rc = PrepareContiguous(v, len, order, &as_is, &l);
