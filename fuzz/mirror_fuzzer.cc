@@ -19,6 +19,7 @@
 #include "fuzz/fuzz_checks.h"
 #include "fuzz/recipe.h"
 #include "mirror/bufconf_mirror.h"
+#include "mirror/buffer_view.h"
 #include "reference/layout/addressing.h"
 #include "reference/layout/checker.h"
 #include "reference/layout/contiguity.h"
@@ -36,21 +37,7 @@ void Check(bool ok, const char* what) {
   if (!ok) bufconf::fuzz::Fail(what);
 }
 
-bufconf_view ViewOf(const bufconf_buffer& b) {
-  bufconf_view v;
-  v.buf = b.buf;
-  v.obj = b.obj;
-  v.len = b.len;
-  v.itemsize = b.itemsize;
-  v.readonly = b.readonly;
-  v.ndim = b.ndim;
-  v.format = b.format;
-  v.shape = b.shape;
-  v.strides = b.strides;
-  v.suboffsets = b.suboffsets;
-  v.internal = b.internal;
-  return v;
-}
+using bufconf::mirror::ViewOf;
 
 Snapshot Snap(const RealLayout& r) {
   return bufconf::conformance::TakeSnapshot(r.view, r.regions.data(), r.regions.size());

@@ -7,25 +7,11 @@
 #include "conformance/adapter/bufconf_adapter.h"
 #include "conformance/adapter/register.h"
 #include "mirror/bufconf_mirror.h"
+#include "mirror/buffer_view.h"
 
 namespace {
 
-// The two structs are the same Py_buffer layout; copy the fields rather than cast.
-bufconf_view ViewOf(const bufconf_buffer& b) {
-  bufconf_view v;
-  v.buf = b.buf;
-  v.obj = b.obj;
-  v.len = b.len;
-  v.itemsize = b.itemsize;
-  v.readonly = b.readonly;
-  v.ndim = b.ndim;
-  v.format = b.format;
-  v.shape = b.shape;
-  v.strides = b.strides;
-  v.suboffsets = b.suboffsets;
-  v.internal = b.internal;
-  return v;
-}
+using bufconf::mirror::ViewOf;
 
 int Code(int rc) {
   switch (rc) {

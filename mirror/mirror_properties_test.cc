@@ -21,6 +21,7 @@
 #include "conformance/generators/rc_support.h"
 #include "conformance/suite/cases.h"
 #include "mirror/bufconf_mirror.h"
+#include "mirror/buffer_view.h"
 #include "reference/layout/addressing.h"
 #include "reference/layout/mirror.h"
 
@@ -191,21 +192,7 @@ rc::Gen<Layout> AnyLayout() {
 
 // ---- real memory and the model ----
 
-bufconf_view ViewOf(const bufconf_buffer& b) {
-  bufconf_view v;
-  v.buf = b.buf;
-  v.obj = b.obj;
-  v.len = b.len;
-  v.itemsize = b.itemsize;
-  v.readonly = b.readonly;
-  v.ndim = b.ndim;
-  v.format = b.format;
-  v.shape = b.shape;
-  v.strides = b.strides;
-  v.suboffsets = b.suboffsets;
-  v.internal = b.internal;
-  return v;
-}
+using bufconf::mirror::ViewOf;
 
 Snapshot Snap(const RealLayout& r) {
   return conformance::TakeSnapshot(r.view, r.regions.data(), r.regions.size());

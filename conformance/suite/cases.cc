@@ -70,6 +70,25 @@ T Choice(T lo, T hi) {
   return *rc::gen::resize(100, rc::gen::inRange<T>(lo, hi));
 }
 
+// A contiguous stride disturbed: 0 kept, 1 doubled, 2 reversed, 3 zeroed, 4 moved by one byte,
+// 5 arbitrary (7 * itemsize + 5) on an extent-1 dimension, else tripled.
+int64_t DisturbedStride(int64_t stride, int kind, int64_t extent, int64_t itemsize) {
+  switch (kind) {
+    case 0:
+      return stride;
+    case 1:
+      return stride * 2;
+    case 2:
+      return -stride;
+    case 3:
+      return 0;
+    case 4:
+      return stride + 1;
+    default:
+      return extent <= 1 ? 7 * itemsize + 5 : stride * 3;
+  }
+}
+
 // One dimension of an edge layout: its extent and how its contiguous stride is disturbed (0:
 // not; doubled, reversed, zero, off by one byte, or arbitrary).
 struct EdgeDim {
@@ -105,25 +124,7 @@ gen::Layout EdgeLayout() {
   const char order = *rc::gen::element('C', 'F');
   std::vector<int64_t> strides = layout::FillContiguousStrides(shape, item.first, order);
   for (size_t d = 0; d < dims.size(); ++d) {
-    switch (dims[d].disturbance) {
-      case 0:
-        break;
-      case 1:
-        strides[d] *= 2;
-        break;
-      case 2:
-        strides[d] = -strides[d];
-        break;
-      case 3:
-        strides[d] = 0;
-        break;
-      case 4:
-        strides[d] += 1;
-        break;
-      default:
-        strides[d] = shape[d] <= 1 ? 7 * item.first + 5 : strides[d] * 3;
-        break;
-    }
+    strides[d] = DisturbedStride(strides[d], dims[d].disturbance, shape[d], item.first);
   }
   int64_t lo = 0, hi = 0;
   const int64_t count = Product(shape);
@@ -469,27 +470,10 @@ std::vector<AlgorithmCase> TinyAlgorithmCases(int64_t max_elements,
           size_t code = v;
           bool skip = false;
           for (size_t d = 0; d < ndim; ++d, code /= per_dim) {
-            switch (code % per_dim) {
-              case 0:
-                break;
-              case 1:
-                strides[d] *= 2;
-                break;
-              case 2:
-                strides[d] = -strides[d];
-                break;
-              case 3:
-                strides[d] = 0;
-                break;
-              case 4:
-                strides[d] += 1;
-                break;
-              default:
-                // Arbitrary strides matter only where the extent is 1.
-                if (shape[d] != 1) skip = true;
-                strides[d] = 7 * itemsize + 5;
-                break;
-            }
+            const int kind = static_cast<int>(code % per_dim);
+            // Arbitrary strides matter only where the extent is 1.
+            if (kind == 5 && shape[d] != 1) skip = true;
+            strides[d] = DisturbedStride(strides[d], kind, shape[d], itemsize);
           }
           if (skip) continue;
           // C and Fortran strides coincide on some shapes (and disturbed ones may): once each.
