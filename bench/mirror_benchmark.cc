@@ -43,6 +43,7 @@
 #include <string>
 #include <vector>
 
+#include "conformance/adapters/python/debian_python.h"
 #include "mirror/bufconf_mirror.h"
 #include "reference/layout/descriptor.h"
 #include "reference/layout/mirror.h"
@@ -616,26 +617,12 @@ class RatioReporter : public benchmark::BenchmarkReporter {
 
 // ---- the embedded interpreter ----
 
-// Debian's /usr/bin/python3 world (its prefix, site and dist-packages: numpy), whatever
-// PYTHONHOME or PYTHONPATH say; the same configuration as the python adapter.
+// Debian's /usr/bin/python3 world (its prefix, site and dist-packages: numpy), as the python
+// adapter starts it; then numpy's C API.
 bool StartPython() {
-  setenv("OPENBLAS_NUM_THREADS", "1", 0);
-  PyConfig config;
-  PyConfig_InitPythonConfig(&config);
-  config.use_environment = 0;
-  config.user_site_directory = 0;
-  config.parse_argv = 0;
-  config.install_signal_handlers = 0;
-  config.safe_path = 1;
-  PyStatus status = PyConfig_SetString(&config, &config.program_name, L"/usr/bin/python3");
-  if (!PyStatus_Exception(status)) {
-    status = PyConfig_SetString(&config, &config.executable, L"/usr/bin/python3");
-  }
-  if (!PyStatus_Exception(status)) status = Py_InitializeFromConfig(&config);
-  PyConfig_Clear(&config);
-  if (PyStatus_Exception(status)) {
-    std::fprintf(stderr, "Py_InitializeFromConfig failed: %s\n",
-                 status.err_msg != nullptr ? status.err_msg : "?");
+  const std::string started = bufconf::adapters::StartDebianPython();
+  if (!started.empty()) {
+    std::fprintf(stderr, "%s\n", started.c_str());
     return false;
   }
   if (_import_array() < 0) {

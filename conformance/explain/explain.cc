@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "conformance/suite/report.h"
 #include "reference/format/dialect.h"
 #include "reference/format/format_json.h"
 #include "reference/format/layout.h"
@@ -1041,31 +1042,8 @@ std::string RenderJson(const Analysis& a) {
 // ---------------------------------------------------------------------------------------------
 // The SVG memory map.
 
-std::string Esc(const std::string& s) {  // s is already Printable (ASCII)
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+// XML text: the suite's escaping (strings here are already Printable ASCII).
+std::string Esc(const std::string& s) { return suite::XmlEscape(s); }
 
 std::string Num(double x) {
   char b[32];

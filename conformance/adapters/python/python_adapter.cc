@@ -16,6 +16,7 @@
 
 #include "conformance/adapter/reference_adapter.h"
 #include "conformance/adapter/register.h"
+#include "conformance/adapters/python/debian_python.h"
 
 namespace bufconf::adapters {
 namespace {
@@ -766,29 +767,10 @@ void LoadFactory() {
 }
 
 std::string Initialize() {
-  if (!Py_IsInitialized()) {
-    // numpy's BLAS must not start worker threads: the runner forks after numpy is imported.
-    setenv("OPENBLAS_NUM_THREADS", "1", 0);
-    PyConfig config;
-    PyConfig_InitPythonConfig(&config);
-    // Debian's /usr/bin/python3 world (its prefix, site and dist-packages), whatever PYTHONHOME,
-    // PYTHONPATH or a pyenv say; no signal handlers of our own (the runner owns the signals).
-    config.use_environment = 0;
-    config.user_site_directory = 0;
-    config.parse_argv = 0;
-    config.install_signal_handlers = 0;
-    config.safe_path = 1;
-    PyStatus status = PyConfig_SetString(&config, &config.program_name, L"/usr/bin/python3");
-    if (!PyStatus_Exception(status)) {
-      status = PyConfig_SetString(&config, &config.executable, L"/usr/bin/python3");
-    }
-    if (!PyStatus_Exception(status)) status = Py_InitializeFromConfig(&config);
-    PyConfig_Clear(&config);
-    if (PyStatus_Exception(status)) {
-      return std::string("Py_InitializeFromConfig failed: ") +
-             (status.err_msg != nullptr ? status.err_msg : "?");
-    }
-  }
+  // Debian's /usr/bin/python3 world; no signal handlers of our own (the runner owns the
+  // signals); single-threaded BLAS (the runner forks after numpy is imported).
+  const std::string started = StartDebianPython();
+  if (!started.empty()) return started;
   State& state = GetState();
   PyObject* code = Py_CompileString(kModuleSource, "<bufconf python adapter>", Py_file_input);
   if (code == nullptr) return "the helper module does not compile: " + TakeError();
