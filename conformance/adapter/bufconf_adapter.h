@@ -1,4 +1,4 @@
-/* bufconf adapter ABI, version 1.
+/* bufconf adapter ABI, version 2 (version-1 adapters still load: see resize below).
  *
  * An implementation of the buffer protocol plugs into the bufconf conformance suite through
  * this plain-C interface: a shared library exporting `bufconf_adapter_v1`, an object linked into
@@ -23,7 +23,7 @@
 extern "C" {
 #endif
 
-#define BUFCONF_ADAPTER_ABI_VERSION 1
+#define BUFCONF_ADAPTER_ABI_VERSION 2
 
 /* Py_ssize_t */
 typedef ptrdiff_t bufconf_ssize_t;
@@ -60,11 +60,16 @@ typedef struct bufconf_buffer {
 #define BUFCONF_REFUSED 1     /* the exporter refused the request (BufferError in CPython) */
 #define BUFCONF_UNSUPPORTED 2 /* the adapter cannot express this case: it is skipped */
 #define BUFCONF_ERROR (-1)    /* the adapter itself failed; the message says why */
+/* get_buffer only (ABI 2): the exporter refused, but not the way the protocol says a failed
+ * request must end (an exception other than BufferError, or view->obj left set); the message
+ * says how. The suite takes it as a refusal and reports REQ-FAIL-BUFFERERROR. */
+#define BUFCONF_REFUSED_IMPROPERLY 3
 
 /* Capability bits: what the adapter implements. */
 #define BUFCONF_CAP_MAKE_EXPORTER (UINT64_C(1) << 0)     /* make_exporter */
 #define BUFCONF_CAP_ENUMERATE (UINT64_C(1) << 1)         /* enumerate */
 #define BUFCONF_CAP_EXPORT_COUNT (UINT64_C(1) << 2)      /* export_count */
+#define BUFCONF_CAP_RESIZE (UINT64_C(1) << 3)            /* resize (ABI 2) */
 #define BUFCONF_CAP_IS_CONTIGUOUS (UINT64_C(1) << 8)     /* is_contiguous */
 #define BUFCONF_CAP_GET_POINTER (UINT64_C(1) << 9)       /* get_pointer */
 #define BUFCONF_CAP_TO_CONTIGUOUS (UINT64_C(1) << 10)    /* to_contiguous */
@@ -154,6 +159,14 @@ typedef struct bufconf_adapter {
   /* The itemsize a struct-module format implies, or -1 when it is not one. */
   bufconf_ssize_t (*size_from_format)(void *ctx, const char *format);
   int (*copy_data)(void *ctx, const bufconf_buffer *dest, const bufconf_buffer *src);
+
+  /* ---- added in ABI version 2: a version-1 adapter's struct ends above, and the loader reads
+   * the fields below as NULL for it ---- */
+  /* Try to change the size of the exporter's memory the way its users can (bytearray.extend,
+   * array.append, ctypes.resize, BytesIO.write past the end, ...). BUFCONF_OK: it changed;
+   * BUFCONF_REFUSED: the exporter refused (it must while exports exist:
+   * RELEASE-RESIZE-WHILE-EXPORTED); BUFCONF_UNSUPPORTED: this exporter cannot be resized. */
+  int (*resize)(void *ctx, void *exporter, char *message, size_t message_size);
 } bufconf_adapter;
 
 /* The entry point of a shared-library adapter (bufconf run --adapter ./lib.so). */

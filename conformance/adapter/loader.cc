@@ -3,7 +3,9 @@
 #include <dlfcn.h>
 #include <sys/stat.h>
 
+#include <cstddef>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <utility>
 
@@ -28,7 +30,22 @@ std::string Hex(uint64_t v) {
   return text;
 }
 
+// A version-1 adapter's struct ends before `resize`: its fields are copied into a struct of
+// this version whose later fields are NULL (kept for the life of the process; adapters are few).
+const bufconf_adapter* Upgraded(const bufconf_adapter* a) {
+  if (a->abi_version != 1) return a;
+  auto* copy = new bufconf_adapter{};
+  std::memcpy(static_cast<void*>(copy), a, offsetof(bufconf_adapter, resize));
+  copy->capabilities &= ~BUFCONF_CAP_RESIZE;  // not defined in version 1
+  return copy;
+}
+
 LoadedAdapter Checked(LoadedAdapter loaded, const std::string& what) {
+  if (loaded.adapter->abi_version == 1 && (loaded.adapter->capabilities & BUFCONF_CAP_RESIZE)) {
+    if (loaded.dl_handle != nullptr) dlclose(loaded.dl_handle);
+    throw AdapterLoadError(what + ": capability BUFCONF_CAP_RESIZE needs ABI version 2");
+  }
+  loaded.adapter = Upgraded(loaded.adapter);
   const std::string problem = CheckAdapter(*loaded.adapter);
   if (!problem.empty()) {
     if (loaded.dl_handle != nullptr) dlclose(loaded.dl_handle);
@@ -56,20 +73,20 @@ std::vector<std::string> BuiltinAdapterNames() {
 }
 
 std::string CheckAdapter(const bufconf_adapter& a) {
-  if (a.abi_version != BUFCONF_ADAPTER_ABI_VERSION) {
+  if (a.abi_version != 1 && a.abi_version != BUFCONF_ADAPTER_ABI_VERSION) {
     return "ABI version " + std::to_string(a.abi_version) +
-           ", but this bufconf supports ABI version " +
+           ", but this bufconf supports ABI versions 1 and " +
            std::to_string(BUFCONF_ADAPTER_ABI_VERSION) + " (bufconf_adapter.h)";
   }
   if (a.name == nullptr) return "the adapter's name is NULL";
   const uint64_t known = BUFCONF_CAP_MAKE_EXPORTER | BUFCONF_CAP_ENUMERATE |
-                         BUFCONF_CAP_EXPORT_COUNT | BUFCONF_CAP_IS_CONTIGUOUS |
+                         BUFCONF_CAP_EXPORT_COUNT | BUFCONF_CAP_RESIZE | BUFCONF_CAP_IS_CONTIGUOUS |
                          BUFCONF_CAP_GET_POINTER | BUFCONF_CAP_TO_CONTIGUOUS |
                          BUFCONF_CAP_FROM_CONTIGUOUS | BUFCONF_CAP_FILL_STRIDES |
                          BUFCONF_CAP_SIZE_FROM_FORMAT | BUFCONF_CAP_COPY_DATA;
   if ((a.capabilities & ~known) != 0) {
-    return "unknown capability bits " + Hex(a.capabilities & ~known) + " (ABI version 1 defines " +
-           Hex(known) + ")";
+    return "unknown capability bits " + Hex(a.capabilities & ~known) + " (ABI version " +
+           std::to_string(BUFCONF_ADAPTER_ABI_VERSION) + " defines " + Hex(known) + ")";
   }
   std::string missing;
   auto need = [&](uint64_t cap, const char* cap_name, bool present, const char* function) {
@@ -92,6 +109,7 @@ std::string CheckAdapter(const bufconf_adapter& a) {
   }
   need(BUFCONF_CAP_EXPORT_COUNT, "BUFCONF_CAP_EXPORT_COUNT", a.export_count != nullptr,
        "export_count");
+  need(BUFCONF_CAP_RESIZE, "BUFCONF_CAP_RESIZE", a.resize != nullptr, "resize");
   need(BUFCONF_CAP_IS_CONTIGUOUS, "BUFCONF_CAP_IS_CONTIGUOUS", a.is_contiguous != nullptr,
        "is_contiguous");
   need(BUFCONF_CAP_GET_POINTER, "BUFCONF_CAP_GET_POINTER", a.get_pointer != nullptr, "get_pointer");

@@ -165,7 +165,7 @@ const bufconf_adapter *bufconf_adapter_v1(void) {
   static const bufconf_adapter adapter = {
       BUFCONF_ADAPTER_ABI_VERSION,
       "minimal",
-      "minimal 1.0",
+      "1.0",
       BUFCONF_CAP_MAKE_EXPORTER | BUFCONF_CAP_EXPORT_COUNT,
       NULL, /* context */
       NULL, /* after_fork */
@@ -184,6 +184,7 @@ const bufconf_adapter *bufconf_adapter_v1(void) {
       NULL,
       NULL,
       NULL,
+      NULL, /* resize (ABI 2): this exporter cannot be resized */
   };
   return &adapter;
 }

@@ -1196,6 +1196,7 @@ const bufconf_adapter* MakeAdapter() {
       FillStrides,
       SizeFromFormat,
       CopyData,
+      nullptr,  // resize
   };
   return &adapter;
 }
