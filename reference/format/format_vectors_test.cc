@@ -498,6 +498,12 @@ TEST(FormatErrors, PositionsAndMessages) {
       {"9223372036854775807xx", Dialect::kStruct, 20, {"exceeds", "too long"}, "row 90"},
       {"9223372036854775807xx", Dialect::kNumpy, 20, {"exceeds", "too long"}, "row 90"},
       {"9223372036854775807xx", Dialect::kPep3118, 20, {"exceeds", "too long"}, "row 90"},
+      // The fields fit, but the item's trailing padding to its alignment overflows: blamed on
+      // the last field (struct adds no trailing padding: PY_SSIZE_T_MAX bytes, accepted).
+      {"i9223372036854775803x", Dialect::kNumpy, 1, {"exceeds", "too long"}, "trailing pad"},
+      {"i9223372036854775803x", Dialect::kPep3118, 1, {"exceeds", "too long"}, "trailing pad"},
+      {"g9223372036854775791x", Dialect::kPep3118, 1, {"exceeds", "too long"}, "trailing pad"},
+      {"T{i9223372036854775803x}", Dialect::kPep3118, 3, {"exceeds", "too long"}, "nested"},
       {"4611686018427387904h", Dialect::kStruct, 0, {"exceeds", "too long"}, "2^62 * 2"},
       {"4611686018427387904h", Dialect::kNumpy, 0, {"exceeds", "too long"}, "2^62 * 2"},
       {"4611686018427387904h", Dialect::kPep3118, 0, {"exceeds", "too long"}, "2^62 * 2"},

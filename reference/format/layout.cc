@@ -50,7 +50,12 @@ class LayoutBuilder {
     }
     bool pad = rules_.trailing == Rules::Trailing::kAlways ||
                (rules_.trailing == Rules::Trailing::kIfAtModeAtEnd && mode_ == '@');
-    out.itemsize = pad ? RoundUp(offset, out.alignment, "itemsize") : offset;
+    try {
+      out.itemsize = pad ? RoundUp(offset, out.alignment, "itemsize") : offset;
+    } catch (const Overflow& e) {
+      // The padding at the end of the item (or struct) overflows: blamed on its last field.
+      throw FormatException(seq.empty() ? 0 : seq.back().position, e.what());
+    }
     return out;
   }
 
