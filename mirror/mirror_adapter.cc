@@ -43,6 +43,9 @@ int ToContiguousFn(void*, void* buf, const bufconf_buffer* src, bufconf_ssize_t 
 int FromContiguousFn(void*, const bufconf_buffer* view, const void* buf, bufconf_ssize_t len,
                      char order) {
   const bufconf_view v = ViewOf(*view);
+  // The ABI has PyBuffer_FromContiguous's semantics: len is clamped to view->len (the library
+  // itself asks for the exact length).
+  if (len > view->len) len = view->len;
   return Code(bufconf_from_contiguous(&v, buf, len, order));
 }
 

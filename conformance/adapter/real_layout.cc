@@ -85,14 +85,29 @@ void RealBlock::Free::operator()(void* p) const { std::free(p); }
 
 RealBlock::RealBlock(size_t size, size_t phase, uint8_t fill) {
   phase %= 16;
-  size_t total = (size + phase + 15) / 16 * 16;
-  if (total == 0) total = 16;
-  void* p = std::aligned_alloc(16, total);
+  if (size > kMaxMemory) throw std::bad_alloc();
+  total_ = (kGuardBytes + phase + size + kGuardBytes + 15) / 16 * 16;
+  void* p = std::aligned_alloc(16, total_);
   if (p == nullptr) throw std::bad_alloc();
   storage_.reset(p);
-  std::memset(p, fill, total);
-  data_ = static_cast<uint8_t*>(p) + phase;
+  std::memset(p, kGuardByte, total_);
+  data_ = static_cast<uint8_t*>(p) + kGuardBytes + phase;
+  if (size > 0) std::memset(data_, fill, size);
   size_ = size;
+}
+
+bool RealBlock::GuardsIntact() const {
+  const uint8_t* begin = static_cast<const uint8_t*>(storage_.get());
+  const uint8_t* end = begin + total_;
+  const auto intact = [](const uint8_t* from, const uint8_t* to) {
+    return std::all_of(from, to, [](uint8_t b) { return b == kGuardByte; });
+  };
+  return intact(begin, data_) && intact(data_ + size_, end);
+}
+
+bool RealLayout::GuardsIntact() const {
+  return std::all_of(blocks.begin(), blocks.end(),
+                     [](const RealBlock& b) { return b.GuardsIntact(); });
 }
 
 RealLayout::RealLayout() : fields(std::make_unique<Fields>()) {

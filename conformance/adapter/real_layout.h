@@ -24,13 +24,20 @@ namespace bufconf::conformance {
 inline constexpr size_t kMaxFormatLength = size_t{64} << 10;  // 64 KiB, without the NUL
 inline constexpr uint64_t kMaxMemory = uint64_t{256} << 20;   // 256 MiB of blocks in all
 
-// One block of real memory, 16-byte aligned (plus an optional phase), owned.
+// One block of real memory, 16-byte aligned (plus an optional phase), owned, between guard
+// bytes: an implementation that writes outside the block's `size` bytes (by up to
+// kGuardBytes) is seen by GuardsIntact.
 class RealBlock {
  public:
+  static constexpr size_t kGuardBytes = 64;  // on each side (a multiple of 16)
+  static constexpr uint8_t kGuardByte = 0xCB;
+
   // `size` bytes filled with `fill`, starting `phase` (0..15) bytes after a 16-byte boundary.
   RealBlock(size_t size, size_t phase, uint8_t fill);
   uint8_t* data() const { return data_; }
   size_t size() const { return size_; }
+  // Whether every guard byte before and after the block still holds kGuardByte.
+  bool GuardsIntact() const;
 
  private:
   struct Free {
@@ -39,6 +46,7 @@ class RealBlock {
   std::unique_ptr<void, Free> storage_;
   uint8_t* data_ = nullptr;
   size_t size_ = 0;
+  size_t total_ = 0;
 };
 
 // A buffer layout in real memory. `view`'s format, shape, strides and suboffsets point into
@@ -54,6 +62,9 @@ struct RealLayout {
   bufconf_buffer view{};
   std::vector<bufconf_region> regions;  // one per block, pointer tables included
   std::vector<RealBlock> blocks;
+
+  // Whether no byte next to any block was written (RealBlock::GuardsIntact).
+  bool GuardsIntact() const;
 
   // Storage of the view's arrays.
   struct Fields {

@@ -1,5 +1,6 @@
 #include "conformance/generators/format_gen.h"
 
+#include <cctype>
 #include <set>
 #include <utility>
 
@@ -313,6 +314,63 @@ rc::Gen<std::string> FormatSoup(bool ascii_printable_only) {
                         for (const std::string& p : parts) out += p;
                         return out;
                       });
+}
+
+rc::Gen<std::string> FormatNearMiss(format::Dialect dialect) {
+  return rc::gen::exec([dialect] {
+    FormatGenOptions options;
+    options.max_depth = 2;
+    options.max_items = 4;
+    std::string text = *FormatText(dialect, options);
+    const size_t at = *rc::gen::inRange<size_t>(0, text.size() + 1);
+    // Where a count ends and its code follows ("3i"), if anywhere.
+    size_t count_end = std::string::npos;
+    for (size_t i = 1; i < text.size(); ++i) {
+      if (std::isdigit(static_cast<unsigned char>(text[i - 1])) &&
+          !std::isdigit(static_cast<unsigned char>(text[i]))) {
+        count_end = i;
+        break;
+      }
+    }
+    switch (*rc::gen::inRange(0, 9)) {
+      case 0:  // an order mark inside the format (struct: only at the start)
+        text.insert(std::min(std::max<size_t>(at, 1), text.size()), 1,
+                    *rc::gen::element('@', '<', '>', '=', '!'));
+        break;
+      case 1:  // a native-only code under a standard mode
+        text.insert(at, 1, *rc::gen::element('n', 'N', 'P'));
+        text.insert(0, 1, *rc::gen::element('<', '>', '=', '!'));
+        break;
+      case 2:  // whitespace between a count and its code
+        if (count_end != std::string::npos) text.insert(count_end, 1, ' ');
+        break;
+      case 3:  // a count without a code at the end
+        text += std::to_string(*rc::gen::inRange(0, 20));
+        break;
+      case 4:  // a huge count
+        text.insert(at, *rc::gen::element<std::string>("9223372036854775807", "4611686018427387904",
+                                                       "99999999999999999999", "2147483648"));
+        text.insert(text.size(), "x");
+        break;
+      case 5:  // a token of the PEP 3118 additions
+        text.insert(at, *rc::gen::element<std::string>("T{i}", "Zd", ":a:", "&i", "(2)i", "g", "u",
+                                                       "w", "O", "Zf", "t", "^", "X{}"));
+        break;
+      case 6:  // a zero count before an aligned code (aligns, adds nothing)
+        text.insert(at, *rc::gen::element<std::string>("0i", "0q", "0d", "0h", "0P", "0e"));
+        break;
+      case 7:  // a character dropped
+        if (!text.empty()) text.erase(std::min(at, text.size() - 1), 1);
+        break;
+      default:  // a character doubled
+        if (!text.empty()) {
+          const size_t i = std::min(at, text.size() - 1);
+          text.insert(i, 1, text[i]);
+        }
+        break;
+    }
+    return text;
+  });
 }
 
 }  // namespace bufconf::gen

@@ -39,6 +39,13 @@ rc::Gen<std::string> FormatText(format::Dialect dialect, FormatGenOptions option
 // whitespace, NUL and high bytes. Mostly invalid; sometimes valid.
 rc::Gen<std::string> FormatSoup(bool ascii_printable_only = false);
 
+// A valid format of the dialect with exactly one near miss: an order mark inside it, a
+// native-only code under a standard mode, whitespace between a count and its code, a trailing
+// count, a huge count, a token of the PEP 3118 additions, a zero count before an aligned code,
+// a character dropped or doubled. Valid or not by a hair: where parsers and size computations
+// differ.
+rc::Gen<std::string> FormatNearMiss(format::Dialect dialect);
+
 }  // namespace bufconf::gen
 
 #endif  // BUFCONF_CONFORMANCE_GENERATORS_FORMAT_GEN_H_

@@ -1,6 +1,8 @@
 // The algorithm-side checks: the adapter's functions on generated views, realized in real
 // memory, against the reference model on the same memory.
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 
@@ -12,9 +14,32 @@
 #include "reference/layout/mirror.h"
 
 namespace bufconf::suite {
+namespace {
 
 using conformance::RealLayout;
 using conformance::Snapshot;
+
+// Guard bytes around every buffer the suite hands an implementation to write into.
+constexpr size_t kGuard = 16;
+
+// Where two byte strings of items first differ: "other bytes than the reference: item k (byte
+// b) is 0x.., expected 0x..".
+std::string FirstDifference(const std::vector<uint8_t>& theirs, const std::vector<uint8_t>& ours,
+                            int64_t itemsize) {
+  const size_t n = std::min(theirs.size(), ours.size());
+  size_t i = 0;
+  while (i < n && theirs[i] == ours[i]) ++i;
+  if (i == n) return "other bytes than the reference (lengths differ)";
+  char text[160];
+  const size_t item = itemsize > 0 ? i / static_cast<size_t>(itemsize) : 0;
+  std::snprintf(text, sizeof text,
+                "other bytes than the reference: item %zu of the output (byte %zu) is 0x%02x, "
+                "expected 0x%02x",
+                item, i, theirs[i], ours[i]);
+  return text;
+}
+
+}  // namespace
 
 const std::vector<AlgorithmRule>& AlgorithmRules() {
   static const std::vector<AlgorithmRule> kRules = {
@@ -55,6 +80,10 @@ CheckResult CheckAlgorithmCase(const bufconf_adapter& a, const AlgorithmCase& c,
       conformance::TakeSnapshot(real->view, real->regions.data(), real->regions.size());
   const layout::FullView full = layout::Expand(s.view);
   const char first_order = c.order;
+  auto found_rule = [&](const char* rule) {
+    return std::any_of(out.findings.begin(), out.findings.end(),
+                       [&](const Finding& f) { return f.rule == rule; });
+  };
 
   if (has(BUFCONF_CAP_IS_CONTIGUOUS)) {
     const char* kRule[] = {"CONTIG-C", "CONTIG-F", "CONTIG-A"};
@@ -64,6 +93,15 @@ CheckResult CheckAlgorithmCase(const bufconf_adapter& a, const AlgorithmCase& c,
       if (theirs != layout::IsContiguous(s.view, kOrder[k])) {
         add(kRule[k], std::string("is_contiguous(view, '") + kOrder[k] + "') returned " +
                           (theirs ? "1" : "0"));
+      }
+    }
+    // Any other order gives 0 (CONTIG-A): lower case, another letter, NUL.
+    for (const char other : {'c', 'X', '\0'}) {
+      if (a.is_contiguous(a.context, &real->view, other) != 0 &&
+          !layout::IsContiguous(s.view, other)) {
+        add("CONTIG-A", "is_contiguous(view, order " + std::to_string(other) +
+                            ") returned 1; an order other than 'C', 'F', 'A' gives 0");
+        break;
       }
     }
   }
@@ -82,6 +120,46 @@ CheckResult CheckAlgorithmCase(const bufconf_adapter& a, const AlgorithmCase& c,
                                     std::to_string(static_cast<int64_t>(theirs - ours)) + " bytes");
       }
     });
+    // The same direct layout with far strides: each stride times 2^31 + 1 and buf at 2^44, so
+    // offsets pass 2^31 and 2^32 (an implementation computing them in 32 bits is wrong). The
+    // memory is not there: for a direct view get_pointer is arithmetic only, and no one reads.
+    int64_t reach = 0;
+    if (s.view.ndim > 0 && s.view.strides && !s.view.suboffsets) {
+      for (size_t d = 0; d < full.shape.size(); ++d) {
+        const int64_t stride = full.strides[d];
+        if (full.shape[d] > 0 && (stride > 4096 || stride < -4096)) reach = INT64_MAX;
+        if (reach != INT64_MAX && full.shape[d] > 0) {
+          reach += (stride < 0 ? -stride : stride) * (full.shape[d] - 1);
+        }
+      }
+    }
+    if (s.view.ndim > 0 && s.view.strides && !s.view.suboffsets && reach <= 2048 &&
+        !found_rule("ALGO-GET-POINTER")) {
+      constexpr int64_t kScale = (int64_t{1} << 31) + 1;
+      constexpr uint64_t kFarBuf = uint64_t{1} << 44;
+      bufconf_buffer far = real->view;
+      std::vector<bufconf_ssize_t> far_strides;
+      for (int64_t stride : full.strides) far_strides.push_back(stride * kScale);
+      far.buf = reinterpret_cast<void*>(static_cast<uintptr_t>(kFarBuf));
+      far.strides = far_strides.data();
+      int checked_far = 0;
+      layout::ForEachIndex(full.shape, 'C', [&](const std::vector<int64_t>& index) {
+        if (checked_far++ >= 512 || found_rule("ALGO-GET-POINTER")) return;
+        std::vector<bufconf_ssize_t> idx(index.begin(), index.end());
+        idx.push_back(0);
+        int64_t offset = 0;
+        for (size_t d = 0; d < index.size(); ++d) offset += far_strides[d] * index[d];
+        const uint64_t ours = kFarBuf + static_cast<uint64_t>(offset);
+        const uint64_t theirs =
+            reinterpret_cast<uint64_t>(a.get_pointer(a.context, &far, idx.data()));
+        if (theirs != ours) {
+          add("ALGO-GET-POINTER",
+              "with strides times 2^31 + 1 and buf at 2^44 (offsets past 32 bits), get_pointer "
+              "of an element is off by " +
+                  std::to_string(static_cast<int64_t>(theirs - ours)) + " bytes");
+        }
+      });
+    }
   }
   // The functions that take an order are checked in every order: the case's first, then the
   // other two (a fault in one order, e.g. 'A' on an F-contiguous view, must not depend on the
@@ -90,21 +168,43 @@ CheckResult CheckAlgorithmCase(const bufconf_adapter& a, const AlgorithmCase& c,
   for (char o : {'C', 'F', 'A'}) {
     if (o != first_order) orders.push_back(o);
   }
-  auto found = [&](const char* rule) {
-    return std::any_of(out.findings.begin(), out.findings.end(),
-                       [&](const Finding& f) { return f.rule == rule; });
-  };
+  const auto& found = found_rule;
+  // PyBuffer_ToContiguous refuses len != src->len before it writes anything.
+  if (has(BUFCONF_CAP_TO_CONTIGUOUS)) {
+    for (const int64_t wrong : {s.view.len + 1, s.view.len - 1}) {
+      if (wrong < 0 || found("ALGO-TO-CONTIGUOUS")) continue;
+      std::vector<uint8_t> buffer(static_cast<size_t>(wrong) + 2 * kGuard, 0xA5);
+      const int rc =
+          a.to_contiguous(a.context, buffer.data() + kGuard, &real->view, wrong, first_order);
+      if (rc == BUFCONF_OK) {
+        add("ALGO-TO-CONTIGUOUS", "to_contiguous accepted len " + std::to_string(wrong) +
+                                      " for a view of len " + std::to_string(s.view.len));
+      } else if (std::any_of(buffer.begin(), buffer.end(), [](uint8_t b) { return b != 0xA5; })) {
+        add("ALGO-TO-CONTIGUOUS",
+            "to_contiguous refused len " + std::to_string(wrong) + " but wrote to the buffer");
+      }
+    }
+  }
   for (const char order : orders) {
     if (has(BUFCONF_CAP_TO_CONTIGUOUS) && !found("ALGO-TO-CONTIGUOUS")) {
-      std::vector<uint8_t> theirs(static_cast<size_t>(s.view.len) + 1, 0xA5);
-      const int rc = a.to_contiguous(a.context, theirs.data(), &real->view, s.view.len, order);
+      // The buffer between guard bytes: writing outside len is seen.
+      std::vector<uint8_t> buffer(static_cast<size_t>(s.view.len) + 2 * kGuard, 0xA5);
+      const int rc =
+          a.to_contiguous(a.context, buffer.data() + kGuard, &real->view, s.view.len, order);
       const std::vector<uint8_t> ours = layout::ToContiguous(s.view, s.memory, s.view.len, order);
-      theirs.resize(static_cast<size_t>(s.view.len));
+      const std::vector<uint8_t> theirs(buffer.begin() + kGuard, buffer.end() - kGuard);
+      const bool guards_intact =
+          std::all_of(buffer.begin(), buffer.begin() + kGuard,
+                      [](uint8_t b) { return b == 0xA5; }) &&
+          std::all_of(buffer.end() - kGuard, buffer.end(), [](uint8_t b) { return b == 0xA5; });
       if (rc != BUFCONF_OK) {
         add("ALGO-TO-CONTIGUOUS", std::string("to_contiguous refused order '") + order + "'");
-      } else if (theirs != ours) {
+      } else if (!guards_intact) {
         add("ALGO-TO-CONTIGUOUS", std::string("to_contiguous(order '") + order +
-                                      "') wrote other bytes than the reference");
+                                      "') wrote outside the len bytes of its buffer");
+      } else if (theirs != ours) {
+        add("ALGO-TO-CONTIGUOUS", std::string("to_contiguous(order '") + order + "') wrote " +
+                                      FirstDifference(theirs, ours, s.view.itemsize));
       }
     }
     // PyBuffer_FromContiguous walks with PyBuffer_GetPointer, which needs strides: views with
@@ -114,7 +214,10 @@ CheckResult CheckAlgorithmCase(const bufconf_adapter& a, const AlgorithmCase& c,
       const std::unique_ptr<RealLayout> target = conformance::Realize(c.view, c.memory);
       Snapshot expected =
           conformance::TakeSnapshot(target->view, target->regions.data(), target->regions.size());
-      layout::FromContiguous(expected.view, expected.memory, c.bytes, order);
+      // Bytes past view.len are passed too: PyBuffer_FromContiguous clamps len to view.len.
+      const size_t used = std::min(c.bytes.size(), static_cast<size_t>(s.view.len));
+      layout::FromContiguous(expected.view, expected.memory,
+                             std::vector<uint8_t>(c.bytes.begin(), c.bytes.begin() + used), order);
       const int rc = a.from_contiguous(a.context, &target->view, c.bytes.data(),
                                        static_cast<bufconf_ssize_t>(c.bytes.size()), order);
       const Snapshot after =
@@ -124,7 +227,12 @@ CheckResult CheckAlgorithmCase(const bufconf_adapter& a, const AlgorithmCase& c,
         same = after.memory.regions()[i].bytes == expected.memory.regions()[i].bytes;
       }
       if (rc != BUFCONF_OK) {
-        add("ALGO-FROM-CONTIGUOUS", std::string("from_contiguous refused order '") + order + "'");
+        add("ALGO-FROM-CONTIGUOUS", std::string("from_contiguous refused order '") + order +
+                                        "' with len " + std::to_string(c.bytes.size()) +
+                                        " (view.len " + std::to_string(s.view.len) + ")");
+      } else if (!target->GuardsIntact()) {
+        add("ALGO-FROM-CONTIGUOUS",
+            std::string("from_contiguous(order '") + order + "') wrote outside the view's memory");
       } else if (!same) {
         add("ALGO-FROM-CONTIGUOUS", std::string("from_contiguous(order '") + order +
                                         "') left other memory than the reference");
@@ -177,6 +285,9 @@ CheckResult CheckAlgorithmCase(const bufconf_adapter& a, const AlgorithmCase& c,
       if (rc != BUFCONF_OK) {
         add("ALGO-COPY-DATA", std::string("copy_data refused to copy into a ") + dest_order +
                                   "-contiguous view of the same shape");
+      } else if (!target->GuardsIntact() || after.memory.regions()[0].bytes.back() != 0) {
+        add("ALGO-COPY-DATA", std::string("copy_data into a ") + dest_order +
+                                  "-contiguous view wrote outside its len bytes");
       } else if (layout::ToContiguous(after.view, after.memory, after.view.len, 'C') !=
                  layout::ToContiguous(s.view, s.memory, s.view.len, 'C')) {
         add("ALGO-COPY-DATA", std::string("copy_data into a ") + dest_order +
@@ -184,6 +295,39 @@ CheckResult CheckAlgorithmCase(const bufconf_adapter& a, const AlgorithmCase& c,
       }
     }
   }  // dest orders
+  // The drawn destination: any layout of the source's shape (must hold the copy, pointer tables
+  // untouched), read-only (PyObject_CopyData asks it for PyBUF_FULL: refused) or smaller
+  // (dest.len < src.len: refused). Nothing may change in a refused destination.
+  if (has(BUFCONF_CAP_COPY_DATA) && c.dest && !found("ALGO-COPY-DATA")) {
+    const std::unique_ptr<RealLayout> target = conformance::Realize(*c.dest, c.dest_memory);
+    Snapshot expected =
+        conformance::TakeSnapshot(target->view, target->regions.data(), target->regions.size());
+    const bool refuse = c.dest->readonly != 0 || c.dest->len < s.view.len;
+    if (!refuse) layout::CopyData(expected.view, expected.memory, s.view, s.memory);
+    const int rc = a.copy_data(a.context, &target->view, &real->view);
+    const Snapshot after =
+        conformance::TakeSnapshot(target->view, target->regions.data(), target->regions.size());
+    bool same = after.memory.regions().size() == expected.memory.regions().size();
+    for (size_t i = 0; same && i < after.memory.regions().size(); ++i) {
+      same = after.memory.regions()[i].bytes == expected.memory.regions()[i].bytes;
+    }
+    const std::string what = c.dest->readonly != 0 ? "a read-only destination"
+                             : c.dest->len < s.view.len
+                                 ? "a destination of len " + std::to_string(c.dest->len) +
+                                       " < the source's " + std::to_string(s.view.len)
+                             : c.dest->suboffsets ? "an array-of-arrays destination"
+                                                  : "a strided destination";
+    if (refuse && rc == BUFCONF_OK) {
+      add("ALGO-COPY-DATA", "copy_data into " + what + " was not refused");
+    } else if (!refuse && rc != BUFCONF_OK) {
+      add("ALGO-COPY-DATA", "copy_data into " + what + " of the same shape was refused");
+    } else if (!target->GuardsIntact()) {
+      add("ALGO-COPY-DATA", "copy_data into " + what + " wrote outside its memory");
+    } else if (!same) {
+      add("ALGO-COPY-DATA", "copy_data into " + what + " left other memory than the reference" +
+                                (refuse ? " (a refused copy must change nothing)" : ""));
+    }
+  }
   return out;
 }
 

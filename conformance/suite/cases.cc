@@ -111,16 +111,19 @@ rc::Gen<EdgeDim> GenEdgeDim() {
 // NPY_RELAXED_STRIDES_DEBUG). These are the layouts whose contiguity, physical order and 'A'
 // handling algorithms most often get wrong.
 gen::Layout EdgeLayout() {
-  static const std::vector<std::pair<int64_t, const char*>> kItems = {
-      {1, "B"}, {2, "h"}, {4, "i"}, {8, "q"}, {3, "3s"}};
-  const auto item = *rc::gen::elementOf(kItems);
+  // Items of 0 bytes too (len 0 whatever the shape: "empty" is len == 0, not a zero extent).
+  const auto item = *gen::WeightedElement<std::pair<int64_t, const char*>>(
+      {{4, {1, "B"}}, {3, {2, "h"}}, {3, {4, "i"}}, {3, {8, "q"}}, {3, {3, "3s"}}, {1, {0, "0s"}}});
   // The dimensions are one pick (extent and disturbance together), so a shrink drops a whole
-  // dimension and keeps the others as they were.
-  const std::vector<EdgeDim> dims =
-      *gen::WeightedLengthVector<EdgeDim>({{1, 0}, {5, 1}, {5, 2}, {2, 3}, {1, 4}}, GenEdgeDim());
+  // dimension and keeps the others as they were. Now and then many dimensions (up to
+  // PyBUF_MAX_NDIM), all but the first three of extent 1 (their strides still disturbed).
+  const std::vector<EdgeDim> dims = *gen::WeightedLengthVector<EdgeDim>(
+      {{2, 0}, {10, 1}, {10, 2}, {4, 3}, {2, 4}, {1, 9}, {1, 64}}, GenEdgeDim());
   const int ndim = static_cast<int>(dims.size());
   std::vector<int64_t> shape;
-  for (const EdgeDim& dim : dims) shape.push_back(dim.extent);
+  for (size_t d = 0; d < dims.size(); ++d) {
+    shape.push_back(ndim > 4 && d >= 3 ? std::min<int64_t>(dims[d].extent, 1) : dims[d].extent);
+  }
   const char order = *rc::gen::element('C', 'F');
   std::vector<int64_t> strides = layout::FillContiguousStrides(shape, item.first, order);
   for (size_t d = 0; d < dims.size(); ++d) {
@@ -245,11 +248,13 @@ EnumeratedCase EnumeratedCaseFromJson(const json& j) {
 }
 
 ordered_json ToJson(const AlgorithmCase& c) {
-  return {{"kind", "algorithm"},
-          {"order", std::string(1, c.order)},
-          {"bytes", Hex(c.bytes)},
-          {"format_text", c.format_text},
-          {"view", layout::DescriptorToJson(c.view, &c.memory)}};
+  ordered_json j = {{"kind", "algorithm"},
+                    {"order", std::string(1, c.order)},
+                    {"bytes", Hex(c.bytes)},
+                    {"format_text", c.format_text},
+                    {"view", layout::DescriptorToJson(c.view, &c.memory)}};
+  if (c.dest) j["dest"] = layout::DescriptorToJson(*c.dest, &c.dest_memory);
+  return j;
 }
 
 AlgorithmCase AlgorithmCaseFromJson(const json& j) {
@@ -263,6 +268,12 @@ AlgorithmCase AlgorithmCaseFromJson(const json& j) {
   layout::DescriptorFile file = layout::DescriptorFromJson(j["view"]);
   c.view = file.view;
   if (file.memory) c.memory = *file.memory;
+  if (j.contains("dest") && !j["dest"].is_null()) {
+    layout::DescriptorFile dest = layout::DescriptorFromJson(j["dest"]);
+    if (!dest.memory) throw std::runtime_error("dest: memory missing");
+    c.dest = dest.view;
+    c.dest_memory = *dest.memory;
+  }
   return c;
 }
 
@@ -277,12 +288,17 @@ struct SpecDim {
 rc::Gen<SpecDim> GenSpecDim() {
   return rc::gen::exec([] {
     SpecDim d;
-    d.extent =
-        *gen::WeightedOneOf<int64_t>({{4, rc::gen::resize(100, rc::gen::inRange<int64_t>(1, 5))},
-                                      {1, rc::gen::just<int64_t>(0)},
-                                      {2, rc::gen::just<int64_t>(1)}});
+    // Mostly short (1..4), sometimes longer rows (5..17: unrolled loops have tails), now and
+    // then a long one (64..300; the spec's element budget keeps the rest small).
+    d.extent = *gen::WeightedOneOf<int64_t>(
+        {{12, rc::gen::resize(100, rc::gen::inRange<int64_t>(1, 5))},
+         {3, rc::gen::just<int64_t>(0)},
+         {6, rc::gen::just<int64_t>(1)},
+         {3, rc::gen::resize(100, rc::gen::inRange<int64_t>(5, 18))},
+         {1, rc::gen::resize(100, rc::gen::inRange<int64_t>(64, 301))}});
     d.step = *gen::WeightedOneOf<int64_t>({{3, rc::gen::just<int64_t>(1)},
                                            {4, rc::gen::element<int64_t>(-1, 2, -2, 3)},
+                                           {1, rc::gen::element<int64_t>(-3, 4, 5, -5)},
                                            {1, rc::gen::just<int64_t>(0)}});
     d.indirect = Choice(0, 3) == 2 ? 1 : 0;
     return d;
@@ -418,9 +434,39 @@ rc::Gen<AlgorithmCase> GenAlgorithmCase() {
     c.view = l.view;
     c.memory = l.memory;
     c.order = *rc::gen::element('C', 'F', 'A');
-    c.bytes = *gen::RandomBytes(static_cast<size_t>(c.view.len));
-    c.format_text = *rc::gen::oneOf(gen::FormatText(format::Dialect::kStruct),
-                                    gen::FormatSoup(/*ascii_printable_only=*/true));
+    // Sometimes more bytes than view.len for from_contiguous (CPython clamps len).
+    const size_t extra = Choice(0, 4) == 3 ? Choice<size_t>(1, 17) : 0;
+    c.bytes = *gen::RandomBytes(static_cast<size_t>(c.view.len) + extra);
+    c.format_text =
+        *gen::WeightedOneOf<std::string>({{2, gen::FormatText(format::Dialect::kStruct)},
+                                          {2, gen::FormatNearMiss(format::Dialect::kStruct)},
+                                          {1, gen::FormatSoup(/*ascii_printable_only=*/true)}});
+    // One case in three also copies into a destination of its own (copy_data): any layout of the
+    // source's shape, array-of-arrays, read-only, or one element row short.
+    if (Choice(0, 3) == 2) {
+      const layout::FullView full = layout::Expand(c.view);
+      std::vector<int64_t> shape = full.shape;
+      const bool smaller = Choice(0, 4) == 3 && c.view.len > 0 && !shape.empty();
+      if (smaller) shape[0] -= 1;
+      gen::LayoutGenOptions options;
+      options.max_elements = 1 << 20;
+      gen::Layout d = *gen::StridedLayoutOfShape(shape, c.view.itemsize, c.view.format, options);
+      if (!smaller && !shape.empty() && Choice(0, 3) == 2) d = *gen::ArrayOfArrays(d);
+      d.view.readonly = Choice(0, 5) == 4 ? 1 : 0;
+      // Only destinations whose elements share no byte: CPython writes an overlapping one in a
+      // rotated C order (it advances the index before each copy), which the C-API leaves
+      // undefined, so such destinations are not sent.
+      std::vector<uint64_t> at = layout::ElementAddresses(layout::Expand(d.view), d.memory, 'C');
+      std::sort(at.begin(), at.end());
+      bool unique = true;
+      for (size_t i = 1; i < at.size(); ++i) {
+        unique = unique && at[i] - at[i - 1] >= static_cast<uint64_t>(d.view.itemsize);
+      }
+      if (unique) {
+        c.dest = d.view;
+        c.dest_memory = d.memory;
+      }
+    }
     return c;
   });
 }

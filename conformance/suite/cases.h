@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,8 +52,15 @@ struct AlgorithmCase {
   layout::Descriptor view;
   layout::Memory memory;
   char order = 'C';
-  std::vector<uint8_t> bytes;  // from_contiguous source (view.len bytes)
-  std::string format_text;     // size_from_format input
+  // from_contiguous's source: view.len bytes, or more (all are passed; PyBuffer_FromContiguous
+  // clamps len to view.len).
+  std::vector<uint8_t> bytes;
+  std::string format_text;  // size_from_format input
+  // A destination for copy_data besides the C- and Fortran-contiguous ones every case copies
+  // into: the source's shape and itemsize in memory of its own (strided, array-of-arrays,
+  // read-only), or fewer elements (a copy that must be refused). Absent when not drawn.
+  std::optional<layout::Descriptor> dest;
+  layout::Memory dest_memory;
 };
 
 nlohmann::ordered_json ToJson(const ArraySpec& spec);
