@@ -332,7 +332,7 @@ rc::Gen<std::string> FormatNearMiss(format::Dialect dialect) {
         break;
       }
     }
-    switch (*rc::gen::inRange(0, 9)) {
+    switch (*rc::gen::inRange(0, 10)) {
       case 0:  // an order mark inside the format (struct: only at the start)
         text.insert(std::min(std::max<size_t>(at, 1), text.size()), 1,
                     *rc::gen::element('@', '<', '>', '=', '!'));
@@ -356,17 +356,20 @@ rc::Gen<std::string> FormatNearMiss(format::Dialect dialect) {
         text.insert(at, *rc::gen::element<std::string>("T{i}", "Zd", ":a:", "&i", "(2)i", "g", "u",
                                                        "w", "O", "Zf", "t", "^", "X{}"));
         break;
-      case 6:  // a zero count before an aligned code (aligns, adds nothing)
+      case 6:  // a zero count before an aligned code (aligns, adds nothing): twice as often
+      case 9:
         text.insert(at, *rc::gen::element<std::string>("0i", "0q", "0d", "0h", "0P", "0e"));
         break;
       case 7:  // a character dropped
         if (!text.empty()) text.erase(std::min(at, text.size() - 1), 1);
         break;
-      default:  // a character doubled
+      case 8:  // a character doubled
         if (!text.empty()) {
           const size_t i = std::min(at, text.size() - 1);
           text.insert(i, 1, text[i]);
         }
+        break;
+      default:
         break;
     }
     return text;

@@ -113,7 +113,7 @@ rc::Gen<EdgeDim> GenEdgeDim() {
 gen::Layout EdgeLayout() {
   // Items of 0 bytes too (len 0 whatever the shape: "empty" is len == 0, not a zero extent).
   const auto item = *gen::WeightedElement<std::pair<int64_t, const char*>>(
-      {{4, {1, "B"}}, {3, {2, "h"}}, {3, {4, "i"}}, {3, {8, "q"}}, {3, {3, "3s"}}, {1, {0, "0s"}}});
+      {{4, {1, "B"}}, {3, {2, "h"}}, {3, {4, "i"}}, {3, {8, "q"}}, {3, {3, "3s"}}, {2, {0, "0s"}}});
   // The dimensions are one pick (extent and disturbance together), so a shrink drops a whole
   // dimension and keeps the others as they were. Now and then many dimensions (up to
   // PyBUF_MAX_NDIM), all but the first three of extent 1 (their strides still disturbed).
@@ -125,7 +125,10 @@ gen::Layout EdgeLayout() {
     shape.push_back(ndim > 4 && d >= 3 ? std::min<int64_t>(dims[d].extent, 1) : dims[d].extent);
   }
   const char order = *rc::gen::element('C', 'F');
-  std::vector<int64_t> strides = layout::FillContiguousStrides(shape, item.first, order);
+  // 0-byte items: the strides of 1-byte items, disturbed alike (any strides are legal for them,
+  // and "empty" must come from len == 0, not from the strides).
+  std::vector<int64_t> strides =
+      layout::FillContiguousStrides(shape, std::max<int64_t>(item.first, 1), order);
   for (size_t d = 0; d < dims.size(); ++d) {
     strides[d] = DisturbedStride(strides[d], dims[d].disturbance, shape[d], item.first);
   }
@@ -441,9 +444,9 @@ rc::Gen<AlgorithmCase> GenAlgorithmCase() {
         *gen::WeightedOneOf<std::string>({{2, gen::FormatText(format::Dialect::kStruct)},
                                           {2, gen::FormatNearMiss(format::Dialect::kStruct)},
                                           {1, gen::FormatSoup(/*ascii_printable_only=*/true)}});
-    // One case in three also copies into a destination of its own (copy_data): any layout of the
+    // One case in two also copies into a destination of its own (copy_data): any layout of the
     // source's shape, array-of-arrays, read-only, or one element row short.
-    if (Choice(0, 3) == 2) {
+    if (Choice(0, 2) == 1) {
       const layout::FullView full = layout::Expand(c.view);
       std::vector<int64_t> shape = full.shape;
       const bool smaller = Choice(0, 4) == 3 && c.view.len > 0 && !shape.empty();
@@ -451,7 +454,7 @@ rc::Gen<AlgorithmCase> GenAlgorithmCase() {
       gen::LayoutGenOptions options;
       options.max_elements = 1 << 20;
       gen::Layout d = *gen::StridedLayoutOfShape(shape, c.view.itemsize, c.view.format, options);
-      if (!smaller && !shape.empty() && Choice(0, 3) == 2) d = *gen::ArrayOfArrays(d);
+      if (!smaller && !shape.empty() && Choice(0, 2) == 1) d = *gen::ArrayOfArrays(d);
       d.view.readonly = Choice(0, 5) == 4 ? 1 : 0;
       // Only destinations whose elements share no byte: CPython writes an overlapping one in a
       // rotated C order (it advances the index before each copy), which the C-API leaves
