@@ -69,6 +69,13 @@ int64_t ElementCount(const std::vector<int64_t>& shape) {
 
 uint64_t GetPointer(const FullView& view, const Memory& memory,
                     const std::vector<int64_t>& indices) {
+  if (indices.size() != view.shape.size() || view.strides.size() != view.shape.size() ||
+      view.suboffsets.size() != view.shape.size()) {
+    throw std::invalid_argument("GetPointer: " + std::to_string(indices.size()) +
+                                " indices for a view of " + std::to_string(view.shape.size()) +
+                                " dimensions (strides " + std::to_string(view.strides.size()) +
+                                ", suboffsets " + std::to_string(view.suboffsets.size()) + ")");
+  }
   uint64_t p = view.buf;
   for (size_t i = 0; i < view.shape.size(); ++i) {
     p = Offset(p, MulIndex(view.strides[i], indices[i]));

@@ -36,7 +36,8 @@ int64_t ElementCount(const std::vector<int64_t>& shape);
 
 // PyBuffer_GetPointer (PEP 3118 "canonical" loop): for each dimension, add stride * index, then,
 // if suboffsets[i] >= 0, load the pointer stored there and add suboffsets[i]. Every pointer load
-// is read through `memory` (MemoryFault outside it); every step is overflow-checked.
+// is read through `memory` (MemoryFault outside it); every step is overflow-checked. Throws
+// std::invalid_argument unless indices, strides and suboffsets each have one entry per dimension.
 uint64_t GetPointer(const FullView& view, const Memory& memory,
                     const std::vector<int64_t>& indices);
 

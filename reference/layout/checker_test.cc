@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "conformance/generators/rc_support.h"
@@ -14,6 +16,7 @@
 #include "reference/layout/contiguity.h"
 #include "reference/layout/descriptor_json.h"
 #include "reference/layout/request.h"
+#include "reference/rules/catalogue.h"
 
 namespace bufconf::layout {
 namespace {
@@ -110,6 +113,10 @@ const Case kCases[] = {
          "memory":[{"base":"0x1000","size":12}]})",
      R"({"buf":"0x1008","len":12,"itemsize":4,"ndim":1,"shape":[3],"strides":[-4],
          "memory":[{"base":"0x1000","size":12}]})"},
+    // memoryview(b'abcd')[0:0:2]: PyBuffer_IsContiguous says contiguous, memoryview does not.
+    {"CONTIG-MEMORYVIEW",
+     R"({"buf":"0x10","len":0,"itemsize":1,"ndim":1,"shape":[0],"strides":[2]})",
+     R"({"buf":"0x10","len":0,"itemsize":1,"ndim":1,"shape":[0],"strides":[1]})"},
     {"MEMORY-POINTER",
      R"({"buf":"0x100","len":2,"itemsize":1,"ndim":2,"shape":[2,1],"strides":[8,1],
          "suboffsets":[0,-1],"memory":[{"base":"0x100","pointers":["0x200"]},
@@ -193,6 +200,202 @@ TEST(Checker, ArrayOfArraysInsideItsMemoryIsValid) {
                   .empty());
 }
 
+// FORMAT-SIZE is a MUST only when no dialect gives the format the declared size: 'ic' is 5 for
+// struct (_testbuffer.ndarray(..., format='ic') has itemsize 5) and 8 for numpy and pep3118.
+TEST(Checker, FormatSizeHoldsInAnyDialectThatParsesTheFormat) {
+  auto rules = [](int itemsize) {
+    const std::string text = R"({"buf":"0x10","ndim":1,"shape":[1],"format":"ic","len":)" +
+                             std::to_string(itemsize) + R"(,"itemsize":)" +
+                             std::to_string(itemsize) + "}";
+    return RulesBroken(text.c_str());
+  };
+  EXPECT_EQ(rules(5), (std::set<std::string>{"FORMAT-SIZE-NUMPY"}));
+  EXPECT_EQ(rules(8), (std::set<std::string>{"FORMAT-SIZE-STRUCT"}));
+  EXPECT_EQ(rules(6),
+            (std::set<std::string>{"FORMAT-SIZE", "FORMAT-SIZE-STRUCT", "FORMAT-SIZE-NUMPY"}));
+}
+
+// Without memory, element addresses that do not fit 64-bit arithmetic break MEMORY-SPAN.
+TEST(Checker, AddressOverflowWithoutMemoryBreaksMemorySpan) {
+  EXPECT_EQ(RulesBroken(R"({"buf":"0x10","len":4,"itemsize":1,"ndim":1,"shape":[4],
+                            "strides":[9223372036854775807]})")
+                .count("MEMORY-SPAN"),
+            1u);
+  EXPECT_EQ(RulesBroken(R"({"buf":"0xfffffffffffffff0","len":64,"itemsize":16,"ndim":1,
+                            "shape":[4],"strides":[16]})")
+                .count("MEMORY-SPAN"),
+            1u);
+  EXPECT_EQ(RulesBroken(R"({"buf":"0x10","len":8,"itemsize":1,"ndim":2,"shape":[2,4],
+                            "strides":[8,4611686018427387904],"suboffsets":[0,-1]})")
+                .count("MEMORY-SPAN"),
+            1u);
+  // A huge stride on an extent-1 dimension moves no element.
+  EXPECT_TRUE(RulesBroken(R"({"buf":"0x10","len":1,"itemsize":1,"ndim":1,"shape":[1],
+                              "strides":[9223372036854775807]})")
+                  .empty());
+  // Sizes whose product overflows: LAYOUT-LEN names the fields.
+  const DescriptorFile d = DescriptorFromJson(nlohmann::json::parse(
+      R"({"buf":"0x10","len":0,"itemsize":8,"ndim":2,"shape":[4294967296,4294967296]})"));
+  const std::vector<Violation> v = Validate(d.view, nullptr);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].rule, "LAYOUT-LEN");
+  EXPECT_NE(v[0].message.find("shape"), std::string::npos) << v[0].message;
+}
+
+// An ND_PIL-shaped array of arrays: n row pointers to n rows of n bytes (suboffsets (0, -1),
+// strides (8, 1)), each row its own region.
+DescriptorFile PilRows(int64_t n, int64_t row_bytes) {
+  DescriptorFile d;
+  d.view.buf = 0x1000;
+  d.view.len = n * n;
+  d.view.itemsize = 1;
+  d.view.ndim = 2;
+  d.view.format = "B";
+  d.view.shape = std::vector<int64_t>{n, n};
+  d.view.strides = std::vector<int64_t>{8, 1};
+  d.view.suboffsets = std::vector<int64_t>{0, -1};
+  Memory m;
+  std::vector<uint8_t> table;
+  for (int64_t i = 0; i < n; ++i) {
+    const uint64_t row = 0x100000 + static_cast<uint64_t>(i) * 0x1000;
+    for (int b = 0; b < 8; ++b) table.push_back(static_cast<uint8_t>(row >> (8 * b)));
+    m.AddRegion({row, std::vector<uint8_t>(static_cast<size_t>(row_bytes), 0), "row"});
+  }
+  m.AddRegion({0x1000, table, "row pointers"});
+  d.memory = std::move(m);
+  return d;
+}
+
+// 2100 x 2100 elements (more than kMaxWalk) are checked by walking the 2100 row pointers only.
+TEST(Checker, LargeArrayOfArraysIsCheckedRowByRow) {
+  const DescriptorFile ok = PilRows(2100, 2100);
+  const Validation v = ValidateWithCoverage(ok.view, &*ok.memory);
+  EXPECT_TRUE(v.violations.empty()) << v.violations[0].rule << ": " << v.violations[0].message;
+  EXPECT_TRUE(v.not_checked.empty());
+  const DescriptorFile short_rows = PilRows(2100, 2099);
+  std::set<std::string> rules;
+  for (const Violation& x : Validate(short_rows.view, &*short_rows.memory)) rules.insert(x.rule);
+  EXPECT_EQ(rules, std::set<std::string>{"MEMORY-SPAN"});
+}
+
+// Elements of one row in different regions: each element inside some region is enough.
+TEST(Checker, RowElementsMayLieInDifferentRegions) {
+  EXPECT_TRUE(RulesBroken(R"({"buf":"0x100","len":4,"itemsize":1,"ndim":2,"format":"B",
+      "shape":[2,2],"strides":[8,16],"suboffsets":[0,-1],
+      "memory":[{"base":"0x100","pointers":["0x200","0x300"]},
+                {"base":"0x200","bytes":"01"},{"base":"0x210","bytes":"02"},
+                {"base":"0x300","bytes":"03"},{"base":"0x310","bytes":"04"}]})")
+                  .empty());
+  EXPECT_EQ(RulesBroken(R"({"buf":"0x100","len":4,"itemsize":1,"ndim":2,"format":"B",
+      "shape":[2,2],"strides":[8,16],"suboffsets":[0,-1],
+      "memory":[{"base":"0x100","pointers":["0x200","0x300"]},
+                {"base":"0x200","bytes":"01"},{"base":"0x210","bytes":"02"},
+                {"base":"0x300","bytes":"03"}]})"),
+            std::set<std::string>{"MEMORY-SPAN"});
+}
+
+// A pointer walk longer than the limit is "not checked", never a violation: a table of 64
+// pointers to itself, walked through two pointer dimensions (64 * 64 prefixes; the limit is
+// lowered from kMaxWalk to 1000 to keep the test fast).
+TEST(Checker, TooLongPointerWalkIsNotChecked) {
+  Descriptor view;
+  view.buf = 0x1000;
+  view.itemsize = 1;
+  view.ndim = 3;
+  view.len = 64 * 64;
+  view.format = "B";
+  view.shape = std::vector<int64_t>{64, 64, 1};
+  view.strides = std::vector<int64_t>{8, 8, 1};
+  view.suboffsets = std::vector<int64_t>{0, 0, -1};
+  view.readonly = 1;
+  std::vector<uint8_t> table;
+  for (int i = 0; i < 64; ++i) {
+    for (int b = 0; b < 8; ++b) table.push_back(static_cast<uint8_t>(uint64_t{0x1000} >> (8 * b)));
+  }
+  Memory memory;
+  memory.AddRegion({0x1000, table, "self-referencing pointers"});
+  EXPECT_TRUE(ValidateWithCoverage(view, &memory).not_checked.empty());  // under kMaxWalk
+  const Validation v = ValidateWithCoverage(view, &memory, 1000);
+  EXPECT_TRUE(v.violations.empty()) << v.violations[0].rule << ": " << v.violations[0].message;
+  ASSERT_EQ(v.not_checked.size(), 2u);
+  EXPECT_EQ(v.not_checked[0].rule, "MEMORY-POINTER");
+  // The same walk with stride 0 in the first dimension visits it once: 1 + 64 steps, checked.
+  view.strides = std::vector<int64_t>{0, 8, 1};
+  EXPECT_TRUE(ValidateWithCoverage(view, &memory, 1000).not_checked.empty());
+  // Rows whose elements must be walked one by one count too.
+  Descriptor rows = view;
+  rows.ndim = 2;
+  rows.len = 64 * 2000;
+  rows.shape = std::vector<int64_t>{64, 2000};
+  rows.strides = std::vector<int64_t>{8, 4096};  // a row spans regions: walked element-wise
+  rows.suboffsets = std::vector<int64_t>{0, -1};
+  Memory spread = memory;  // the last element of every row is inside too
+  spread.AddRegion({0x1000 + 4096 * 1999, std::vector<uint8_t>(1, 0), "far"});
+  const Validation r = ValidateWithCoverage(rows, &spread, 1000);
+  EXPECT_TRUE(r.violations.empty());
+  EXPECT_EQ(r.not_checked.size(), 2u);
+  // A row whose farthest element is outside is a violation without walking it.
+  std::set<std::string> broken;
+  for (const Violation& x : ValidateWithCoverage(rows, &memory, 1000).violations) {
+    broken.insert(x.rule);
+  }
+  EXPECT_EQ(broken, std::set<std::string>{"MEMORY-SPAN"});
+}
+
+TEST(Addressing, GetPointerNeedsOneIndexPerDimension) {
+  Memory memory;
+  memory.AddRegion({0x1000, std::vector<uint8_t>(64, 0), "data"});
+  Descriptor view;
+  view.buf = 0x1000;
+  view.len = 16;
+  view.itemsize = 1;
+  view.ndim = 2;
+  view.shape = std::vector<int64_t>{4, 4};
+  const FullView full = Expand(view);
+  EXPECT_EQ(GetPointer(full, memory, {1, 2}), 0x1006u);
+  EXPECT_THROW(GetPointer(full, memory, {1}), std::invalid_argument);
+  EXPECT_THROW(GetPointer(full, memory, {}), std::invalid_argument);
+  EXPECT_THROW(GetPointer(full, memory, {1, 2, 3}), std::invalid_argument);
+}
+
+// The sorted region index answers as the plain definitions: Contains(a, n) iff one region holds
+// [a, a + n) (n = 0: a inside or at the end of a region), AddRegion refuses iff two regions
+// share a point (b < r.end() && r.base < e).
+TEST(Memory, RegionIndexAgreesWithALinearScan) {
+  gen::CheckAtLeast(500, [] {
+    Memory memory;
+    std::vector<std::pair<uint64_t, uint64_t>> added;  // [base, end)
+    const int n = *rc::gen::inRange(0, 12);
+    for (int i = 0; i < n; ++i) {
+      const uint64_t base = *rc::gen::inRange<uint64_t>(0, 64);
+      const uint64_t size = *rc::gen::inRange<uint64_t>(0, 9);
+      bool overlaps = false;
+      for (const auto& [b, e] : added) overlaps = overlaps || (base < e && b < base + size);
+      try {
+        memory.AddRegion({base, std::vector<uint8_t>(size, 0), "r" + std::to_string(i)});
+        RC_ASSERT(!overlaps);
+        added.emplace_back(base, base + size);
+      } catch (const std::invalid_argument&) {
+        RC_ASSERT(overlaps);
+      }
+    }
+    RC_ASSERT(memory.regions().size() == added.size());
+    for (uint64_t a = 0; a < 80; ++a) {
+      for (uint64_t size = 0; size < 10; ++size) {
+        bool inside = false;
+        for (const auto& [b, e] : added) inside = inside || (a >= b && a <= e && size <= e - a);
+        RC_ASSERT(memory.Contains(a, size) == inside);
+        const Region* r = memory.RegionOf(a);
+        RC_ASSERT((r != nullptr) == memory.Contains(a, 0));
+        if (r != nullptr) RC_ASSERT(a >= r->base && a <= r->end());
+      }
+    }
+  });
+  Memory wrap;
+  EXPECT_THROW(wrap.AddRegion({UINT64_MAX - 1, std::vector<uint8_t>(4, 0), "wraps"}),
+               std::invalid_argument);
+}
+
 TEST(DescriptorJson, BadInputNamesTheField) {
   const char* kBad[][2] = {
       {R"({"buf":"0x10","len":"x","itemsize":1,"ndim":1})", "len"},
@@ -204,6 +407,8 @@ TEST(DescriptorJson, BadInputNamesTheField) {
        "memory[0].size"},
       {R"({"buf":"0x10","len":1,"itemsize":1,"ndim":1,"memory":[{"base":1,"size":99999999999}]})",
        "memory[0].size"},
+      {R"({"buf":"0x10","len":1,"itemsize":1,"ndim":2,"shape":[1e18,1e18]})", "shape[0]"},
+      {R"({"buf":"0x10","len":18446744073709551615,"itemsize":1,"ndim":1})", "len"},
   };
   for (const auto& bad : kBad) {
     try {
@@ -213,6 +418,54 @@ TEST(DescriptorJson, BadInputNamesTheField) {
       EXPECT_EQ(e.field(), bad[1]) << e.what();
     }
   }
+  try {
+    DescriptorFromJson(nlohmann::json::parse(R"({"buf":1,"len":1,"itemsize":1.5,"ndim":1})"));
+    ADD_FAILURE() << "accepted itemsize 1.5";
+  } catch (const DescriptorJsonError& e) {
+    EXPECT_NE(std::string(e.what()).find("expected an integer"), std::string::npos) << e.what();
+  }
+}
+
+// Every ```json block of docs/descriptor.md parses; the descriptors among them (objects with
+// "buf") are read by DescriptorFromJson and break no MUST rule.
+TEST(DescriptorDocs, EveryJsonExampleIsValid) {
+  std::ifstream in("docs/descriptor.md");
+  ASSERT_TRUE(in) << "docs/descriptor.md not in the runfiles";
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string page = text.str();
+  int examples = 0, descriptors = 0;
+  for (size_t at = page.find("```json\n"); at != std::string::npos;
+       at = page.find("```json\n", at)) {
+    at += 8;
+    const size_t end = page.find("```", at);
+    ASSERT_NE(end, std::string::npos);
+    const std::string block = page.substr(at, end - at);
+    at = end + 3;
+    ++examples;
+    SCOPED_TRACE(block);
+    const nlohmann::json j = nlohmann::json::parse(block, nullptr, /*allow_exceptions=*/false);
+    ASSERT_FALSE(j.is_discarded()) << "not JSON";
+    if (!j.is_object() || !j.contains("buf")) continue;
+    ++descriptors;
+    const DescriptorFile d = DescriptorFromJson(j);
+    EXPECT_TRUE(d.memory.has_value());
+    for (const Violation& v : Validate(d.view, d.memory ? &*d.memory : nullptr)) {
+      const rules::Rule* rule = rules::FindRule(v.rule);
+      ASSERT_NE(rule, nullptr) << v.rule;
+      EXPECT_NE(rule->level, rules::Level::kMust) << v.rule << ": " << v.message;
+    }
+  }
+  EXPECT_GE(examples, 3);
+  EXPECT_GE(descriptors, 2);
+}
+
+// obj and internal (Py_buffer fields the model does not use) and comment are accepted and ignored.
+TEST(DescriptorJson, InformationalFieldsAreAccepted) {
+  const DescriptorFile d = DescriptorFromJson(nlohmann::json::parse(
+      R"({"buf":"0x10","len":1,"itemsize":1,"ndim":0,"obj":"bytes","internal":null,
+          "comment":"a scalar"})"));
+  EXPECT_EQ(d.view.len, 1);
 }
 
 }  // namespace

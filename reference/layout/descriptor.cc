@@ -1,5 +1,6 @@
 #include "reference/layout/descriptor.h"
 
+#include <iterator>
 #include <string>
 
 namespace bufconf::layout {
@@ -22,17 +23,37 @@ void Memory::AddRegion(Region region) {
   if (__builtin_add_overflow(region.base, static_cast<uint64_t>(region.bytes.size()), &end)) {
     throw std::invalid_argument("region '" + region.name + "' wraps the address space");
   }
-  for (const Region& r : regions_) {
-    if (region.base < r.end() && r.base < end) {
-      throw std::invalid_argument("region '" + region.name + "' overlaps region '" + r.name + "'");
-    }
+  // Two regions [b, e) and [r.base, r.end()) overlap iff b < r.end() && r.base < e. Among the
+  // non-empty regions (disjoint, sorted by base) only the one with the greatest base < e can:
+  // every earlier one ends at or before that one's base.
+  auto conflict = [&](const Region& r) -> void {
+    throw std::invalid_argument("region '" + region.name + "' overlaps region '" + r.name + "'");
+  };
+  auto after = nonempty_.lower_bound(end);
+  if (after != nonempty_.begin()) {
+    const Region& r = regions_[std::prev(after)->second];
+    if (region.base < r.end()) conflict(r);
   }
+  // An empty region [c, c) overlaps iff region.base < c < end.
+  auto inside = empty_.upper_bound(region.base);
+  if (inside != empty_.end() && inside->first < end) conflict(regions_[inside->second]);
+  const bool empty = region.bytes.empty();
+  const uint64_t base = region.base;
   regions_.push_back(std::move(region));
+  (empty ? empty_ : nonempty_).emplace(base, regions_.size() - 1);
 }
 
 const Region* Memory::Find(uint64_t address, uint64_t size) const {
-  for (const Region& r : regions_) {
-    if (address >= r.base && address <= r.end() && size <= r.end() - address) return &r;
+  // The non-empty region with the greatest base <= address: the only one that can hold a byte at
+  // address, or (size 0) the one whose end is address.
+  auto after = nonempty_.upper_bound(address);
+  if (after != nonempty_.begin()) {
+    const Region& r = regions_[std::prev(after)->second];
+    if (address <= r.end() && size <= r.end() - address) return &r;
+  }
+  if (size == 0) {
+    auto at = empty_.find(address);
+    if (at != empty_.end()) return &regions_[at->second];
   }
   return nullptr;
 }

@@ -7,6 +7,7 @@
 #define BUFCONF_REFERENCE_LAYOUT_DESCRIPTOR_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -60,7 +61,11 @@ class Memory {
 
  private:
   const Region* Find(uint64_t address, uint64_t size) const;
-  std::vector<Region> regions_;
+  std::vector<Region> regions_;  // in the order they were added
+  // Indexes into regions_ by base address: the non-empty regions (which never overlap, so at
+  // most one can hold a byte), and the empty ones (the first added at a base is kept).
+  std::map<uint64_t, size_t> nonempty_;
+  std::map<uint64_t, size_t> empty_;
 };
 
 // address + offset, checked: throws MemoryFault if the result leaves the 64-bit address space.

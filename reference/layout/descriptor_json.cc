@@ -11,12 +11,17 @@ namespace {
 using nlohmann::json;
 
 int64_t Integer(const json& j, const std::string& field) {
-  if (j.is_number_integer()) return j.get<int64_t>();
+  // nlohmann's is_number_integer() is true for unsigned values too: test unsigned first.
   if (j.is_number_unsigned()) {
     if (j.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
-      throw DescriptorJsonError(field, "integer exceeds PY_SSIZE_T_MAX");
+      throw DescriptorJsonError(field, "integer " + j.dump() + " exceeds PY_SSIZE_T_MAX");
     }
     return static_cast<int64_t>(j.get<uint64_t>());
+  }
+  if (j.is_number_integer()) return j.get<int64_t>();
+  if (j.is_number_float()) {
+    throw DescriptorJsonError(field, "expected an integer, found the floating-point number " +
+                                         j.dump() + " (write integers without '.' or 'e')");
   }
   throw DescriptorJsonError(field, std::string("expected an integer, found ") + j.type_name());
 }
@@ -134,7 +139,7 @@ DescriptorFile DescriptorFromJson(const json& j) {
   }
   CheckKeys(j,
             {"buf", "len", "itemsize", "readonly", "ndim", "format", "shape", "strides",
-             "suboffsets", "memory", "obj", "comment"},
+             "suboffsets", "memory", "obj", "internal", "comment"},
             "");
   for (const char* required : {"buf", "len", "itemsize", "ndim"}) {
     if (!j.contains(required)) throw DescriptorJsonError(required, "missing");

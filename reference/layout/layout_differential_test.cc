@@ -31,6 +31,7 @@
 #include "reference/layout/contiguity.h"
 #include "reference/layout/descriptor.h"
 #include "reference/layout/mirror.h"
+#include "reference/layout/request.h"
 
 namespace bufconf::layout {
 namespace {
@@ -410,6 +411,182 @@ TEST(PilViews, AddressesAndToContiguousAgreeWithCPython) {
     RC_ASSERT(flags.c == theirs["mv"][0].get<bool>());
     RC_ASSERT(flags.f == theirs["mv"][1].get<bool>());
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The request matrix of test_buffer's verify_getbuf (research notes, section 6.4):
+// _testbuffer.ndarray(ex, getbuf=flags) for every flags value 0..0x3ff over generated exporters
+// - bytes, bytearray, array.array, _testbuffer.ndarray (C, Fortran, PIL; writable or not) - seen
+// directly or through chains of memoryview re-exports, toreadonly() and slices with steps and
+// empty ranges, against Request(): a must-fail request fails with BufferError, a must-succeed
+// one succeeds, a may-fail one does either, and every success has the fields Request() expects.
+// The same exporters compare PyBuffer_IsContiguous and memoryview's c/f_contiguous with
+// IsContiguous and MemoryviewFlags (CONTIG-MEMORYVIEW: 1-D empty views with a step).
+
+json SliceJson(int64_t limit) {
+  const std::optional<int64_t> start = *Bound(limit);
+  const std::optional<int64_t> stop = *Bound(limit);
+  // Steps other than 1, and empty ranges (stop before start), are what this test is about.
+  const int64_t step = *rc::gen::elementOf(std::vector<int64_t>{1, 2, 3, -1, -2});
+  return json::array(
+      {start ? json(*start) : json(nullptr), stop ? json(*stop) : json(nullptr), step});
+}
+
+json GetbufRequest() {
+  return *rc::gen::resize(
+      kFullSize, rc::gen::exec([] {
+        json base;
+        const std::string kind = *rc::gen::weightedElement<std::string>(
+            {{1, "bytes"}, {1, "bytearray"}, {1, "array"}, {4, "ndarray"}});
+        base["kind"] = kind;
+        size_t ndim = 1;
+        if (kind == "ndarray") {
+          const std::vector<int64_t> shape = *Shape(0, 3);
+          ndim = shape.size();
+          base["shape"] = shape;
+          base["format"] = *rc::gen::elementOf(std::vector<std::string>{"B", "b", "i", "l", "?"});
+          std::vector<std::string> flags;
+          if (*rc::gen::arbitrary<bool>()) flags.push_back("WRITABLE");
+          if (*rc::gen::inRange(0, 3) == 0) flags.push_back("FORTRAN");
+          if (ndim > 0 && *rc::gen::inRange(0, 3) == 0) flags.push_back("PIL");
+          base["flags"] = flags;
+        } else {
+          base["n"] = *rc::gen::inRange<int64_t>(0, 9);
+          if (kind == "array") {
+            base["typecode"] = *rc::gen::elementOf(std::vector<std::string>{"B", "h", "i", "d"});
+          }
+        }
+        json chain = json::array();
+        bool memoryview = false;
+        if (kind != "ndarray") {  // slicing bytes or an array copies: view them first
+          chain.push_back({{"op", "memoryview"}});
+          memoryview = true;
+        }
+        const int steps = *rc::gen::inRange(0, 4);
+        for (int i = 0; i < steps; ++i) {
+          const int op = *rc::gen::inRange(0, 4);
+          if (op == 0) {
+            chain.push_back({{"op", "memoryview"}});
+            memoryview = true;
+          } else if (op == 1 && memoryview) {
+            chain.push_back({{"op", "toreadonly"}});
+          } else if (ndim > 0) {  // memoryview slices dimension 0 only
+            json slices = json::array();
+            const size_t n = memoryview ? 1 : *rc::gen::inRange<size_t>(1, ndim + 1);
+            for (size_t d = 0; d < n; ++d) slices.push_back(SliceJson(5));
+            chain.push_back({{"op", "slice"}, {"slices", slices}});
+          }
+        }
+        return json{{"op", "getbuf"}, {"base", base}, {"chain", chain}};
+      }));
+}
+
+// _testbuffer's view of a Py_buffer: [ndim, shape, strides, suboffsets, format, readonly,
+// itemsize, nbytes], () for NULL arrays and '' for a NULL format.
+json NdFields(const Descriptor& d) {
+  auto array = [](const std::optional<std::vector<int64_t>>& a) {
+    return json(a.value_or(std::vector<int64_t>{}));
+  };
+  return json::array({d.ndim, array(d.shape), array(d.strides), array(d.suboffsets),
+                      d.format.value_or(""), d.readonly != 0, d.itemsize, d.len});
+}
+
+// Asks CPython for the matrix of `request` and compares; "" when everything agrees, else what
+// differs. *divergent: PyBuffer_IsContiguous and memoryview's flags disagree on the exporter.
+std::string CompareGetbuf(const json& request, bool* divergent) {
+  const json theirs = Oracle().Ask(request);
+  if (!theirs["ok"].get<bool>()) return "CPython: " + theirs.dump();
+  const json& full = theirs["full"];
+  Descriptor ex;
+  ex.buf = 0x1000;
+  ex.ndim = full[0].get<int64_t>();
+  ex.shape = Ints(full[1]);
+  ex.strides = Ints(full[2]);
+  if (!full[3].empty()) ex.suboffsets = Ints(full[3]);
+  ex.format = full[4].get<std::string>();
+  ex.readonly = full[5].get<bool>() ? 1 : 0;
+  ex.itemsize = full[6].get<int64_t>();
+  ex.len = full[7].get<int64_t>();
+  if (ex.ndim == 0) ex.shape = ex.strides = std::nullopt;  // () is NULL for a scalar
+  const std::string where = "exporter " + NdFields(ex).dump() + ": ";
+  for (char order : kOrders) {
+    if (IsContiguous(ex, order) != theirs["is_contiguous"][std::string(1, order)].get<bool>()) {
+      return where + "PyBuffer_IsContiguous " + std::string(1, order) + " differs";
+    }
+  }
+  const MemoryviewContiguity mv = MemoryviewFlags(ex);
+  if (mv.c != theirs["mv"][0].get<bool>() || mv.f != theirs["mv"][1].get<bool>()) {
+    return where + "memoryview flags " + theirs["mv"].dump() + " differ";
+  }
+  *divergent = mv.c != IsContiguous(ex, 'C') || mv.f != IsContiguous(ex, 'F');
+  for (int flags = 0; flags < 0x400; ++flags) {
+    // REQ-READ-WRITE-FLAGS is CPython 3.13+; this is 3.11.
+    if (flags == kRead || flags == kWrite) continue;
+    const RequestOutcome ours = Request(ex, flags);
+    const json& got = theirs["getbuf"][static_cast<size_t>(flags)];
+    const std::string at = where + "flags " + std::to_string(flags) + ": CPython " + got.dump() +
+                           ", Request() verdict " + std::to_string(static_cast<int>(ours.verdict)) +
+                           " expected " + NdFields(ours.expected).dump();
+    if (got.is_string()) {
+      if (got.get<std::string>() != "BufferError") return at;
+      if (ours.verdict == RequestOutcome::Verdict::kMustSucceed) return at;
+      continue;
+    }
+    if (ours.verdict == RequestOutcome::Verdict::kMustFail) return at;
+    if (got != NdFields(ours.expected)) return at;
+  }
+  return "";
+}
+
+TEST(GetbufMatrix, RequestOracleAgreesWithCPython) {
+  gen::CheckAtLeast(300, [] {
+    const json request = GetbufRequest();
+    RC_LOG() << "request: " << request.dump() << "\n";
+    bool divergent = false;
+    const std::string difference = CompareGetbuf(request, &divergent);
+    RC_LOG() << difference << "\n";
+    RC_ASSERT(difference.empty());
+    if (divergent) RC_TAG("CONTIG-MEMORYVIEW divergence");
+  });
+}
+
+// The documented divergence, always: 1-D empty views with a step (memoryview refuses the
+// contiguous requests, _testbuffer's ndarray grants them), and their step-1 neighbours.
+TEST(GetbufMatrix, EmptyOneDimensionalViewsWithAStep) {
+  const struct {
+    const char* request;
+    bool divergent;
+  } kCases[] = {
+      {R"({"op":"getbuf","base":{"kind":"bytes","n":4},
+           "chain":[{"op":"memoryview"},{"op":"slice","slices":[[0,0,2]]}]})",
+       true},
+      {R"({"op":"getbuf","base":{"kind":"bytearray","n":4},
+           "chain":[{"op":"memoryview"},{"op":"slice","slices":[[1,3,-2]]}]})",
+       true},
+      {R"({"op":"getbuf","base":{"kind":"array","typecode":"i","n":6},
+           "chain":[{"op":"memoryview"},{"op":"slice","slices":[[0,0,3]]},
+                    {"op":"memoryview"}]})",
+       true},
+      {R"({"op":"getbuf","base":{"kind":"ndarray","shape":[6],"format":"B","flags":[]},
+           "chain":[{"op":"memoryview"},{"op":"slice","slices":[[0,0,2]]}]})",
+       true},
+      // _testbuffer's own slice: the same description, but ndarray grants every request.
+      {R"({"op":"getbuf","base":{"kind":"ndarray","shape":[6],"format":"B","flags":[]},
+           "chain":[{"op":"slice","slices":[[0,0,2]]}]})",
+       true},
+      {R"({"op":"getbuf","base":{"kind":"bytes","n":4},
+           "chain":[{"op":"memoryview"},{"op":"slice","slices":[[2,2,1]]}]})",
+       false},
+      {R"({"op":"getbuf","base":{"kind":"ndarray","shape":[2,3],"format":"i","flags":[]},
+           "chain":[{"op":"memoryview"},{"op":"slice","slices":[[0,0,2]]}]})",
+       false},
+  };
+  for (const auto& c : kCases) {
+    SCOPED_TRACE(c.request);
+    bool divergent = false;
+    EXPECT_EQ(CompareGetbuf(json::parse(c.request), &divergent), "");
+    EXPECT_EQ(divergent, c.divergent);
+  }
 }
 
 }  // namespace

@@ -32,6 +32,20 @@ RequestOutcome Request(const Descriptor& ex, int flags) {
     fail("REQ-STRIDES-NEEDED", "the buffer is not C-contiguous but PyBUF_STRIDES was not given");
   }
   if (out.verdict == RequestOutcome::Verdict::kMustFail) return out;
+  // CONTIG-MEMORYVIEW: an exporter that judges contiguity by memoryview's flags (memoryview
+  // itself, any re-exporter through memory_getbuf) calls an empty 1-D view whose stride is not
+  // itemsize non-contiguous, and refuses exactly the requests that need contiguity: C/F/ANY
+  // contiguous and any request without PyBUF_STRIDES. PyBuffer_IsContiguous calls it
+  // contiguous, so the request may go either way.
+  const MemoryviewContiguity mv = MemoryviewFlags(ex);
+  const bool needs_c = Has(flags, kCContiguous) || !Has(flags, kStrides);
+  if ((needs_c && !mv.c) || (Has(flags, kFContiguous) && !mv.f) ||
+      (Has(flags, kAnyContiguous) && !mv.c && !mv.f)) {
+    out.verdict = RequestOutcome::Verdict::kMayFail;
+    out.reasons.emplace_back("CONTIG-MEMORYVIEW",
+                             "PyBuffer_IsContiguous calls the buffer contiguous but memoryview's "
+                             "flags do not (an empty 1-D view with strides[0] != itemsize)");
+  }
   if (!Has(flags, kNd) && Has(flags, kFormat)) {
     // memoryview refuses ("cannot cast to unsigned bytes if the format flag is present"),
     // PyBuffer_FillInfo (bytes, bytearray) accepts: either is conforming.

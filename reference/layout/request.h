@@ -38,6 +38,8 @@ enum RequestFlag : int {
 inline bool Has(int flags, int request) { return (flags & request) == request; }
 
 struct RequestOutcome {
+  // kMayFail: conforming exporters differ (REQ-FORMAT-WITHOUT-ND; CONTIG-MEMORYVIEW: an empty
+  // 1-D view with strides[0] != itemsize, which memoryview calls non-contiguous).
   enum class Verdict { kMustSucceed, kMustFail, kMayFail };
   Verdict verdict = Verdict::kMustSucceed;
   // Why it must (or may) fail: the rule IDs of the catalogue with a message each.

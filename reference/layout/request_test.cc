@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 namespace bufconf::layout {
 namespace {
@@ -70,6 +71,31 @@ TEST(Request, FormatWithoutNdMayFail) {
   EXPECT_EQ(out.verdict, RequestOutcome::Verdict::kMayFail);
   EXPECT_TRUE(Cites(out, "REQ-FORMAT-WITHOUT-ND"));
   EXPECT_EQ(Request(c, kFormat | kNd).verdict, RequestOutcome::Verdict::kMustSucceed);
+}
+
+// memoryview(b'abcd')[0:0:2] (shape (0,), strides (2,)): PyBuffer_IsContiguous says contiguous,
+// memoryview's flags do not, and a memoryview re-export refuses every request that needs
+// contiguity (C/F/ANY, or no PyBUF_STRIDES) - verified on CPython 3.11 with
+// _testbuffer.ndarray(m, getbuf=flags). _testbuffer's own ndarray grants them: may fail.
+TEST(Request, EmptyOneDimensionalViewWithOtherStrideMayFail) {
+  Descriptor empty = Strided({0}, {8}, 1);
+  const std::vector<int> may_fail = {
+      kSimple,        kNd,       kFormat | kNd,         kCContiguous, kFContiguous,
+      kAnyContiguous, kContigRo, kCContiguous | kFormat};
+  for (int flags : may_fail) {
+    SCOPED_TRACE(flags);
+    const RequestOutcome out = Request(empty, flags);
+    EXPECT_EQ(out.verdict, RequestOutcome::Verdict::kMayFail);
+    EXPECT_TRUE(Cites(out, "CONTIG-MEMORYVIEW"));
+  }
+  for (int flags : std::vector<int>{kStridedRo, kRecordsRo, kFullRo}) {
+    SCOPED_TRACE(flags);
+    EXPECT_EQ(Request(empty, flags).verdict, RequestOutcome::Verdict::kMustSucceed);
+  }
+  EXPECT_EQ(Request(empty, kWritable).verdict, RequestOutcome::Verdict::kMustFail);
+  empty.strides = std::vector<int64_t>{4};  // stride == itemsize: both agree
+  EXPECT_EQ(Request(empty, kCContiguous).verdict, RequestOutcome::Verdict::kMustSucceed);
+  EXPECT_EQ(Request(empty, kSimple).verdict, RequestOutcome::Verdict::kMustSucceed);
 }
 
 TEST(Request, FilledFieldsFollowTheFlags) {

@@ -7,14 +7,17 @@ constexpr Level kMust = Level::kMust;
 constexpr Level kShould = Level::kShould;
 constexpr Level kPortability = Level::kPortability;
 
-// Quotes are copied from the research notes (cpython.md), which quote the PEP, the docs and
-// CPython's code; markdown markup (backticks, bold) and line breaks are dropped.
+// Quotes are the sources' own words. Those of PEP 3118 (peps/pep-3118.rst) and
+// Doc/c-api/buffer.rst are verbatim, with markup (backticks, roles) and line breaks dropped, and
+// sections are the documents' section names ('Access flags', 'The Py_buffer struct', 'Buffer
+// structure', 'readonly, format', ...); other quotes are CPython's code, messages or issue threads
+// as quoted in the research notes (cpython.md). A rule without source words has quote "".
 const std::vector<Rule>* MakeCatalogue() {
   return new std::vector<Rule>{
       // ---------------------------------------------------------------- fields
       {"FIELDS-NDIM-RANGE", Area::kFields, kMust, "Set 0 <= ndim <= PyBUF_MAX_NDIM (64).",
-       "PEP 3118, 'Rules' 13; Doc/c-api/buffer.rst, 'Buffer structure' (ndim)",
-       "exporters MUST respect it"},
+       "Doc/c-api/buffer.rst, 'Buffer structure' (ndim); PEP 3118, 'The Py_buffer struct' (ndim)",
+       "Exporters MUST respect this limit"},
       {"FIELDS-ITEMSIZE-NONNEG", Area::kFields, kMust, "Set itemsize >= 0.",
        "Derived: Doc/c-api/buffer.rst, 'Buffer structure' (itemsize == struct.calcsize(format)), "
        "and a format's size is never negative",
@@ -27,92 +30,111 @@ const std::vector<Rule>* MakeCatalogue() {
        "(derived from code)",
        "itemsize must not be zero"},
       {"FIELDS-LEN-NONNEG", Area::kFields, kMust, "Set len >= 0.",
-       "Derived: PEP 3118, 'Rules' 11 (len is a product of non-negative extents and itemsize)", ""},
+       "Derived: PEP 3118, 'The Py_buffer struct' (len: the product of the shape array and the "
+       "bytes per item)",
+       ""},
       {"FIELDS-SCALAR-NULLS", Area::kFields, kMust,
        "If ndim == 0, set shape, strides and suboffsets to NULL (buf points to the single item).",
-       "PEP 3118, 'Rules' 13; Doc/c-api/buffer.rst, 'Buffer structure' (ndim)",
-       "shape, strides, suboffsets MUST be NULL"},
+       "Doc/c-api/buffer.rst, 'Buffer structure' (ndim); PEP 3118, 'The Py_buffer struct' (ndim)",
+       "In this case, shape, strides and suboffsets MUST be NULL."},
       {"FIELDS-SHAPE-NONNEG", Area::kFields, kMust,
        "If shape != NULL, every shape[i] (0 <= i < ndim) is >= 0; 0 is allowed and makes the view "
        "empty.",
-       "Doc/c-api/buffer.rst, 'Buffer structure' (shape)", "shape[n] >= 0"},
+       "Doc/c-api/buffer.rst, 'Buffer structure' (shape)",
+       "Shape values are restricted to shape[n] >= 0."},
       {"FIELDS-ARRAY-LENGTH", Area::kFields, kMust,
        "If shape, strides or suboffsets is not NULL, it has exactly ndim entries.",
-       "PEP 3118, 'Specification' (shape, strides, suboffsets: arrays of length ndim)", ""},
+       "Doc/c-api/buffer.rst, 'Buffer structure' (shape, strides, suboffsets); PEP 3118, 'The "
+       "Py_buffer struct'",
+       "An array of Py_ssize_t of length ndim"},
       {"FIELDS-SHAPE-PRESENT-STRIDES", Area::kFields, kMust, "If strides != NULL, shape != NULL.",
-       "Doc/c-api/buffer.rst, 'Shape, strides, suboffsets' (request table); PEP 3118, 'Rules' 8 "
-       "(STRIDES implies ND)",
-       "each flag contains all bits of those below"},
+       "Doc/c-api/buffer.rst, 'shape, strides, suboffsets' (request table); PEP 3118, 'Access "
+       "flags' (PyBUF_STRIDES implies PyBUF_ND)",
+       "Note that each flag contains all bits of the flags below it."},
       {"FIELDS-SUBOFFSETS-NEED-STRIDES", Area::kFields, kMust,
        "If suboffsets != NULL, strides != NULL (and so shape != NULL).",
-       "PEP 3118, 'Rules' 10; Doc/c-api/buffer.rst, 'Shape, strides, suboffsets' (request table)",
-       "(implies STRIDES): suboffsets returned (may be NULL if not needed)"},
+       "PEP 3118, 'Access flags' (PyBUF_INDIRECT implies PyBUF_STRIDES); Doc/c-api/buffer.rst, "
+       "'shape, strides, suboffsets' (request table)",
+       "The returned buffer must have suboffsets information (which can be NULL if no suboffsets "
+       "are needed)."},
       {"FIELDS-READONLY-BOOL", Area::kFields, kPortability,
        "Set readonly to exactly 0 (writable) or 1 (read-only): PyBuffer_FillInfo refuses a "
        "PyBUF_WRITABLE request only when readonly == 1, so another non-zero value is writable "
        "there and read-only everywhere else.",
-       "PEP 3118, 'Rules' 12; Objects/abstract.c, PyBuffer_FillInfo (readonly == 1 check)",
-       "1 = read-only, 0 = writable"},
+       "PEP 3118, 'The Py_buffer struct' (readonly); Objects/abstract.c, PyBuffer_FillInfo "
+       "(readonly == 1 check)",
+       "1 means the memory is readonly, zero means the memory is writable."},
       {"FIELDS-OBJ", Area::kFields, kMust,
        "On success set obj to a new reference to the exporting object (a redirecting chained "
        "exporter may use the root exporter); never NULL.",
        "Doc/c-api/buffer.rst, 'Buffer structure' (obj); Doc/c-api/typeobj.rst, 'Buffer Object "
        "Structures' (bf_getbuffer step 4)",
-       "Exporters MUST NOT use the NULL scheme"},
+       "In general, exporting objects MUST NOT use this scheme."},
+      {"FIELDS-BUF-NULL-BEFORE-GET", Area::kFields, kShould,
+       "As a consumer, set view->buf = NULL before calling bf_getbuffer for a new buffer (the "
+       "PEP's words; CPython neither requires nor checks it, and exporters must not depend on it).",
+       "PEP 3118, 'The Py_buffer struct'",
+       "the buf field must be NULL when requesting a new buffer."},
       {"FIELDS-BUF-NONNULL", Area::kFields, kPortability,
        "Set buf != NULL, also when len == 0 (for len > 0 MEMORY-SPAN already requires it; "
        "PyMemoryView_FromBuffer raises ValueError for buf == NULL whatever len is).",
-       "Derived: Objects/memoryobject.c, PyMemoryView_FromBuffer; no document states it",
-       "info->buf == NULL ⇒ ValueError"},
+       "Derived: Objects/memoryobject.c, PyMemoryView_FromBuffer; no document states it", ""},
       {"FIELDS-CONSUMER-NO-MODIFY", Area::kFields, kMust,
        "As a consumer, never write, repoint or free format, shape, strides, suboffsets or "
        "internal, "
        "nor the arrays and string they point to.",
-       "PEP 3118, 'Rules' 18 and 20; Doc/c-api/buffer.rst, 'Buffer structure'",
-       "shape/strides/suboffsets/format/internal are read-only for the consumer"},
+       "Doc/c-api/buffer.rst, 'Buffer structure' (shape, strides, suboffsets, internal); PEP 3118, "
+       "'Issues and Details'",
+       "The consumer MUST NOT alter this value."},
 
       // ---------------------------------------------------------------- layout
       {"LAYOUT-LEN", Area::kLayout, kMust,
        "If shape != NULL, len == itemsize * shape[0] * ... * shape[ndim-1], with or without "
        "format and whatever the strides (for non-contiguous views len is the size of a "
        "contiguous copy); a 0-d response (ND in flags, ndim == 0) has len == itemsize.",
-       "PEP 3118, 'Rules' 11; Doc/c-api/buffer.rst, 'Buffer structure' (len, itemsize)",
-       "product(shape) × itemsize"},
+       "Doc/c-api/buffer.rst, 'Buffer structure' (len, shape); PEP 3118, 'The Py_buffer struct' "
+       "(len, shape)",
+       "Note that shape[0] * ... * shape[ndim-1] * itemsize MUST be equal to len."},
       {"LAYOUT-LEN-SIMPLE", Area::kLayout, kMust,
        "If shape == NULL in a response to a request without ND, len is the byte length of the "
        "C-contiguous block buf[0..len-1] holding the whole content, equal to the len of the "
        "exporter's full description; consumers read it as unsigned bytes and ignore itemsize and "
        "ndim.",
-       "Doc/c-api/buffer.rst, 'Buffer structure' (itemsize); PEP 3118, 'Rules' 4",
-       "the consumer must disregard itemsize and assume 1"},
+       "Doc/c-api/buffer.rst, 'Buffer structure' (itemsize); PEP 3118, 'Access flags' "
+       "(PyBUF_SIMPLE)",
+       "the consumer must disregard itemsize and assume itemsize == 1."},
       {"LAYOUT-STRIDES-NULL-C", Area::kLayout, kMust,
        "If strides == NULL and shape != NULL, the elements are laid out C-contiguously: element "
        "addresses are those given by the C strides of shape and itemsize (ALGO-FILL-STRIDES, "
        "order 'C').",
-       "PEP 3118, 'Rules' 14; Doc/c-api/buffer.rst, 'Contiguity requests' and 'NumPy-style: shape "
-       "and strides'",
+       "PEP 3118, 'The Py_buffer struct' (strides); Doc/c-api/buffer.rst, 'contiguity requests' "
+       "and 'NumPy-style: shape and strides'",
        "Without stride information, the buffer must be C-contiguous."},
       {"LAYOUT-STRIDES-ANY", Area::kLayout, kMust,
        "Accept any stride value - zero, negative, larger than the extent, not a multiple of "
        "itemsize; a layout is invalid only by MEMORY-SPAN or MEMORY-POINTER.",
        "Doc/c-api/buffer.rst, 'Buffer structure' (strides)",
-       "Strides can be any integer; a consumer MUST handle strides[n] <= 0"},
+       "Stride values can be any integer. For regular arrays, strides are usually positive, but a "
+       "consumer MUST be able to handle the case strides[n] <= 0."},
       {"LAYOUT-STRIDES-MULTIPLE", Area::kLayout, kPortability,
        "Prefer strides[i] % itemsize == 0 for every i (buffer.rst's verify_structure and "
        "_testbuffer require it, some consumers convert to element strides); numpy field views "
        "legitimately violate it.",
        "Doc/c-api/buffer.rst, 'NumPy-style: shape and strides' (verify_structure); nanobind #487",
-       "\"strides multiple of itemsize\" is a property of this checker, NOT a PEP requirement"},
+       "if any(v % itemsize for v in strides): return False"},
       {"LAYOUT-OFFSET-MULTIPLE", Area::kLayout, kPortability,
        "Prefer (buf - start of the exporter's memory block) % itemsize == 0, as verify_structure "
        "and _testbuffer require; the PEP does not.",
        "Doc/c-api/buffer.rst, 'NumPy-style: shape and strides' (verify_structure); "
        "Modules/_testbuffer.c, ndarray constructor",
-       "offset % itemsize == 0"},
+       "if offset % itemsize: return False"},
       {"LAYOUT-SUBOFFSETS-ALL-NEGATIVE-NULL", Area::kLayout, kMust,
        "If suboffsets != NULL, at least one suboffsets[i] (0 <= i < ndim) is >= 0; if all are "
        "negative, set the field to NULL (CPython treats redundant suboffsets as non-contiguous).",
-       "PEP 3118, 'Rules' 15", "If all suboffsets are negative, the field must be NULL."},
+       "Doc/c-api/buffer.rst, 'Buffer structure' (suboffsets); PEP 3118, 'The Py_buffer struct' "
+       "(suboffsets)",
+       "If all suboffsets are negative (i.e. no de-referencing is needed), then this field must be "
+       "NULL (the default value)."},
 
       // ---------------------------------------------------------------- memory
       {"MEMORY-SPAN", Area::kMemory, kMust,
@@ -122,28 +144,29 @@ const std::vector<Rule>* MakeCatalogue() {
        "has no elements.",
        "Doc/c-api/buffer.rst, 'NumPy-style: shape and strides' (verify_structure), generalized to "
        "suboffsets (derived)",
-       "valid iff 0 <= offset+imin and offset+imax+itemsize <= memlen"},
+       "return 0 <= offset+imin and offset+imax+itemsize <= memlen"},
       {"MEMORY-POINTER", Area::kMemory, kMust,
        "For every dimension i with suboffsets[i] >= 0 and every reachable index prefix, the "
        "sizeof(char*) bytes read as a pointer lie inside memory the exporter owns, and the pointer "
        "plus suboffsets[i] points into a block the exporter owns.",
-       "PEP 3118, 'Rules' 15-16; Doc/c-api/buffer.rst, 'PIL-style: shape, strides and suboffsets' "
-       "(derived)",
-       "each pointer dereference must land in some allocated block"},
+       "PEP 3118, 'The Py_buffer struct' (suboffsets); Doc/c-api/buffer.rst, 'PIL-style: shape, "
+       "strides and suboffsets' (derived)",
+       "pointer = *((char**)pointer) + suboffsets[i];"},
       {"MEMORY-POINTER-ALIGNED", Area::kMemory, kPortability,
        "Store each suboffset pointer at an address aligned to alignof(char*): the canonical "
        "address loop reads it as *(char**)p.",
-       "Derived from the element-address loop (PEP 3118, 'Rules' 16); _testbuffer rounds its "
-       "pointer block up to 8 bytes",
+       "Derived from the element-address loop (PEP 3118, 'The Py_buffer struct', "
+       "get_item_pointer); _testbuffer rounds its pointer block up to 8 bytes",
        ""},
       {"MEMORY-ARRAYS", Area::kMemory, kMust,
        "When non-NULL, shape, strides and suboffsets each point to ndim readable Py_ssize_t values "
        "and format points to a NUL-terminated string.",
-       "Derived: PEP 3118, 'Rules' 19; Py_buffer layout (Include/pybuffer.h)", ""},
+       "Derived: PEP 3118, 'The Py_buffer struct'; Py_buffer layout (Include/pybuffer.h)", ""},
       {"MEMORY-WRITABLE", Area::kMemory, kMust,
        "If readonly == 0, every element byte (MEMORY-SPAN) may be written by the consumer until "
        "release.",
-       "PEP 3118, 'Rules' 5 and 12 (derived)", "1 = read-only, 0 = writable"},
+       "PEP 3118, 'Access flags' (PyBUF_WRITABLE) and 'The Py_buffer struct' (readonly) (derived)",
+       "1 means the memory is readonly, zero means the memory is writable."},
       {"MEMORY-OVERLAP-WRITABLE", Area::kMemory, kPortability,
        "Prefer readonly == 1 for a view in which two distinct index tuples have overlapping item "
        "bytes (e.g. a zero stride on an extent > 1), since writes through it alias.",
@@ -154,13 +177,17 @@ const std::vector<Rule>* MakeCatalogue() {
       // ---------------------------------------------------------------- format
       {"FORMAT-PARSES", Area::kFormat, kMust,
        "If format != NULL, it parses in the pep3118 dialect (reference/format, Dialect::kPep3118).",
-       "PEP 3118, 'Rules' 6 and 'Additions to the struct string-syntax'; Doc/c-api/buffer.rst, "
-       "'Buffer structure' (format)",
-       "format must be the true format"},
+       "PEP 3118, 'Access flags' (PyBUF_FORMAT) and 'Additions to the struct string-syntax'; "
+       "Doc/c-api/buffer.rst, 'Buffer structure' (format)",
+       "The returned buffer must have true format information if this flag is provided."},
       {"FORMAT-SIZE", Area::kFormat, kMust,
-       "If format != NULL, its size in the pep3118 dialect equals itemsize.",
-       "Doc/c-api/buffer.rst, 'Buffer structure' (itemsize); PEP 3118, 'Rules' 17",
-       "itemsize == struct.calcsize(format) for non-NULL format"},
+       "If format != NULL, itemsize equals the format's size in at least one dialect that parses "
+       "it (struct, numpy or pep3118; the dialects disagree on padding, e.g. 'ic' is 5 for struct "
+       "and 8 for numpy); a dialect that parses it with another size is FORMAT-SIZE-STRUCT or "
+       "FORMAT-SIZE-NUMPY.",
+       "Doc/c-api/buffer.rst, 'Buffer structure' (itemsize); PEP 3118, 'The Py_buffer struct' "
+       "(format, itemsize)",
+       "Same as the value of struct.calcsize() called on non-NULL format values."},
       {"FORMAT-SIZE-STRUCT", Area::kFormat, kPortability,
        "If format != NULL and the struct dialect parses it, its struct size (calcsize) equals "
        "itemsize.",
@@ -184,8 +211,9 @@ const std::vector<Rule>* MakeCatalogue() {
       {"FORMAT-NULL-IS-B", Area::kFormat, kMust,
        "Read format == NULL as \"B\" (unsigned bytes); outside responses to requests without "
        "FORMAT (whose itemsize is kept, REQ-ITEMSIZE-KEPT), a NULL format requires itemsize == 1.",
-       "PEP 3118, 'Rules' 4 and 6; Doc/c-api/buffer.rst, 'Buffer structure' (format)",
-       "(NULL means \"B\")"},
+       "PEP 3118, 'Access flags' (PyBUF_SIMPLE, PyBUF_FORMAT); Doc/c-api/buffer.rst, 'Buffer "
+       "structure' (format)",
+       "If this is NULL, \"B\" (unsigned bytes) is assumed."},
 
       // ---------------------------------------------------------------- contiguity
       {"CONTIG-C", Area::kContiguity, kMust,
@@ -199,14 +227,15 @@ const std::vector<Rule>* MakeCatalogue() {
        "F-contiguous iff suboffsets == NULL and (len == 0, or strides == NULL and (ndim <= 1 or at "
        "most one shape[i] > 1), or strides != NULL and with sd = itemsize for i = 0 up to ndim-1: "
        "shape[i] <= 1 or strides[i] == sd, then sd *= shape[i]).",
-       "Objects/abstract.c, _IsFortranContiguous and PyBuffer_IsContiguous (bpo-22445)",
-       "ndim 0 with strides NULL ⇒ C and F contiguous"},
+       "Objects/abstract.c, _IsFortranContiguous and PyBuffer_IsContiguous (bpo-22445)", ""},
       {"CONTIG-A", Area::kContiguity, kMust,
        "PyBuffer_IsContiguous(view, 'A') == CONTIG-C || CONTIG-F; any order other than 'C', 'F', "
        "'A' gives 0; the call never fails.",
        "Objects/abstract.c, PyBuffer_IsContiguous; Doc/c-api/buffer.rst, PyBuffer_IsContiguous; "
        "glossary 'contiguous'",
-       "a buffer is contiguous iff C- or Fortran-contiguous"},
+       "Return 1 if the memory defined by the view is C-style (order is 'C') or Fortran-style "
+       "(order is 'F') contiguous or either one (order is 'A'). Return 0 otherwise. This function "
+       "always succeeds."},
       {"CONTIG-MEMORYVIEW", Area::kContiguity, kPortability,
        "memoryview's c/f_contiguous are: ndim 0 both; ndim 1 both iff shape[0] == 1 or strides[0] "
        "== itemsize; ndim > 1 CONTIG-C/CONTIG-F; neither if suboffsets != NULL - so give empty 1-D "
@@ -220,19 +249,23 @@ const std::vector<Rule>* MakeCatalogue() {
       {"REQ-FAIL-BUFFERERROR", Area::kRequest, kMust,
        "If the request cannot be met, return -1 with BufferError set (another exception only when "
        "it is the real cause, e.g. MemoryError) and view->obj == NULL; on success return 0.",
-       "PEP 3118, 'Rules' 1; Doc/c-api/buffer.rst, PyObject_GetBuffer; Doc/c-api/typeobj.rst, "
-       "'Buffer Object Structures' (bf_getbuffer step 1)",
-       "on failure MUST raise BufferError"},
+       "PEP 3118, 'Specification'; Doc/c-api/buffer.rst, PyObject_GetBuffer; "
+       "Doc/c-api/typeobj.rst, 'Buffer Object Structures' (bf_getbuffer step 1)",
+       "If the exporter cannot provide a buffer of the exact type, it MUST raise "
+       "PyExc_BufferError, set view->obj to NULL and return -1."},
       {"REQ-FIELDS-ALL-FILLED", Area::kRequest, kMust,
        "On success write every field - buf, obj, len, itemsize, readonly, ndim, format, shape, "
        "strides, suboffsets, internal - with NULL where not requested or not needed; the result "
        "must not depend on the view's prior contents.",
-       "PEP 3118, 'Rules' 2", "E must always fill in all elements of the struct"},
+       "PEP 3118, 'Specification'",
+       "The exporter should always fill in all elements of the buffer structure (with defaults or "
+       "NULLs if nothing else is requested)."},
       {"REQ-INDEPENDENT-FIELDS", Area::kRequest, kMust,
        "Return the same obj, buf, len and itemsize in every successful response from the same "
        "exporter state, whatever the flags (for ndim see REQ-SIMPLE-SHAPE).",
-       "Doc/c-api/buffer.rst, 'Request-independent fields'",
-       "Request-independent fields (always filled correctly regardless of flags)"},
+       "Doc/c-api/buffer.rst, 'request-independent fields'",
+       "The following fields are not influenced by flags and must always be filled in with the "
+       "correct values"},
       {"REQ-SAME-CONTENT", Area::kRequest, kMust,
        "Every successful response describes the full description's elements: same element "
        "addresses for every index tuple (C strides when strides is NULL), same non-NULL shape and "
@@ -245,8 +278,8 @@ const std::vector<Rule>* MakeCatalogue() {
        "REQ-WRITABLE, REQ-STRIDES-NEEDED, REQ-INDIRECT-NEEDED, REQ-C-CONTIGUOUS, "
        "REQ-F-CONTIGUOUS, REQ-ANY-CONTIGUOUS or REQ-READ-WRITE-FLAGS (REQ-FORMAT-WITHOUT-ND may "
        "go either way).",
-       "PEP 3118, 'Rules' 1 and 3 (derived: BufferError signals that the exporter cannot share "
-       "its memory in the requested way)",
+       "PEP 3118, 'Specification' and 'Access flags' (derived: BufferError signals that the "
+       "exporter cannot share its memory in the requested way)",
        ""},
       {"REQ-CONTENTS", Area::kRequest, kMust,
        "The full description (PyBUF_FULL_RO) holds the exporter's logical contents: every "
@@ -256,33 +289,37 @@ const std::vector<Rule>* MakeCatalogue() {
       {"REQ-WRITABLE", Area::kRequest, kMust,
        "If PyBUF_WRITABLE is in flags, fail with BufferError unless the memory can be written, "
        "and on success set readonly == 0.",
-       "PEP 3118, 'Rules' 5; Doc/c-api/buffer.rst, 'readonly, format'",
-       "returned buffer must be writable, else error."},
+       "PEP 3118, 'Access flags' (PyBUF_WRITABLE); Doc/c-api/buffer.rst, 'readonly, format'",
+       "The returned buffer must be writable.  If it is not writable, then raise an error."},
       {"REQ-READONLY-CONSISTENT", Area::kRequest, kMust,
        "Return the same readonly value in every successful response to a request without "
        "PyBUF_WRITABLE from the same exporter state, whichever consumer asks.",
        "Doc/c-api/buffer.rst, 'readonly, format' (PyBUF_WRITABLE)",
-       "the choice MUST be consistent for all consumers"},
+       "the exporter MAY provide either a read-only or writable buffer, but the choice MUST be "
+       "consistent for all consumers."},
       {"REQ-FORMAT-FILLED", Area::kRequest, kMust,
        "If PyBUF_FORMAT is in flags, on success set format != NULL to the exporter's true element "
        "format (\"B\" included).",
-       "PEP 3118, 'Rules' 6; Doc/c-api/buffer.rst, 'readonly, format' (PyBUF_FORMAT)",
-       "format must be the true format"},
+       "PEP 3118, 'Access flags' (PyBUF_FORMAT); Doc/c-api/buffer.rst, 'readonly, format' "
+       "(PyBUF_FORMAT)",
+       "If set, this field MUST be filled in correctly."},
       {"REQ-FORMAT-NULL", Area::kRequest, kMust,
        "If PyBUF_FORMAT is not in flags, on success set format == NULL.",
-       "PEP 3118, 'Rules' 6; Doc/c-api/buffer.rst, 'readonly, format' (PyBUF_FORMAT)",
-       "if not requested, format must be NULL"},
+       "PEP 3118, 'Access flags' (PyBUF_FORMAT); Doc/c-api/buffer.rst, 'readonly, format' "
+       "(PyBUF_FORMAT)",
+       "Otherwise, this field MUST be NULL."},
       {"REQ-ITEMSIZE-KEPT", Area::kRequest, kMust,
        "Set itemsize to the exporter's true itemsize in every response, including those without "
        "PyBUF_FORMAT (format NULL) and without PyBUF_ND (shape NULL).",
        "Doc/c-api/buffer.rst, 'Buffer structure' (itemsize); Lib/test/test_buffer.py, "
        "verify_getbuf",
-       "itemsize keeps the original value"},
+       "If a consumer requests a buffer without the PyBUF_FORMAT flag, format will be set to NULL, "
+       "but itemsize still has the value for the original format."},
       {"REQ-ND-SHAPE", Area::kRequest, kMust,
        "If PyBUF_ND is in flags, on success set shape to ndim extents (non-NULL unless ndim == 0); "
        "otherwise set shape == NULL.",
-       "PEP 3118, 'Rules' 7; Doc/c-api/buffer.rst, 'Shape, strides, suboffsets'",
-       "shape must be provided; memory is assumed C-contiguous; if not given, shape is NULL."},
+       "PEP 3118, 'Access flags' (PyBUF_ND); Doc/c-api/buffer.rst, 'shape, strides, suboffsets'",
+       "The returned buffer must provide shape information."},
       {"REQ-SIMPLE-SHAPE", Area::kRequest, kPortability,
        "For a request without PyBUF_ND, return ndim == 1 with shape, strides and suboffsets NULL "
        "(also for 0-d exporters), as memoryview and PyBuffer_FillInfo do; numpy returns ndim 0, so "
@@ -293,47 +330,61 @@ const std::vector<Rule>* MakeCatalogue() {
       {"REQ-STRIDES-FILLED", Area::kRequest, kMust,
        "If PyBUF_STRIDES is in flags, on success set strides non-NULL (unless ndim == 0); "
        "otherwise set strides == NULL.",
-       "PEP 3118, 'Rules' 8-9; Doc/c-api/buffer.rst, 'Shape, strides, suboffsets'",
-       "strides must be non-NULL"},
+       "PEP 3118, 'Access flags' (PyBUF_STRIDES, PyBUF_C_CONTIGUOUS); Doc/c-api/buffer.rst, "
+       "'shape, strides, suboffsets'",
+       "The returned buffer must provide strides information (i.e. the strides cannot be NULL)."},
       {"REQ-STRIDES-NEEDED", Area::kRequest, kMust,
        "If PyBUF_STRIDES is not in flags and the exporter's full description is not C-contiguous "
        "(CONTIG-C), fail with BufferError.",
-       "PEP 3118, 'Rules' 3 and 14; Lib/test/test_buffer.py, verify_getbuf (f)",
-       "if strides not requested and not C-contiguous ⇒ BufferError"},
+       "PEP 3118, 'Access flags' and 'The Py_buffer struct' (strides); Lib/test/test_buffer.py, "
+       "verify_getbuf (f)",
+       "If this is not requested by the caller (PyBUF_STRIDES is not set), then this should be set "
+       "to NULL which indicates a C-style contiguous array or a PyExc_BufferError raised if this "
+       "is not possible."},
       {"REQ-INDIRECT-NEEDED", Area::kRequest, kMust,
        "If PyBUF_INDIRECT is not in flags and the exporter's full description has non-NULL "
        "suboffsets, fail with BufferError.",
-       "PEP 3118, 'Rules' 3 and 15; Lib/test/test_buffer.py, verify_getbuf (e)",
-       "suboffsets needed but PyBUF_INDIRECT not given"},
+       "PEP 3118, 'Access flags' and 'The Py_buffer struct' (suboffsets); Lib/test/test_buffer.py, "
+       "verify_getbuf (e)",
+       "If certain information is not asked for by the consumer, but the exporter cannot share its "
+       "memory without that information, then a PyErr_BufferError should be raised."},
       {"REQ-SUBOFFSETS-NULL-WITHOUT-INDIRECT", Area::kRequest, kMust,
        "If PyBUF_INDIRECT is not in flags, on success set suboffsets == NULL.",
-       "PEP 3118, 'Rules' 15; Doc/c-api/buffer.rst, 'Shape, strides, suboffsets'",
-       "If not requested (no INDIRECT) ⇒ NULL or BufferError."},
+       "PEP 3118, 'The Py_buffer struct' (suboffsets); Doc/c-api/buffer.rst, 'shape, strides, "
+       "suboffsets'",
+       "If this is not requested by the caller (PyBUF_INDIRECT is not set), then this should be "
+       "set to NULL or an PyExc_BufferError raised if this is not possible."},
       {"REQ-C-CONTIGUOUS", Area::kRequest, kMust,
        "If PyBUF_C_CONTIGUOUS is in flags, succeed only with a C-contiguous response (CONTIG-C) "
        "whose strides are filled and suboffsets NULL; otherwise fail with BufferError.",
-       "PEP 3118, 'Rules' 9; Doc/c-api/buffer.rst, 'Contiguity requests'; "
+       "PEP 3118, 'Access flags'; Doc/c-api/buffer.rst, 'contiguity requests'; "
        "Lib/test/test_buffer.py, verify_getbuf (b)",
-       "buffer must be C / Fortran / either contiguous"},
+       "These flags indicate that the returned buffer must be respectively, C-contiguous (last "
+       "dimension varies the fastest), Fortran contiguous (first dimension varies the fastest) or "
+       "either one."},
       {"REQ-F-CONTIGUOUS", Area::kRequest, kMust,
        "If PyBUF_F_CONTIGUOUS is in flags, succeed only with an F-contiguous response (CONTIG-F) "
        "whose strides are filled and suboffsets NULL; otherwise fail with BufferError.",
-       "PEP 3118, 'Rules' 9; Doc/c-api/buffer.rst, 'Contiguity requests'; "
+       "PEP 3118, 'Access flags'; Doc/c-api/buffer.rst, 'contiguity requests'; "
        "Lib/test/test_buffer.py, verify_getbuf (c)",
-       "buffer must be C / Fortran / either contiguous"},
+       "These flags indicate that the returned buffer must be respectively, C-contiguous (last "
+       "dimension varies the fastest), Fortran contiguous (first dimension varies the fastest) or "
+       "either one."},
       {"REQ-ANY-CONTIGUOUS", Area::kRequest, kMust,
        "If PyBUF_ANY_CONTIGUOUS is in flags, succeed only with a C- or F-contiguous response "
        "(CONTIG-A) whose strides are filled and suboffsets NULL; otherwise fail with BufferError.",
-       "PEP 3118, 'Rules' 9; Doc/c-api/buffer.rst, 'Contiguity requests'; "
+       "PEP 3118, 'Access flags'; Doc/c-api/buffer.rst, 'contiguity requests'; "
        "Lib/test/test_buffer.py, verify_getbuf (d)",
-       "buffer must be C / Fortran / either contiguous"},
+       "These flags indicate that the returned buffer must be respectively, C-contiguous (last "
+       "dimension varies the fastest), Fortran contiguous (first dimension varies the fastest) or "
+       "either one."},
       {"REQ-FORMAT-WITHOUT-ND", Area::kRequest, kPortability,
        "A request with PyBUF_FORMAT but without PyBUF_ND may fail with BufferError (memoryview, "
        "_testbuffer) or succeed with the true format and shape NULL (bytes, PyBuffer_FillInfo); "
        "consumers should not make it.",
        "Doc/c-api/buffer.rst, 'readonly, format' (PyBUF_FORMAT); gh-123609; "
        "Lib/test/test_buffer.py, verify_getbuf (g)",
-       "not directly disallowed by PyBuffer_FillInfo"},
+       "PyBUF_FORMAT can be |'d to any of the flags except PyBUF_SIMPLE."},
       {"REQ-READ-WRITE-FLAGS", Area::kRequest, kShould,
        "Treat flags == PyBUF_READ (0x100) or flags == PyBUF_WRITE (0x200) as invalid: consumers "
        "never pass them and exporters fail (CPython >= 3.13 raises SystemError) instead of "
@@ -345,35 +396,35 @@ const std::vector<Rule>* MakeCatalogue() {
        "Inside bf_getbuffer, call PyBuffer_FillInfo with the exporting object as obj and the "
        "consumer's flags unmodified; elsewhere pass obj = NULL.",
        "Doc/c-api/buffer.rst, PyBuffer_FillInfo",
-       "exporter MUST be the exporting object and flags passed unmodified"},
+       "If this function is used as part of a getbufferproc, exporter MUST be set to the exporting "
+       "object and flags must be passed unmodified. Otherwise, exporter MUST be NULL."},
 
       // ---------------------------------------------------------------- algorithm
       {"ALGO-GET-POINTER", Area::kAlgorithm, kMust,
        "Element address: p = buf; for i in 0..ndim-1: p += strides[i] * indices[i]; if "
        "suboffsets != NULL and suboffsets[i] >= 0: p = *(char**)p + suboffsets[i]; ndim 0 gives "
        "buf (CPython's PyBuffer_GetPointer needs strides != NULL when ndim >= 1).",
-       "PEP 3118, 'Rules' 16; Doc/c-api/buffer.rst, 'PIL-style' and PyBuffer_GetPointer; "
-       "Objects/abstract.c",
-       "add suboffsets[i] after dereferencing"},
+       "PEP 3118, 'The Py_buffer struct' (suboffsets, get_item_pointer); Doc/c-api/buffer.rst, "
+       "'PIL-style: shape, strides and suboffsets' and PyBuffer_GetPointer; Objects/abstract.c",
+       "Notice the suboffset is added \"after\" the dereferencing occurs."},
       {"ALGO-TO-CONTIGUOUS", Area::kAlgorithm, kMust,
        "PyBuffer_ToContiguous(buf, src, len, order): ValueError unless len == src->len; writes the "
        "elements in C order ('C'), Fortran order ('F'), or for 'A' the physical bytes if src is C- "
        "or F-contiguous and C order otherwise (a src contiguous in the order is memcpy'd).",
        "Doc/c-api/buffer.rst, PyBuffer_ToContiguous; Objects/memoryobject.c (derived from code)",
-       "fails if len != src->len"},
+       "This function fails if len != src->len."},
       {"ALGO-FROM-CONTIGUOUS", Area::kAlgorithm, kMust,
        "PyBuffer_FromContiguous(view, buf, len, fort): clamps len to view->len; memcpy if view is "
        "contiguous in fort (so 'A' = physical order); else copies len / itemsize items in Fortran "
        "order if fort == 'F' and C order otherwise, ignoring len % itemsize trailing bytes.",
-       "Doc/c-api/buffer.rst, PyBuffer_FromContiguous; Objects/abstract.c (derived from code)",
-       "silently clamps"},
+       "Doc/c-api/buffer.rst, PyBuffer_FromContiguous; Objects/abstract.c (derived from code)", ""},
       {"ALGO-FILL-STRIDES", Area::kAlgorithm, kMust,
        "PyBuffer_FillContiguousStrides(nd, shape, strides, itemsize, order): sd = itemsize; for k "
        "over the dims (0 up for 'F', nd-1 down for anything else): strides[k] = sd; sd *= "
        "shape[k].",
        "Doc/c-api/buffer.rst, PyBuffer_FillContiguousStrides; Objects/abstract.c (derived from "
        "code)",
-       "'F' ⇒ Fortran strides, anything else ⇒ C strides"},
+       ""},
       {"ALGO-COPY-DATA", Area::kAlgorithm, kMust,
        "PyObject_CopyData(dest, src): dest via PyBUF_FULL, src via PyBUF_FULL_RO; BufferError if "
        "dest.len < src.len; memcpy src.len bytes if both are C- or both F-contiguous, else copy "
@@ -384,7 +435,7 @@ const std::vector<Rule>* MakeCatalogue() {
        "PyBuffer_SizeFromFormat(format) returns struct.calcsize(format), or -1 with an exception "
        "if the format is invalid.",
        "Doc/c-api/buffer.rst, PyBuffer_SizeFromFormat; Objects/abstract.c",
-       "implied itemsize; -1 + exception on error"},
+       "Return the implied itemsize from format. On error, raise an exception and return -1."},
       {"ALGO-FILL-INFO", Area::kAlgorithm, kMust,
        "PyBuffer_FillInfo(view, obj, buf, len, readonly, flags): SystemError for flags == "
        "PyBUF_READ "
@@ -393,7 +444,8 @@ const std::vector<Rule>* MakeCatalogue() {
        "iff FORMAT, ndim 1, shape &len iff ND, strides &itemsize iff STRIDES, suboffsets and "
        "internal NULL.",
        "Doc/c-api/buffer.rst, PyBuffer_FillInfo; Objects/abstract.c (derived from code)",
-       "ndim = 1 (ALWAYS, even for SIMPLE)"},
+       "This function always fills in view as specified by flags, unless buf has been designated "
+       "as read-only and PyBUF_WRITABLE is set in flags."},
       {"ALGO-TOLIST", Area::kAlgorithm, kMust,
        "tolist(): ndim 0 gives the single item; else nested lists in C index order (last index "
        "fastest), each element "
@@ -413,14 +465,19 @@ const std::vector<Rule>* MakeCatalogue() {
        "(derived from code)",
        "writable contiguous buffer requested for a non-contiguous object."},
       {"ALGO-EQUAL", Area::kAlgorithm, kMust,
-       "Two views are equal iff ndim matches, extents match up to and including the first 0, and "
-       "every element pair unpacked with its own format compares equal (NaN != NaN; a format "
-       "struct rejects makes them unequal).",
+       "memoryview == (CPython 3.11): unequal unless ndim matches and the extents match up to and "
+       "including the first 0; if both formats are the same native code of cbBhHiIlLqQnNfd?P "
+       "(optionally after '@'), elements compare as that C type at the code's native size "
+       "whatever the itemsize (f, d by value: NaN != NaN, -0.0 == 0.0; other codes by bytes); "
+       "otherwise a format struct rejects makes the views unequal (even a view and itself), and "
+       "each element pair unpacked by struct compares with Python ==.",
        "Objects/memoryobject.c, memory_richcompare (derived from code)",
        "equality by struct unpacking"},
       {"ALGO-NDIM-64", Area::kAlgorithm, kShould,
        "Handle every ndim from 0 to 64 in consumer algorithms.",
-       "Doc/c-api/buffer.rst, 'Buffer structure' (ndim)", "consumers SHOULD handle up to 64"},
+       "Doc/c-api/buffer.rst, 'Buffer structure' (ndim)",
+       "consumers of multi-dimensional buffers SHOULD be able to handle up to PyBUF_MAX_NDIM "
+       "dimensions."},
       {"ALGO-INDIRECT-HANDLED", Area::kAlgorithm, kMust,
        "Request PyBUF_INDIRECT only in a consumer that follows suboffsets (ALGO-GET-POINTER).",
        "numpy/numpy #9456 (derived)",
@@ -437,17 +494,17 @@ const std::vector<Rule>* MakeCatalogue() {
        "Pair every successful get with exactly one release of that view, and never release a "
        "view whose get failed or that was not obtained by a get.",
        "Doc/c-api/buffer.rst, PyObject_GetBuffer and PyBuffer_Release",
-       "Must be paired with exactly one PyBuffer_Release."},
+       "Successful calls to PyObject_GetBuffer must be paired with calls to PyBuffer_Release"},
       {"RELEASE-MEMORY-STABLE", Area::kRelease, kMust,
        "Until release, keep the element memory, format, shape, strides and suboffsets valid and "
        "their values unchanged (an exporter that changes them uses per-export copies).",
-       "PEP 3118, 'Rules' 19",
-       "All memory pointed to by buf/format/shape/strides/suboffsets must stay valid until "
-       "release."},
+       "PEP 3118, 'The Py_buffer struct' and 'Releasing the buffer'",
+       "The exporter is responsible for making sure that any memory pointed to by buf, format, "
+       "shape, strides, and suboffsets is valid until releasebuffer is called."},
       {"RELEASE-RESIZE-WHILE-EXPORTED", Area::kRelease, kMust,
        "While exports exist, do not resize, reallocate or free the exported memory; fail the "
        "operation (bytearray raises BufferError) instead.",
-       "Derived from PEP 3118, 'Rules' 19; CPython bytearray/array resize checks", ""},
+       "Derived from PEP 3118, 'Releasing the buffer'; CPython bytearray/array resize checks", ""},
       {"RELEASE-INTERNAL", Area::kRelease, kMust,
        "In bf_releasebuffer, find per-export resources through view->internal (and view->obj), "
        "never through the Py_buffer's address: the consumer may pass a copy.",

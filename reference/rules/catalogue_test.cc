@@ -12,6 +12,18 @@
 namespace bufconf::rules {
 namespace {
 
+// Quotes are the sources' words: no notation of the research notes (an arrow for "implies", a
+// times sign) and no numbering of theirs ("PEP 3118, 'Rules' 13": the PEP has no numbered rules).
+TEST(CatalogueTest, QuotesAreSourceWords) {
+  for (const Rule& rule : Catalogue()) {
+    SCOPED_TRACE(rule.id);
+    const std::string quote = rule.quote, source = rule.source;
+    EXPECT_EQ(quote.find("\u21d2"), std::string::npos) << quote;  // the arrow
+    EXPECT_EQ(quote.find("\u00d7"), std::string::npos) << quote;  // the times sign
+    EXPECT_EQ(source.find("'Rules'"), std::string::npos) << source;
+  }
+}
+
 TEST(CatalogueTest, IsNotEmptyAndStable) {
   ASSERT_FALSE(Catalogue().empty());
   EXPECT_EQ(&Catalogue(), &Catalogue());
