@@ -13,6 +13,7 @@
 #include <vector>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
+extern "C" __attribute__((weak)) int LLVMFuzzerInitialize(int* argc, char*** argv);
 extern "C" __attribute__((weak)) size_t LLVMFuzzerMutate(uint8_t*, size_t size, size_t) {
   return size;
 }
@@ -64,6 +65,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "no inputs under %s\n", base.c_str());
     return 1;
   }
+  // As libFuzzer does (the differential target loads its adapter there); the walk budget of
+  // fuzz_checks.h applies, as while fuzzing.
+  if (LLVMFuzzerInitialize != nullptr) LLVMFuzzerInitialize(&argc, &argv);
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   return 0;

@@ -1,40 +1,79 @@
-// Fuzz target: an adapter's algorithm side against the reference model on layouts built from the
-// input, in real memory. The adapter is the reference adapter, or the one named by the
-// environment variable BUFCONF_FUZZ_ADAPTER (a built-in name or a .so path).
+// Fuzz target: an adapter's algorithm side against the reference model on cases decoded from
+// the input (fuzz/fuzz_input.h: a bufconf case file or descriptor JSON, else an order byte, a
+// recipe, a size_from_format text and the from_contiguous bytes), realized in real memory
+// (suite::CheckAlgorithmCase, as `bufconf replay` runs a case file). Only cases the checker calls
+// valid and small are sent (fuzz_input.h Realizable).
+//
+// The adapter is the reference adapter, or the one named by the environment variable
+// BUFCONF_FUZZ_ADAPTER (a built-in name or a .so path). //fuzz:differential_fuzzer_python links
+// the python adapter (CPython's own C-API functions) and uses it by default. An adapter that
+// cannot be loaded is reported once, before fuzzing starts, and the process exits with status 2.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 
 #include "conformance/adapter/loader.h"
+#include "conformance/adapter/real_layout.h"
 #include "conformance/suite/checks.h"
 #include "fuzz/fuzz_checks.h"
-#include "fuzz/recipe.h"
+#include "fuzz/fuzz_input.h"
+
+#ifndef BUFCONF_FUZZ_DEFAULT_ADAPTER
+#define BUFCONF_FUZZ_DEFAULT_ADAPTER "reference"
+#endif
 
 namespace {
 
-const bufconf_adapter* Adapter() {
-  static const bufconf_adapter* adapter = [] {
-    const char* name = std::getenv("BUFCONF_FUZZ_ADAPTER");
-    return bufconf::conformance::LoadAdapter(name != nullptr ? name : "reference").adapter;
-  }();
-  return adapter;
-}
+const bufconf_adapter* adapter = nullptr;
 
 }  // namespace
 
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  const char* env = std::getenv("BUFCONF_FUZZ_ADAPTER");
+  const std::string name = env != nullptr && *env != '\0' ? env : BUFCONF_FUZZ_DEFAULT_ADAPTER;
+  try {
+    adapter = bufconf::conformance::LoadAdapter(name).adapter;
+  } catch (const bufconf::conformance::AdapterLoadError& e) {
+    std::fprintf(stderr, "differential_fuzzer: cannot load adapter '%s': %s\n", name.c_str(),
+                 e.what());
+    std::fflush(stderr);
+    std::_Exit(2);
+  }
+  std::fprintf(stderr, "differential_fuzzer: adapter '%s' (%s)\n", adapter->name, name.c_str());
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  bufconf::suite::AlgorithmCase c;
-  if (size < 1 || !bufconf::fuzz::LayoutFromRecipe(data + 1, size - 1, &c.view, &c.memory)) {
+  if (size > (1 << 17)) return 0;
+  bufconf::fuzz::FuzzCase f;
+  if (!bufconf::fuzz::DecodeTargetInput(bufconf::fuzz::Target::kDifferential, data, size, &f) ||
+      !f.has_memory || !bufconf::fuzz::WithinWalkBudget(f.c.view) ||
+      !bufconf::fuzz::Realizable(f.c.view, f.c.memory)) {
     return 0;
   }
-  c.order = "CFA"[data[0] % 3];
-  c.bytes.assign(static_cast<size_t>(c.view.len), static_cast<uint8_t>(data[0]));
-  c.format_text = "i";
-  const bufconf::suite::CheckResult result = bufconf::suite::CheckAlgorithmCase(*Adapter(), c);
+  f.c.memory = bufconf::fuzz::MergeTouchingRegions(f.c.memory);
+  try {  // as mirror_fuzzer: a layout the realizer cannot lay out in real memory is skipped
+    bufconf::conformance::Realize(f.c.view, f.c.memory);
+  } catch (const std::invalid_argument&) {
+    return 0;
+  }
+  bufconf::suite::CheckResult result;
+  try {
+    result = bufconf::suite::CheckAlgorithmCase(*adapter, f.c);
+  } catch (const bufconf::suite::AdapterError& e) {
+    std::fprintf(stderr, "adapter error: %s\n", e.what());
+    bufconf::fuzz::Fail("the adapter failed on a valid case");
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "(%s)\n", e.what());
+    bufconf::fuzz::Fail("a case the checker calls valid cannot be realized in real memory");
+  }
   if (!result.findings.empty()) {
-    std::fprintf(stderr, "%s: %s\n", result.findings[0].rule.c_str(),
-                 result.findings[0].message.c_str());
+    for (const bufconf::suite::Finding& finding : result.findings) {
+      std::fprintf(stderr, "%s: %s\n", finding.rule.c_str(), finding.message.c_str());
+    }
     bufconf::fuzz::Fail("the adapter disagrees with the reference model");
   }
   return 0;

@@ -2,7 +2,19 @@
 
 load("//third_party:copts.bzl", "BUFCONF_COPTS")
 
-def bufconf_fuzz_target(name, srcs, deps = [], copts = []):
+def bufconf_fuzz_target(name, srcs, deps = [], copts = [], corpus = None, replay_size = "small"):
+    """A fuzz target `name` and its replay test `name`_replay.
+
+    Args:
+      name: the target (and, unless `corpus` is given, its corpus: //corpus:<name>).
+      srcs: sources defining LLVMFuzzerTestOneInput (and optionally LLVMFuzzerInitialize).
+      deps: libraries.
+      copts: extra compiler options.
+      corpus: the corpus directory under corpus/ (default: `name`).
+      replay_size: the replay test's size.
+    """
+    corpus = corpus or name
+
     # The libFuzzer binary: bazel build --config=fuzz //fuzz:<name>
     native.cc_binary(
         name = name,
@@ -13,13 +25,13 @@ def bufconf_fuzz_target(name, srcs, deps = [], copts = []):
         tags = ["manual"],
     )
 
-    # The same target replayed over corpus/<name>/ (seeds and regressions) in every bazel test.
+    # The same target replayed over corpus/<corpus>/ (seeds and regressions) in every bazel test.
     native.cc_test(
         name = name + "_replay",
-        size = "small",
+        size = replay_size,
         srcs = srcs + ["replay_main.cc"],
         copts = BUFCONF_COPTS + copts,
-        args = ["corpus/" + name],
-        data = ["//corpus:" + name],
-        deps = deps,
+        args = ["corpus/" + corpus],
+        data = ["//corpus:" + corpus],
+        deps = deps,  # fuzz_checks among them: replay_main.cc calls SetExhaustive
     )

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "reference/format/layout.h"
@@ -12,8 +11,6 @@
 #include "reference/layout/addressing.h"
 #include "reference/layout/checker.h"
 #include "reference/layout/contiguity.h"
-#include "reference/layout/descriptor_codec.h"
-#include "reference/layout/descriptor_json.h"
 #include "reference/layout/mirror.h"
 #include "reference/layout/request.h"
 #include "reference/rules/catalogue.h"
@@ -85,34 +82,33 @@ void CheckFormat(const uint8_t* data, size_t size) {
   }
 }
 
-bool DecodeInput(const uint8_t* data, size_t size, layout::Descriptor* view, layout::Memory* memory,
-                 bool* has_memory) {
-  if (size > 0 && data[0] == '{') {
-    const nlohmann::json j = nlohmann::json::parse(data, data + size, nullptr, false);
-    if (j.is_discarded()) return false;
-    try {
-      layout::DescriptorFile file = layout::DescriptorFromJson(j);
-      *view = file.view;
-      *has_memory = file.memory.has_value();
-      if (file.memory) *memory = *file.memory;
-      return true;
-    } catch (const layout::DescriptorJsonError&) {
-      return false;
-    }
+namespace {
+bool exhaustive = false;
+}  // namespace
+
+void SetExhaustive(bool value) { exhaustive = value; }
+
+bool WithinWalkBudget(const layout::Descriptor& view) {
+  if (exhaustive || !view.suboffsets || !view.shape) return true;
+  // The walk visits the root and every index prefix: 1 + sum over d of shape[0] * ... * shape[d].
+  uint64_t visits = 1, prefixes = 1;
+  for (int64_t extent : *view.shape) {
+    if (extent <= 0) break;
+    if (static_cast<uint64_t>(extent) > kWalkBudget) return false;
+    prefixes *= static_cast<uint64_t>(extent);
+    visits += prefixes;
+    if (prefixes > kWalkBudget || visits > kWalkBudget) return false;
   }
-  auto decoded = layout::DecodeDescriptor(data, size);
-  if (!decoded) return false;
-  *view = decoded->view;
-  *memory = decoded->memory;
-  *has_memory = true;
   return true;
 }
 
-void CheckDescriptor(const layout::Descriptor& view, const layout::Memory* memory) {
+void CheckDescriptor(const layout::Descriptor& view, const layout::Memory* memory, int flags) {
+  if (!WithinWalkBudget(view)) return;
   const std::vector<layout::Violation> violations = layout::Validate(view, memory);
   for (char order : {'C', 'F', 'A', 'x'}) layout::IsContiguous(view, order);
   layout::MemoryviewFlags(view);
-  for (int flags : {0, 0x1, 0x8, 0x18, 0x11d, 0x100, 0x200, 0x3ff}) layout::Request(view, flags);
+  for (int f : {0, 0x1, 0x8, 0x18, 0x11d, 0x100, 0x200, 0x3ff}) layout::Request(view, f);
+  if (flags != -1) layout::Request(view, flags);
   if (memory == nullptr) return;
   for (const layout::Violation& v : violations) {
     const rules::Rule* rule = rules::FindRule(v.rule);
@@ -149,13 +145,46 @@ void CheckDescriptor(const layout::Descriptor& view, const layout::Memory* memor
   std::sort(sorted_c.begin(), sorted_c.end());
   std::sort(sorted_f.begin(), sorted_f.end());
   if (sorted_c != sorted_f) Fail("C and F iteration visit different elements");
-  std::vector<uint8_t> bytes_c;
-  try {
-    bytes_c = layout::ToContiguous(view, *memory, view.len, 'C');
-    layout::ToContiguous(view, *memory, view.len, 'F');
-    layout::ToContiguous(view, *memory, view.len, 'A');
-  } catch (const std::exception& e) {
-    FailWith("to_contiguous fails on a valid descriptor", e);
+  // The iterator's addresses are GetPointer's, index by index (an independent address loop).
+  for (char order : {'C', 'F'}) {
+    const std::vector<uint64_t>& addresses = order == 'C' ? c_order : f_order;
+    size_t k = 0;
+    try {
+      layout::ForEachIndex(full.shape, order, [&](const std::vector<int64_t>& index) {
+        if (k >= addresses.size() || layout::GetPointer(full, *memory, index) != addresses[k]) {
+          Fail("an element address of the iterator is not get_pointer's");
+        }
+        ++k;
+      });
+    } catch (const layout::MemoryFault&) {
+      Fail("get_pointer reads outside the memory on a valid descriptor");
+    }
+    if (k != addresses.size()) Fail("the iterator visits another number of elements");
+  }
+  // ToContiguous(order) is the items along ElementAddresses(order), concatenated ('A': the
+  // physical order of a C- or F-contiguous view, else C).
+  auto items = [&](const std::vector<uint64_t>& addresses) {
+    std::vector<uint8_t> out;
+    out.reserve(addresses.size() * static_cast<size_t>(full.itemsize));
+    for (uint64_t a : addresses) {
+      const uint8_t* p = memory->Read(a, static_cast<uint64_t>(full.itemsize));
+      out.insert(out.end(), p, p + full.itemsize);
+    }
+    return out;
+  };
+  const std::vector<uint8_t> items_c = items(c_order), items_f = items(f_order);
+  const bool a_is_f = !layout::IsContiguous(view, 'C') && layout::IsContiguous(view, 'F');
+  for (char order : {'C', 'F', 'A'}) {
+    std::vector<uint8_t> bytes;
+    try {
+      bytes = layout::ToContiguous(view, *memory, view.len, order);
+    } catch (const std::exception& e) {
+      FailWith("to_contiguous fails on a valid descriptor", e);
+    }
+    const bool fortran = order == 'F' || (order == 'A' && a_is_f);
+    if (bytes != (fortran ? items_f : items_c)) {
+      Fail("to_contiguous differs from the items along element_addresses in that order");
+    }
   }
   const bool unique =
       std::adjacent_find(sorted_c.begin(), sorted_c.end(), [&](uint64_t a, uint64_t b) {
@@ -183,9 +212,21 @@ void CheckDescriptor(const layout::Descriptor& view, const layout::Memory* memor
     rows *= d;
   }
   if ((view.format || view.itemsize == 1) && rows <= (int64_t{1} << 20)) {
-    // NULL means "B": only for itemsize 1
+    // NULL means "B": only for itemsize 1. FORMAT-SIZE accepts an itemsize that matches the
+    // format in any one dialect ('iH' is 6 bytes for struct, 8 for pep3118): decode in one that
+    // matches (found by campaign 2: regressions/FORMAT-SIZE-tolist-in-a-matching-dialect).
+    format::Dialect dialect = format::Dialect::kPep3118;
+    if (view.format) {
+      for (format::Dialect d : format::kAllDialects) {
+        const format::FormatResult r = format::AnalyzeFormat(*view.format, d);
+        if (r.ok() && static_cast<int64_t>(r.layout().itemsize) == view.itemsize) {
+          dialect = d;
+          break;
+        }
+      }
+    }
     try {
-      layout::ToList(view, *memory);
+      layout::ToList(view, *memory, dialect);
     } catch (const std::exception& e) {
       FailWith("tolist fails on a valid descriptor", e);
     }

@@ -5,8 +5,9 @@
 //
 // Input: one control byte, then a layout. Control bits 0-1: the order ('C', 'F', 'A' for 0, 1,
 // 2 and 3); bit 2: the layout is a recipe (fuzz/recipe.h, valid by construction), else a
-// descriptor with memory (JSON or the binary codec, fuzz_checks.h DecodeInput) that the checker
-// must call valid; bits 3-7: the dimensions reversed in the overlapping copy.
+// descriptor with memory (a case file, descriptor JSON or the binary codec: fuzz_input.h
+// DecodeInput) that the checker must call valid; bits 3-7: the dimensions reversed in the
+// overlapping copy.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -17,6 +18,7 @@
 
 #include "conformance/adapter/real_layout.h"
 #include "fuzz/fuzz_checks.h"
+#include "fuzz/fuzz_input.h"
 #include "fuzz/recipe.h"
 #include "mirror/bufconf_mirror.h"
 #include "mirror/buffer_view.h"
@@ -208,6 +210,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       return 0;
     }
   }
+  memory = bufconf::fuzz::MergeTouchingRegions(memory);
   // Address 0 is NULL in real memory: a region there cannot be realized.
   if (view.buf == 0 || !Acceptable(view, memory)) return 0;
   std::unique_ptr<RealLayout> real;

@@ -1,15 +1,17 @@
-// Fuzz target: the reference model's self-consistency on valid strided and array-of-arrays
-// layouts built from the input (fuzz/recipe.h).
+// Fuzz target: the reference model's self-consistency (fuzz_checks.h CheckDescriptor) on cases
+// decoded from the input (fuzz/fuzz_input.h): a bufconf case file or descriptor JSON, else a
+// recipe (fuzz/recipe.h: strided and array-of-arrays layouts valid by construction).
 #include <cstddef>
 #include <cstdint>
 
 #include "fuzz/fuzz_checks.h"
-#include "fuzz/recipe.h"
+#include "fuzz/fuzz_input.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  bufconf::layout::Descriptor view;
-  bufconf::layout::Memory memory;
-  if (!bufconf::fuzz::LayoutFromRecipe(data, size, &view, &memory)) return 0;
-  bufconf::fuzz::CheckDescriptor(view, &memory);
+  if (size > (1 << 17)) return 0;
+  bufconf::fuzz::FuzzCase f;
+  if (!bufconf::fuzz::DecodeTargetInput(bufconf::fuzz::Target::kModel, data, size, &f)) return 0;
+  bufconf::fuzz::CheckDescriptor(f.c.view, f.has_memory ? &f.c.memory : nullptr,
+                                 f.flags.value_or(-1));
   return 0;
 }

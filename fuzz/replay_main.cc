@@ -1,9 +1,12 @@
 // Replays a fuzz target over its corpus as an ordinary test (gcc, no libFuzzer): every file
 // under the directories given as arguments is one input. A regression input that fails again
-// aborts the test with the check's message.
+// aborts the test with the check's message. Checks run exhaustively (no walk budget,
+// fuzz_checks.h SetExhaustive), and the target's LLVMFuzzerInitialize, if it has one, runs first
+// as libFuzzer would run it.
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -11,9 +14,13 @@
 #include <string>
 #include <vector>
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
+#include "fuzz/fuzz_checks.h"
 
-// Targets with a custom mutator refer to libFuzzer's mutator; replay never mutates.
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
+extern "C" __attribute__((weak)) int LLVMFuzzerInitialize(int* argc, char*** argv);
+
+// Targets with a custom mutator refer to libFuzzer's mutator; replay never mutates (the mutator
+// is exercised by //fuzz:descriptor_mutator_test).
 extern "C" __attribute__((weak)) size_t LLVMFuzzerMutate(uint8_t*, size_t size, size_t) {
   return size;
 }
@@ -35,6 +42,7 @@ int Replay(const std::string& path) {
       if (e->d_name[0] != '.') names.push_back(e->d_name);
     }
     closedir(dir);
+    std::sort(names.begin(), names.end());
     for (const std::string& name : names) {
       const int r = Replay(path + "/" + name);
       if (r < 0) return r;
@@ -52,6 +60,8 @@ int Replay(const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  bufconf::fuzz::SetExhaustive(true);
+  if (LLVMFuzzerInitialize != nullptr) LLVMFuzzerInitialize(&argc, &argv);
   int total = 0;
   for (int i = 1; i < argc; ++i) {
     const int n = Replay(argv[i]);
