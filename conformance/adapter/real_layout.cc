@@ -318,14 +318,18 @@ std::unique_ptr<RealLayout> Realize(const Descriptor& view, const Memory& memory
     out->regions.push_back(bufconf_region{out->blocks.back().data(), r.bytes.size()});
   }
   // The block holding virtual [address, address + size), or -1.
+  // An address at the end of one region may be the start of the next (a PIL array's rows right
+  // after its pointer table): a region the address lies strictly inside wins over one it ends.
   auto block_of = [&](uint64_t address, uint64_t size) -> long {
+    long at_end = -1;
     for (size_t i = 0; i < regions.size(); ++i) {
       const Region& r = regions[i];
       if (address >= r.base && address <= r.end() && size <= r.end() - address) {
-        return static_cast<long>(i);
+        if (address < r.end() || r.bytes.empty()) return static_cast<long>(i);
+        if (at_end < 0) at_end = static_cast<long>(i);
       }
     }
-    return -1;
+    return at_end;
   };
   auto translate = [&](uint64_t address, long block) {
     return address - regions[static_cast<size_t>(block)].base +
