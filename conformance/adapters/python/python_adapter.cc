@@ -47,7 +47,7 @@ const Py_buffer* AsPy(const bufconf_buffer* view) {
 // them.
 const char kModuleSource[] = R"PY(
 import array, ctypes, importlib, io, itertools, mmap, operator, os, pickle, struct, sys
-import traceback, zlib
+import tempfile, traceback, weakref, zlib
 import numpy as np
 import _testbuffer as tb
 from numpy.lib import stride_tricks
@@ -98,12 +98,24 @@ def _struct_values(fmt, itemsize, items):
     values = []
     for i in range(0, len(items), size):
         chunk = items[i:i + size]
-        t = struct.unpack(fmt, chunk)
-        if struct.pack(fmt, *t) != chunk:
+        try:
+            t = struct.unpack(fmt, chunk)
+            again = struct.pack(fmt, *t)
+        except SystemError as e:
+            raise Unsupported(_struct_bug(fmt, e))
+        if again != chunk:
             raise Unsupported('item bytes do not round-trip through struct values '
                               '(NaN payload, padding, bool or pascal string)')
         values.append(t[0] if len(t) == 1 else t)
     return values
+
+
+def _struct_bug(fmt, e):
+    # CPython 3.11's struct fails with SystemError on a zero-length pascal string ('0p':
+    # struct.unpack('0p', b'') -> "Negative size passed to PyBytes_FromStringAndSize";
+    # gh-124248, fixed in 3.12/3.13). docs/findings.md.
+    return ("CPython's struct module cannot unpack %r (SystemError: %s; a '0p' field is "
+            "gh-124248)" % (fmt, e))
 
 
 def _make_testbuffer(fmt, itemsize, shape, items, fortran, readonly, steps, pil):
@@ -135,6 +147,8 @@ def _make_testbuffer(fmt, itemsize, shape, items, fortran, readonly, steps, pil)
             nd = nd[tuple(slice(None, None, k) for k in st)]
     except (ValueError, TypeError, struct.error) as e:
         raise Unsupported('_testbuffer.ndarray refused: %s: %s' % (type(e).__name__, e))
+    except SystemError as e:
+        raise Unsupported(_struct_bug(fmt, e))
     return nd
 
 
@@ -196,6 +210,49 @@ def make(*args):
         raise Unsupported('numpy refused the spec: %s: %s' % (type(e).__name__, e))
 
 
+def _layout_text(shape, fortran, readonly, steps):
+    parts = ['Fortran order' if fortran and len(shape) > 1 else 'C order']
+    if steps is not None and any(k != 1 for k in steps):
+        parts.append('steps %s' % (tuple(steps),))
+    if readonly:
+        parts.append('read-only')
+    return ', '.join(parts)
+
+
+def _make_memoryview(fmt, itemsize, shape, items, steps):
+    """memoryview(bytes).cast(fmt, base shape)[::k]: read-only, C order, a step on the first
+    dimension only (memoryview slices one dimension), no broadcasting, no empty extent (cast
+    refuses zeros in shape). The format must be one memoryview.cast takes (a native code)."""
+    st = tuple(steps) if steps is not None else (1,) * len(shape)
+    if 0 in shape or 0 in st or any(k != 1 for k in st[1:]):
+        raise Unsupported('memoryview(bytes) cannot express this layout')
+    try:
+        probe = memoryview(bytes(itemsize)).cast(fmt)
+    except (TypeError, ValueError) as e:
+        raise Unsupported('memoryview.cast refuses the format: %s' % e)
+    if probe.itemsize != itemsize or probe.format != fmt:
+        raise Unsupported('memoryview.cast(%r) has itemsize %d' % (fmt, probe.itemsize))
+    base_shape = list(shape)
+    if shape:
+        base_shape[0] = shape[0] * abs(st[0])
+    store = bytearray(_prod(base_shape) * itemsize)
+    for pos, idx in enumerate(itertools.product(*[range(n) for n in shape])):
+        bidx = list(idx)
+        if shape:
+            bidx[0] = _base_index(idx[0], st[0], base_shape[0])
+        off = _c_offset(bidx, base_shape) * itemsize
+        store[off:off + itemsize] = items[pos * itemsize:(pos + 1) * itemsize]
+    try:
+        m = memoryview(bytes(store)).cast(fmt, base_shape)
+    except (TypeError, ValueError) as e:
+        raise Unsupported('memoryview.cast(%r, %r) refused: %s' % (fmt, base_shape, e))
+    text = 'memoryview(bytes).cast(%r, %r)' % (fmt, base_shape)
+    if shape and st[0] != 1:
+        m = m[::st[0]]
+        text += '[::%d]' % st[0]
+    return m, text
+
+
 def _make(fmt_bytes, itemsize, shape, items, layout, steps, indirect):
     fmt = fmt_bytes.decode('latin-1')
     shape = tuple(shape)
@@ -203,11 +260,17 @@ def _make(fmt_bytes, itemsize, shape, items, layout, steps, indirect):
     readonly = bool(layout & 2)
     h = zlib.crc32(repr((fmt_bytes, itemsize, shape, layout, steps, indirect)).encode() + items)
     kind = h % 4
+    how = _layout_text(shape, fortran, readonly, steps)
     if indirect is not None and any(indirect):
         if indirect[0] != 1 or any(indirect[1:]):
             raise Unsupported("_testbuffer's ND_PIL makes exactly the first dimension indirect")
         return (_make_testbuffer(fmt, itemsize, shape, items, fortran, readonly, steps, True),
-                '_testbuffer.ndarray(ND_PIL)')
+                '_testbuffer.ndarray ND_PIL (%s)' % how)
+    if readonly and (not fortran or len(shape) <= 1) and (h >> 4) % 3 == 0:
+        try:
+            return _make_memoryview(fmt, itemsize, shape, items, steps)
+        except Unsupported:
+            pass
     plain = steps is None or all(k == 1 for k in steps)
     try:
         if len(shape) > 32:
@@ -218,28 +281,31 @@ def _make(fmt_bytes, itemsize, shape, items, layout, steps, indirect):
             raise
         try:
             return (_make_testbuffer(fmt, itemsize, shape, items, fortran, readonly, None, False),
-                    '_testbuffer.ndarray')
+                    '_testbuffer.ndarray (%s)' % how)
         except Unsupported as e2:
             raise Unsupported('%s; %s' % (e, e2))
     if kind == 2 and plain and (not fortran or len(shape) <= 1):
         buf = bytes(items) if readonly else bytearray(items)
         return (np.frombuffer(buf, dtype=dt).reshape(shape),
-                'numpy.frombuffer(%s)' % type(buf).__name__)
+                'numpy.frombuffer(%s, %s) (%s)' % (type(buf).__name__, dt.str, how))
     if kind == 3 and plain and len(shape) == 1:
         if fmt in _ARRAY_CODES and array.array(fmt).itemsize == itemsize:
             a = array.array(fmt)
             a.frombytes(items)
             if readonly:
-                return memoryview(a).toreadonly(), 'memoryview(array.array).toreadonly()'
-            return a, 'array.array'
+                return (memoryview(a).toreadonly(),
+                        'memoryview(array.array(%r)).toreadonly()' % fmt)
+            return a, 'array.array(%r)' % fmt
     if kind == 3 and plain:
         try:
             return (_make_testbuffer(fmt, itemsize, shape, items, fortran, readonly, None, False),
-                    '_testbuffer.ndarray')
+                    '_testbuffer.ndarray (%s)' % how)
         except Unsupported:
             pass
     obj = _make_numpy(dt, shape, items, fortran, readonly, steps, kind)
-    return obj, type(obj).__name__
+    if isinstance(obj, memoryview):
+        return obj, 'memoryview(numpy.ndarray %s (%s))' % (dt.str, how)
+    return obj, 'numpy.ndarray %s (%s)' % (dt.str, how)
 
 
 # ---- regions ----
@@ -259,14 +325,93 @@ def owner(o):
     if isinstance(o, array.array):
         address, n = o.buffer_info()
         return [(address, n * o.itemsize)]
+    if isinstance(o, _CTYPES):
+        return [(ctypes.addressof(o), ctypes.sizeof(o))]
     if isinstance(o, mmap.mmap):
         try:
             return [(ctypes.addressof(ctypes.c_char.from_buffer(o)), len(o))]
         except (TypeError, ValueError):
-            return None
-    if isinstance(o, _CTYPES):
-        return [(ctypes.addressof(o), ctypes.sizeof(o))]
+            # A read-only map (ctypes wants a writable buffer): its mapping of the file, found
+            # in /proc/self/maps by the file's device and inode.
+            return _file_map_region(o)
     return None
+
+
+# Read-only file maps made by enumerate: id(map) -> (device, inode) of the file it maps.
+_FILE_MAPS = {}
+
+
+def _track_file_map(m, st):
+    _FILE_MAPS[id(m)] = (st.st_dev, st.st_ino)
+    weakref.finalize(m, _FILE_MAPS.pop, id(m), None)
+
+
+def _file_map_region(m):
+    key = _FILE_MAPS.get(id(m))
+    if key is None:
+        return None
+    dev, ino = key
+    with open('/proc/self/maps') as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) < 5 or int(parts[4]) != ino or int(parts[2], 16) != 0:
+                continue
+            major, minor = (int(x, 16) for x in parts[3].split(':'))
+            if os.makedev(major, minor) != dev:
+                continue
+            start, end = (int(x, 16) for x in parts[0].split('-'))
+            if end - start >= len(m):
+                return [(start, len(m))]
+    return None
+
+
+# ---- resize ----
+
+# Exporters whose memory belongs to an object only the user holds (BytesIO.getbuffer()'s view:
+# its BytesIO): id(exporter) -> that object.
+_RESIZE_OWNERS = {}
+
+
+def _resized_by(obj, owner):
+    _RESIZE_OWNERS[id(obj)] = owner
+    weakref.finalize(obj, _RESIZE_OWNERS.pop, id(obj), None)
+    return obj
+
+
+def resize_plan(o):
+    """How a user changes the size of the memory behind o: (callable, args, what). The adapter
+    makes the call itself, holding no other reference to the object (numpy's resize counts
+    them). Unsupported when no user can resize that memory."""
+    root = o
+    for _ in range(64):
+        if id(root) in _RESIZE_OWNERS:
+            root = _RESIZE_OWNERS[id(root)]
+        elif isinstance(root, memoryview):
+            root = root.obj  # the memoryview is an export of it
+        elif isinstance(root, pickle.PickleBuffer):
+            with root.raw() as m:
+                root = m.obj
+        elif isinstance(root, np.ndarray) and root.base is not None:
+            if not isinstance(root.base, memoryview):
+                raise Unsupported('numpy cannot resize an array that does not own its data')
+            root = root.base
+        else:
+            break
+    if isinstance(root, bytearray):
+        return root.extend, (bytes(64),), 'bytearray.extend'
+    if isinstance(root, array.array):
+        return root.frombytes, (bytes(16 * root.itemsize),), 'array.array.frombytes'
+    if isinstance(root, io.BytesIO):
+        root.seek(0, io.SEEK_END)
+        return root.write, (bytes(64),), 'io.BytesIO.write past the end'
+    if isinstance(root, mmap.mmap):
+        return root.resize, (len(root) + mmap.PAGESIZE,), 'mmap.resize'
+    if isinstance(root, _CTYPES):
+        return ctypes.resize, (root, 2 * ctypes.sizeof(root) + 64), 'ctypes.resize'
+    if isinstance(root, np.ndarray):
+        shape = (root.shape[0] + 1,) + root.shape[1:] if root.ndim else (2,)
+        return root.resize, (shape,), 'numpy.ndarray.resize'
+    raise Unsupported('%s cannot be resized' % type(root).__name__)
 
 
 # ---- enumerate ----
@@ -284,6 +429,20 @@ def _mmap():
     return m, _x('B', [16], b'0123456789abcdef')
 
 
+def _bytesio():
+    b = io.BytesIO(b'bytesio')
+    return _resized_by(b.getbuffer(), b), _x('B', [7], b'bytesio')
+
+
+def _mmap_read_only():
+    with tempfile.TemporaryFile() as f:
+        f.write(b'read-only map!\x00\xff')
+        f.flush()
+        m = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        _track_file_map(m, os.fstat(f.fileno()))
+    return m, _x('B', [16], b'read-only map!\x00\xff')
+
+
 def _ctypes_entries():
     c = ctypes
 
@@ -299,6 +458,24 @@ def _ctypes_entries():
 
     class N(c.Structure):
         _fields_ = [('s', S), ('d', c.c_double)]
+
+    class LE(c.LittleEndianStructure):
+        _fields_ = [('a', c.c_short), ('b', c.c_int)]
+
+    class U(c.Union):
+        _fields_ = [('i', c.c_int), ('d', c.c_double)]
+
+    class Bits(c.Structure):
+        _fields_ = [('a', c.c_int, 3), ('b', c.c_int, 5)]
+
+    def pointers():
+        x, y = c.c_int(7), c.c_int(-7)  # kept alive by the pointers (their _objects)
+        p = (c.POINTER(c.c_int) * 2)(c.pointer(x), c.pointer(y))
+        return p, _x('&i', [2], struct.pack('2P', c.addressof(x), c.addressof(y)), 8)
+
+    def pointer():
+        target = c.c_double(2.5)
+        return c.pointer(target), _x('&d', [], struct.pack('P', c.addressof(target)), 8)
 
     s_fmt = 'T{c:a:xxxi:b:}'
     return [
@@ -331,6 +508,16 @@ def _ctypes_entries():
         ("ctypes (S*3) array of structs",
          lambda: ((S * 3)((b'a', 1), (b'b', -2), (b'c', 3)),
                   _x(s_fmt, [3], struct.pack('c3xic3xic3xi', b'a', 1, b'b', -2, b'c', 3), 8))),
+        ('ctypes LittleEndianStructure {c_short a; c_int b} (1, 2)',
+         lambda: (LE(1, 2), _x('T{<h:a:2x<i:b:}', [], struct.pack('<h2xi', 1, 2), 8))),
+        ('ctypes Union {c_int i; c_double d} (d=1.5)', lambda: (U(d=1.5), None)),
+        ('ctypes bit-field Structure {c_int a:3; c_int b:5} (1, 2)',
+         lambda: (Bits(1, 2), None)),
+        ("ctypes (c_wchar*3)('a', 'b', 'c')",
+         lambda: ((c.c_wchar * 3)('a', 'b', 'c'), _x('w', [3], 'abc'.encode('utf-32-le'), 4))),
+        ("ctypes (c_char_p*2)(b'x', None)", lambda: ((c.c_char_p * 2)(b'x', None), None)),
+        ('ctypes (POINTER(c_int)*2) (pointers to 7, -7)', pointers),
+        ('ctypes pointer(c_double(2.5))', pointer),
     ]
 
 
@@ -351,17 +538,35 @@ def _numpy_entries():
     for code, dtype, vals in ints:
         num('numpy %s %r' % (dtype, vals), lambda dtype=dtype, vals=vals: np.array(vals, dtype),
             _x(code, [len(vals)], struct.pack('%d%s' % (len(vals), code), *vals)))
-    num('numpy longdouble [1.5, -2.0]', lambda: np.array([1.5, -2.0], np.longdouble), None)
+    # x87 80-bit extended in 16 bytes: 64-bit mantissa (explicit integer bit), sign+exponent,
+    # 6 bytes of padding (not significant: bufconf's 'g' masks them).
+    def x87(mantissa, sign_exponent):
+        return struct.pack('<QH6x', mantissa, sign_exponent)
+
+    one_half, minus_two = x87(0xC000000000000000, 0x3FFF), x87(0x8000000000000000, 0xC000)
+    num('numpy longdouble [1.5, -2.0]', lambda: np.array([1.5, -2.0], np.longdouble),
+        _x('g', [2], one_half + minus_two, 16))
     num('numpy complex64 [1+2j, 3-4j]', lambda: np.array([1 + 2j, 3 - 4j], np.complex64),
         _x('Zf', [2], struct.pack('4f', 1, 2, 3, -4), 8))
     num('numpy complex128 [0.5-1j]', lambda: np.array([0.5 - 1j], np.complex128),
         _x('Zd', [1], struct.pack('2d', 0.5, -1), 16))
-    num('numpy clongdouble [1+1j]', lambda: np.array([1 + 1j], np.clongdouble), None)
+    num('numpy clongdouble [1.5-2j]', lambda: np.array([1.5 - 2j], np.clongdouble),
+        _x('Zg', [1], one_half + minus_two, 32))
     num("numpy S5 [b'hello', b'ab']", lambda: np.array([b'hello', b'ab'], 'S5'),
         _x('5s', [2], b'helloab\0\0\0'))
     num("numpy U3 ['abc', 'd']", lambda: np.array(['abc', 'd'], 'U3'),
         _x('3w', [2], 'abcd\0\0'.encode('utf-32-le'), 12))
-    num('numpy V4 zeros(2)', lambda: np.zeros(2, 'V4'), None)
+    # numpy exports raw void items as pad bytes ('4x'): the view has no values to compare.
+    num("numpy V4 [b'\\x01\\x02\\x03\\x04', b'abcd']",
+        lambda: np.array([b'\x01\x02\x03\x04', b'abcd'], 'V4'), _x('4x', [2], b'\x01\x02\x03\x04abcd'))
+    # dtype('c') is numpy's S1: exported as '1s' (one bytes item, as a 'c' field would be).
+    num("numpy dtype('c') [b'a', b'z'] (S1)", lambda: np.array([b'a', b'z'], 'c'),
+        _x('1s', [2], b'az'))
+    # datetime64 / timedelta64: no PEP 3118 code; numpy refuses every request with
+    # PyBUF_FORMAT (ValueError, not BufferError) and grants the others.
+    num("numpy datetime64[D] ['1970-01-02', '2000-01-01']",
+        lambda: np.array(['1970-01-02', '2000-01-01'], 'M8[D]'), None)
+    num('numpy timedelta64[ms] [1, -2]', lambda: np.array([1, -2], 'm8[ms]'), None)
 
     def structured(align):
         a = np.zeros(2, np.dtype([('a', 'u1'), ('b', '<i4')], align=align))
@@ -473,13 +678,27 @@ def _stdlib_entries():
         ("memoryview(bytearray(<6 h>)).cast('h')[::-2]",
          lambda: (memoryview(bytearray(struct.pack('6h', 1, 2, 3, 4, 5, 6))).cast('h')[::-2],
                   _x('h', [3], struct.pack('3h', 6, 4, 2)))),
+        ("memoryview(bytes(range(24))).cast('i')[::-2]",
+         lambda: (memoryview(bytes(range(24))).cast('i')[::-2],
+                  _x('i', [3], bytes(range(20, 24)) + bytes(range(12, 16)) +
+                     bytes(range(4, 8))))),
+        ("memoryview(bytes(range(24))).cast('B', [2, 3, 4])",
+         lambda: (memoryview(bytes(range(24))).cast('B', [2, 3, 4]),
+                  _x('B', [2, 3, 4], bytes(range(24))))),
+        ("memoryview(bytes(range(24))).cast('h', [3, 4])[::-2]",
+         lambda: (memoryview(bytes(range(24))).cast('h', [3, 4])[::-2],
+                  _x('h', [2, 4], bytes(range(16, 24)) + bytes(range(0, 8))))),
+        ("memoryview(bytes(range(8))).cast('Q', []) (0-d)",
+         lambda: (memoryview(bytes(range(8))).cast('Q', []), _x('Q', [], bytes(range(8))))),
+        ("memoryview(bytes(range(16)))[3:13:3] (read-only slice)",
+         lambda: (memoryview(bytes(range(16)))[3:13:3], _x('B', [4], bytes([3, 6, 9, 12])))),
         ('mmap.mmap(-1, 16) (anonymous)', _mmap),
+        ('mmap.mmap(<16-byte temp file>, 0, access=ACCESS_READ) (read-only)', _mmap_read_only),
         ("pickle.PickleBuffer(bytearray(b'pickle'))",
          lambda: (pickle.PickleBuffer(bytearray(b'pickle')), _x('B', [6], b'pickle'))),
         ("pickle.PickleBuffer(b'frozen') (read-only)",
          lambda: (pickle.PickleBuffer(b'frozen'), _x('B', [6], b'frozen'))),
-        ("io.BytesIO(b'bytesio').getbuffer()",
-         lambda: (io.BytesIO(b'bytesio').getbuffer(), _x('B', [7], b'bytesio'))),
+        ("io.BytesIO(b'bytesio').getbuffer()", _bytesio),
     ]
     return e
 
@@ -507,6 +726,18 @@ def _testbuffer_entries():
         ("_testbuffer.ndarray([(1, 2.5), (-3, 0.25)], shape=[2], format='hd')",
          lambda: (tb.ndarray([(1, 2.5), (-3, 0.25)], shape=[2], format='hd'),
                   _x('hd', [2], struct.pack('hdhd', 1, 2.5, -3, 0.25)))),
+        ("_testbuffer.ndarray(range(12), shape=[3,4], format='i', ND_WRITABLE|ND_VAREXPORT)",
+         lambda: (tb.ndarray(list(range(12)), shape=[3, 4], format='i',
+                             flags=tb.ND_WRITABLE | tb.ND_VAREXPORT),
+                  _x('i', [3, 4], struct.pack('12i', *range(12))))),
+        ("_testbuffer.ndarray(<ndarray range(6), 'h'>, ND_REDIRECT)",
+         lambda: (tb.ndarray(tb.ndarray(list(range(6)), shape=[6], format='h',
+                                        flags=tb.ND_WRITABLE), flags=tb.ND_REDIRECT),
+                  _x('h', [6], struct.pack('6h', *range(6))))),
+        ("_testbuffer.ndarray(range(4), shape=[4], format='B', ND_GETBUF_FAIL) "
+         "(refuses every request)",
+         lambda: (tb.ndarray(list(range(4)), shape=[4], format='B', flags=tb.ND_GETBUF_FAIL),
+                  None)),
     ]
 
 
@@ -904,6 +1135,8 @@ int MakeExporter(void*, const bufconf_array_spec* spec, void** exporter, char* m
     SetMessage(message, message_size, "make returned a bad result: " + error);
     return BUFCONF_ERROR;
   }
+  // What was made, for the report (e.g. "numpy.ndarray <i4 (C order, steps (2, -1))").
+  SetMessage(message, message_size, ex->what);
   *exporter = ex;
   return BUFCONF_OK;
 }
@@ -984,10 +1217,74 @@ int GetBuffer(void*, void* exporter, bufconf_buffer* view, int flags, char* mess
   }
   auto* ex = static_cast<PyExporter*>(exporter);
   if (PyObject_GetBuffer(ex->obj, AsPy(view), flags) != 0) {
-    SetMessage(message, message_size, TakeError());
-    return BUFCONF_REFUSED;
+    // A refusal as the protocol says it must end: BufferError (or a subclass), view->obj NULL
+    // (REQ-FAIL-BUFFERERROR). Anything else is a refusal all the same, but an improper one:
+    // e.g. numpy 1.24 raises ValueError ("ndarray is not C-contiguous", numpy #3634).
+    const bool buffer_error = PyErr_ExceptionMatches(PyExc_BufferError) != 0;
+    const bool obj_left = view->obj != nullptr;
+    std::string error = TakeError();
+    if (error.empty()) error = "no exception set";
+    if (buffer_error && !obj_left) {
+      SetMessage(message, message_size, error);
+      return BUFCONF_REFUSED;
+    }
+    std::string how = "raised " + error + (buffer_error ? "" : " (not BufferError)");
+    if (obj_left) how += " and left view->obj set";
+    SetMessage(message, message_size, "the exporter refused improperly: it " + how);
+    return BUFCONF_REFUSED_IMPROPERLY;
   }
   return BUFCONF_OK;
+}
+
+// Changes the size of the exporter's memory the way its users do (the helper's resize_plan:
+// bytearray.extend, array.frombytes, BytesIO.write, mmap.resize, ctypes.resize,
+// ndarray.resize). The call is made here, with no reference to the object but the exporter's
+// own and the bound method's: numpy's resize refuses when it counts more than two.
+int Resize(void*, void* exporter, char* message, size_t message_size) {
+  std::string why;
+  if (!Ready(&why)) {
+    SetMessage(message, message_size, why);
+    return BUFCONF_ERROR;
+  }
+  auto* ex = static_cast<PyExporter*>(exporter);
+  PyObject* plan = CallHelper("resize_plan", Py_BuildValue("(O)", ex->obj));
+  if (plan == nullptr) {
+    const bool unsupported = PyErr_ExceptionMatches(GetState().unsupported) != 0;
+    SetMessage(message, message_size, TakeError());
+    return unsupported ? BUFCONF_UNSUPPORTED : BUFCONF_ERROR;
+  }
+  PyObject* fn = nullptr;
+  PyObject* args = nullptr;
+  const char* what_text = nullptr;
+  if (!PyArg_ParseTuple(plan, "OO!s", &fn, &PyTuple_Type, &args, &what_text)) {
+    Py_DECREF(plan);
+    SetMessage(message, message_size, "resize_plan returned a bad result: " + TakeError());
+    return BUFCONF_ERROR;
+  }
+  const std::string what = what_text;
+  PyObject* result = PyObject_Call(fn, args, nullptr);
+  Py_DECREF(plan);
+  if (result != nullptr) {
+    Py_DECREF(result);
+    SetMessage(message, message_size, what + " changed the size");
+    return BUFCONF_OK;
+  }
+  const bool buffer_error = PyErr_ExceptionMatches(PyExc_BufferError) != 0;
+  const bool value_error = PyErr_ExceptionMatches(PyExc_ValueError) != 0;
+  const std::string error = TakeError();
+  if (buffer_error) {
+    SetMessage(message, message_size, what + " refused: " + error);
+    return BUFCONF_REFUSED;
+  }
+  // numpy has no export count: ndarray.resize refuses (ValueError) when more than the caller
+  // and the array itself reference the array, and a live Py_buffer holds one reference.
+  if (what == "numpy.ndarray.resize" && value_error &&
+      error.find("referenced") != std::string::npos) {
+    SetMessage(message, message_size, what + " refused (not with BufferError): " + error);
+    return BUFCONF_REFUSED;
+  }
+  SetMessage(message, message_size, what + " cannot resize this exporter: " + error);
+  return BUFCONF_UNSUPPORTED;
 }
 
 void ReleaseBuffer(void*, void*, bufconf_buffer* view) {
@@ -1178,7 +1475,8 @@ const bufconf_adapter* MakeAdapter() {
       factory ? "python-factory" : "python",
       version.c_str(),
       // With a factory only its objects are judged: no make_exporter.
-      (factory ? 0 : BUFCONF_CAP_MAKE_EXPORTER) | BUFCONF_CAP_ENUMERATE | kAlgorithms,
+      (factory ? 0 : BUFCONF_CAP_MAKE_EXPORTER) | BUFCONF_CAP_ENUMERATE | BUFCONF_CAP_RESIZE |
+          kAlgorithms,
       nullptr,  // context: the interpreter is process-wide
       AfterFork,
       factory ? nullptr : MakeExporter,
@@ -1196,7 +1494,7 @@ const bufconf_adapter* MakeAdapter() {
       FillStrides,
       SizeFromFormat,
       CopyData,
-      nullptr,  // resize
+      Resize,
   };
   return &adapter;
 }

@@ -12,6 +12,7 @@
 
 #include <cstring>
 #include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,11 +28,21 @@ namespace {
 
 const bufconf_adapter& A() { return *PythonAdapter(); }
 
+// One character: a 'c' (kChar) and a one-byte string '1s' (kBytes) hold the same value (numpy
+// exports a 'c' item as '1s').
+bool SameKind(const format::Value& a, const format::Value& b) {
+  using format::ValueKind;
+  const auto one_char = [](const format::Value& v) {
+    return v.kind == ValueKind::kChar || (v.kind == ValueKind::kBytes && v.bytes.size() == 1);
+  };
+  return a.kind == b.kind || (one_char(a) && one_char(b));
+}
+
 // Logical equality of decoded values that ignores the spelling of codes and field names (as the
 // suite's REQ-CONTENTS does).
 bool SameValues(const format::Value& a, const format::Value& b) {
   if (a.shape != b.shape || a.items.size() != b.items.size()) return false;
-  if (a.shape == format::Value::Shape::kScalar) return a.kind == b.kind && a.bytes == b.bytes;
+  if (a.shape == format::Value::Shape::kScalar) return SameKind(a, b) && a.bytes == b.bytes;
   for (size_t i = 0; i < a.items.size(); ++i) {
     if (!SameValues(a.items[i], b.items[i])) return false;
   }
@@ -135,6 +146,22 @@ const Known kKnownDeviations[] = {
     {"ctypes (c_void_p*2)", "FORMAT-PARSES", "'<P' is not a valid format"},
     // ctypes writes '<g' (long double, standard order: no standard size).
     {"ctypes (c_longdouble*2)", "FORMAT-PARSES", "'<g' is not a valid format"},
+    {"ctypes LittleEndianStructure", "FORMAT-SIZE", "ctypes omits padding in struct formats"},
+    // A Union is exported as 'B' with the union's itemsize (8).
+    {"ctypes Union", "FORMAT-SIZE", "ctypes exports unions as 'B'"},
+    // Bit-fields: 'T{<i:a:<i:b:}' (8 bytes) for a 4-byte struct.
+    {"ctypes bit-field", "FORMAT-SIZE", "ctypes writes bit-fields as whole fields"},
+    // c_wchar: '<u' (standard size 2) with itemsize 4.
+    {"ctypes (c_wchar*3)", "FORMAT-SIZE", "'<u' is 2 bytes, wchar_t 4"},
+    // c_char_p: '<z', a code that exists nowhere.
+    {"ctypes (c_char_p*2)", "FORMAT-PARSES", "'<z' is not a valid format"},
+    // By design: _testbuffer's ND_GETBUF_FAIL refuses every request (with BufferError).
+    {"_testbuffer.ndarray(range(4), shape=[4], format='B', ND_GETBUF_FAIL)", "REQ-GRANT",
+     "refuses every request by design"},
+    // numpy has no PEP 3118 code for datetime64/timedelta64: every request with PyBUF_FORMAT is
+    // refused, with ValueError.
+    {"numpy datetime64", "REQ-GRANT", "no format for datetime64"},
+    {"numpy timedelta64", "REQ-GRANT", "no format for timedelta64"},
 };
 
 bool IsKnown(const std::string& description, const std::string& rule) {
@@ -245,8 +272,18 @@ TEST(PythonAdapter, MakeExporterRoundTripsContents) {
       {"indirect [1] 5 H read-only", "H", 2, {5}, kRO, {}, {1}},
       {"indirect [1,0] F 2x3 b", "b", 1, {2, 3}, kF, {}, {1, 0}},
       {"indirect [1,0] steps -1,2 3x2 i", "i", 4, {3, 2}, 0, {-1, 2}, {1, 0}},
+      // read-only C-order specs memoryview(bytes).cast can express too
+      {"read-only steps -2 5 i", "i", 4, {5}, kRO, {-2}, {}},
+      {"read-only steps 3,1 2x3 H", "H", 2, {2, 3}, kRO, {3, 1}, {}},
+      {"read-only scalar d", "d", 8, {}, kRO, {}, {}},
+      {"read-only 4 c", "c", 1, {4}, kRO, {}, {}},
+      {"read-only 2x2x2 b", "b", 1, {2, 2, 2}, kRO, {}, {}},
+      {"1-d 5 d", "d", 8, {5}, 0, {}, {}},
+      {"1-d 6 q", "q", 8, {6}, 0, {}, {}},
+      {"1-d 3 H", "H", 2, {3}, 0, {}, {}},
   };
   int made = 0;
+  std::map<std::string, int> families;  // first word of make_exporter's description
   for (const SpecCase& c : cases) {
     for (int variant = 0; variant < 4; ++variant) {  // different items: different exporter kinds
       int64_t count = 1;
@@ -279,6 +316,10 @@ TEST(PythonAdapter, MakeExporterRoundTripsContents) {
       if (rc == BUFCONF_UNSUPPORTED) continue;
       ASSERT_EQ(rc, BUFCONF_OK) << c.name << ": " << message;
       ++made;
+      // The description names what was made (a report shows it).
+      const std::string what = message;
+      ASSERT_FALSE(what.empty()) << c.name;
+      ++families[what.substr(0, what.find_first_of(" ("))];
       const std::string expected_items(items.begin(), items.end());
       const std::vector<int64_t> shape(c.shape.begin(), c.shape.end());
       const std::string format = c.format;
@@ -301,6 +342,224 @@ TEST(PythonAdapter, MakeExporterRoundTripsContents) {
     }
   }
   EXPECT_GE(made, 40);
+  for (const auto& [family, n] : families) std::cout << "made by " << family << ": " << n << "\n";
+  for (const char* family :
+       {"numpy.ndarray", "numpy.frombuffer", "_testbuffer.ndarray", "memoryview", "array.array"}) {
+    EXPECT_GT(families[family], 0) << family;
+  }
+}
+
+// A fresh instance of the first enumerated exporter whose description starts with `prefix`
+// (nullptr when there is none).
+void* EnumeratedByPrefix(const std::string& prefix, std::string* description) {
+  for (size_t index = 0;; ++index) {
+    void* exporter = nullptr;
+    bufconf_enumerated info{};
+    if (A().enumerate(A().context, index, &exporter, &info) != BUFCONF_OK) return nullptr;
+    if (std::string(info.description).rfind(prefix, 0) == 0) {
+      *description = info.description;
+      return exporter;
+    }
+    A().destroy_exporter(A().context, exporter);
+  }
+}
+
+size_t RegionBytes(void* exporter) {
+  size_t n = 0;
+  for (const bufconf_region& r : RegionsOf(exporter)) n += r.size;
+  return n;
+}
+
+// REQ-FAIL-BUFFERERROR: a refusal with BufferError and view->obj NULL is BUFCONF_REFUSED; any
+// other refusal is BUFCONF_REFUSED_IMPROPERLY, with a message naming the exception.
+TEST(PythonAdapter, RefusalsAreProperOrReportedImproper) {
+  struct Case {
+    const char* prefix;
+    int flags;
+    int rc;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"bytes b'bufconf'", PyBUF_WRITABLE, BUFCONF_REFUSED, "BufferError: Object is not writable"},
+      {"memoryview(b'abcdefgh')[::2]", PyBUF_C_CONTIGUOUS, BUFCONF_REFUSED, "BufferError"},
+      {"numpy arange(10, i2)[::-3]", PyBUF_C_CONTIGUOUS, BUFCONF_REFUSED_IMPROPERLY,
+       "raised ValueError: ndarray is not C-contiguous (not BufferError)"},
+      {"numpy arange(10, i2)[::-3]", PyBUF_SIMPLE, BUFCONF_REFUSED_IMPROPERLY,
+       "ValueError: ndarray is not C-contiguous"},
+      {"numpy arange(20, i4).reshape(4,5)[::-2, 1::2]", PyBUF_ANY_CONTIGUOUS,
+       BUFCONF_REFUSED_IMPROPERLY, "ValueError: ndarray is not contiguous"},
+      {"numpy arange(4.0) read-only", PyBUF_WRITABLE, BUFCONF_REFUSED_IMPROPERLY,
+       "ValueError: buffer source array is read-only"},
+      {"numpy datetime64", PyBUF_FORMAT, BUFCONF_REFUSED_IMPROPERLY,
+       "ValueError: cannot include dtype 'M' in a buffer"},
+      {"numpy timedelta64", PyBUF_FULL_RO, BUFCONF_REFUSED_IMPROPERLY,
+       "ValueError: cannot include dtype 'm' in a buffer"},
+      {"numpy datetime64", PyBUF_STRIDES, BUFCONF_OK, ""},
+      {"memoryview(numpy arange(6, f4)", PyBUF_F_CONTIGUOUS, BUFCONF_REFUSED, "BufferError"},
+  };
+  for (const Case& c : cases) {
+    std::string description;
+    void* exporter = EnumeratedByPrefix(c.prefix, &description);
+    ASSERT_NE(exporter, nullptr) << c.prefix;
+    bufconf_buffer view{};
+    char message[512] = {0};
+    const int rc = A().get_buffer(A().context, exporter, &view, c.flags, message, sizeof message);
+    EXPECT_EQ(rc, c.rc) << description << " flags " << c.flags << ": " << message;
+    EXPECT_NE(std::string(message).find(c.message), std::string::npos) << message;
+    EXPECT_EQ(PyErr_Occurred(), nullptr);
+    if (rc == BUFCONF_OK) {
+      A().release_buffer(A().context, exporter, &view);
+    } else {
+      EXPECT_EQ(view.obj, nullptr) << description;
+    }
+    A().destroy_exporter(A().context, exporter);
+  }
+  // _testbuffer's ND_GETBUF_FAIL refuses every request, and properly.
+  std::string description;
+  void* failing = EnumeratedByPrefix(
+      "_testbuffer.ndarray(range(4), shape=[4], format='B', "
+      "ND_GETBUF_FAIL)",
+      &description);
+  ASSERT_NE(failing, nullptr);
+  for (int flags = 0; flags <= 0x3ff; ++flags) {
+    bufconf_buffer view{};
+    char message[512] = {0};
+    ASSERT_EQ(A().get_buffer(A().context, failing, &view, flags, message, sizeof message),
+              BUFCONF_REFUSED)
+        << flags << ": " << message;
+    EXPECT_EQ(view.obj, nullptr);
+    EXPECT_NE(std::string(message).find("BufferError: ND_GETBUF_FAIL"), std::string::npos);
+  }
+  A().destroy_exporter(A().context, failing);
+}
+
+// resize (ABI 2): what users do to change an exporter's size, alone and with a live export.
+TEST(PythonAdapter, ResizeAsUsersDo) {
+  ASSERT_NE(A().capabilities & BUFCONF_CAP_RESIZE, 0u);
+  struct Case {
+    const char* prefix;
+    int alone;            // resize with no export
+    int exported;         // resize while a buffer is exported
+    const char* message;  // in the message of the exported case
+  };
+  const Case cases[] = {
+      {"bytearray(b'", BUFCONF_OK, BUFCONF_REFUSED, "bytearray.extend refused: BufferError"},
+      {"bytearray() (empty)", BUFCONF_OK, BUFCONF_REFUSED, "BufferError"},
+      {"array.array('d', [", BUFCONF_OK, BUFCONF_REFUSED, "BufferError"},
+      {"array.array('B') (empty)", BUFCONF_OK, BUFCONF_REFUSED, "BufferError"},
+      {"mmap.mmap(-1, 16)", BUFCONF_OK, BUFCONF_REFUSED, "mmap.resize refused: BufferError"},
+      // read-only map: refused while exported (BufferError is checked first), never resizable
+      {"mmap.mmap(<16-byte temp file>", BUFCONF_UNSUPPORTED, BUFCONF_REFUSED, "BufferError"},
+      // the exporter is itself an export of its BytesIO / bytearray: always refused
+      {"io.BytesIO(b'bytesio').getbuffer()", BUFCONF_REFUSED, BUFCONF_REFUSED, "BufferError"},
+      {"memoryview(bytearray(b'xyz')).toreadonly()", BUFCONF_REFUSED, BUFCONF_REFUSED,
+       "BufferError"},
+      {"pickle.PickleBuffer(bytearray", BUFCONF_REFUSED, BUFCONF_REFUSED, "BufferError"},
+      // numpy counts references instead of exports: ValueError, but a refusal
+      {"numpy <f8 [0.1", BUFCONF_OK, BUFCONF_REFUSED,
+       "numpy.ndarray.resize refused (not with BufferError): ValueError"},
+      {"numpy array(7, i8) (0-d)", BUFCONF_OK, BUFCONF_REFUSED, "ValueError"},
+      {"numpy arange(10, i2)[::-3]", BUFCONF_UNSUPPORTED, BUFCONF_UNSUPPORTED, "own its data"},
+      {"bytes b'bufconf'", BUFCONF_UNSUPPORTED, BUFCONF_UNSUPPORTED, "bytes cannot be resized"},
+      {"_testbuffer.ndarray(7,", BUFCONF_UNSUPPORTED, BUFCONF_UNSUPPORTED, "cannot be resized"},
+      // RELEASE-RESIZE-WHILE-EXPORTED: ctypes.resize reallocates under live exports
+      // (docs/findings.md)
+      {"ctypes (c_int*4)", BUFCONF_OK, BUFCONF_OK, "ctypes.resize changed the size"},
+      {"ctypes (S*3)", BUFCONF_OK, BUFCONF_OK, "ctypes.resize changed the size"},
+      {"ctypes c_int(3)", BUFCONF_OK, BUFCONF_OK, "ctypes.resize changed the size"},
+  };
+  for (const Case& c : cases) {
+    std::string description;
+    char message[512] = {0};
+    // Alone: the size changes when it is OK, not otherwise.
+    void* exporter = EnumeratedByPrefix(c.prefix, &description);
+    ASSERT_NE(exporter, nullptr) << c.prefix;
+    size_t before = RegionBytes(exporter);
+    int rc = A().resize(A().context, exporter, message, sizeof message);
+    EXPECT_EQ(rc, c.alone) << description << ": " << message;
+    EXPECT_EQ(PyErr_Occurred(), nullptr);
+    if (rc == BUFCONF_OK) {
+      EXPECT_GT(RegionBytes(exporter), before) << description;
+    } else {
+      EXPECT_EQ(RegionBytes(exporter), before) << description;
+    }
+    A().destroy_exporter(A().context, exporter);
+    // With a live export.
+    exporter = EnumeratedByPrefix(c.prefix, &description);
+    ASSERT_NE(exporter, nullptr);
+    bufconf_buffer view{};
+    ASSERT_EQ(A().get_buffer(A().context, exporter, &view, PyBUF_FULL_RO, message, sizeof message),
+              BUFCONF_OK)
+        << description << ": " << message;
+    before = RegionBytes(exporter);
+    rc = A().resize(A().context, exporter, message, sizeof message);
+    EXPECT_EQ(rc, c.exported) << description << ": " << message;
+    EXPECT_NE(std::string(message).find(c.message), std::string::npos) << message;
+    EXPECT_EQ(PyErr_Occurred(), nullptr);
+    if (rc == BUFCONF_OK) {
+      // The exporter reallocated: the live view now points outside the memory it owns.
+      const uintptr_t buf = reinterpret_cast<uintptr_t>(view.buf);
+      for (const bufconf_region& r : RegionsOf(exporter)) {
+        const uintptr_t base = reinterpret_cast<uintptr_t>(r.base);
+        EXPECT_FALSE(buf >= base && buf < base + r.size) << description;
+      }
+    } else {
+      EXPECT_EQ(RegionBytes(exporter), before) << description;
+    }
+    A().release_buffer(A().context, exporter, &view);
+    A().destroy_exporter(A().context, exporter);
+  }
+}
+
+// A read-only mmap's memory is found from the map itself (its file's mapping in
+// /proc/self/maps), not from a buffer it hands out.
+TEST(PythonAdapter, ReadOnlyMapRegionIsIntrospected) {
+  std::string description;
+  void* exporter = EnumeratedByPrefix("mmap.mmap(<16-byte temp file>", &description);
+  ASSERT_NE(exporter, nullptr);
+  bufconf_buffer view{};
+  char message[512] = {0};
+  ASSERT_EQ(A().get_buffer(A().context, exporter, &view, PyBUF_FULL_RO, message, sizeof message),
+            BUFCONF_OK);
+  EXPECT_EQ(view.readonly, 1);
+  const std::vector<bufconf_region> regions = RegionsOf(exporter);
+  ASSERT_EQ(regions.size(), 1u);
+  EXPECT_EQ(regions[0].base, view.buf);
+  EXPECT_EQ(regions[0].size, 16u);
+  A().release_buffer(A().context, exporter, &view);
+  // The helper found it in /proc/self/maps (owner() is not None).
+  EXPECT_EQ(
+      PyRun_SimpleString("import _bufconf_python_adapter as m\n"
+                         "e = [x for x in m.ENTRIES if x[0].startswith('mmap.mmap(<16-byte')][0]\n"
+                         "o, _ = e[1]()\n"
+                         "r = m.owner(o)\n"
+                         "assert isinstance(r, list) and len(r) == 1 and r[0][1] == 16, r\n"),
+      0);
+  A().destroy_exporter(A().context, exporter);
+}
+
+// CPython 3.11's struct.unpack('0p', b'') raises SystemError (gh-124248): a spec whose items go
+// through struct there is reported unsupported, saying why, not an adapter failure.
+TEST(PythonAdapter, ZeroLengthPascalStringIsUnsupported) {
+  const std::vector<uint8_t> items(8, 0);
+  for (const char* format : {"0p1P", "0pi0p"}) {
+    bufconf_array_spec spec{};
+    spec.format = format;
+    spec.itemsize = 8;
+    spec.items = items.data();
+    for (uint32_t layout : {0u, static_cast<uint32_t>(BUFCONF_LAYOUT_READONLY)}) {
+      spec.layout = layout;
+      void* exporter = nullptr;
+      char message[512] = {0};
+      if (std::string(format) == "0pi0p") spec.itemsize = 4;
+      EXPECT_EQ(A().make_exporter(A().context, &spec, &exporter, message, sizeof message),
+                BUFCONF_UNSUPPORTED)
+          << format << ": " << message;
+      EXPECT_NE(std::string(message).find("SystemError"), std::string::npos) << message;
+      EXPECT_NE(std::string(message).find("gh-124248"), std::string::npos) << message;
+      EXPECT_EQ(PyErr_Occurred(), nullptr);
+    }
+  }
 }
 
 TEST(PythonAdapter, UnsupportedSpecsAreSkipped) {
