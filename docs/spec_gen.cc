@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "conformance/suite/checks.h"
+#include "conformance/suite/known_gaps.h"
 #include "conformance/zoo/zoo.h"
 #include "reference/layout/checker.h"
 #include "reference/rules/catalogue.h"
@@ -34,44 +35,9 @@ namespace {
 // Rules that no check, checker rule or test can violate yet, and why. The list can only shrink:
 // spec_test fails for a rule that is covered and still listed here, and for an uncovered rule
 // that is not listed.
-struct KnownGap {
-  const char* rule;
-  const char* reason;
-};
-const KnownGap kKnownGaps[] = {
-    {"FIELDS-OBJ", "no check reads view->obj: the suite does not judge obj or its reference"},
-    {"FIELDS-CONSUMER-NO-MODIFY",
-     "a consumer obligation; no algorithm check compares the view's fields and arrays before and "
-     "after a call"},
-    {"MEMORY-ARRAYS",
-     "a short or unterminated array makes the reader crash, which the suite reports under the "
-     "rule it was running, never under this ID"},
-    {"MEMORY-WRITABLE", "no check writes into the memory of a writable exporter"},
-    {"REQ-FAIL-BUFFERERROR",
-     "no check reports it: the runner files enumerated exporters that crash under this ID, but it "
-     "is not in suite::ExporterRules(), so those failures are not reported "
-     "(conformance/suite/runner.cc)"},
-    {"REQ-FIELDS-ALL-FILLED",
-     "the suite zeroes the view before every get_buffer, so a field left unwritten is not seen"},
-    {"REQ-FILLINFO-ARGS",
-     "about the arguments an exporter passes to PyBuffer_FillInfo; not observable through the "
-     "adapter ABI"},
-    {"ALGO-FILL-INFO", "the adapter ABI has no PyBuffer_FillInfo function"},
-    {"ALGO-GET-CONTIGUOUS", "the adapter ABI has no PyMemoryView_GetContiguous function"},
-    {"ALGO-EQUAL",
-     "the adapter ABI has no equality function, and the model's LogicallyEqual deliberately "
-     "differs (NaN equals itself)"},
-    {"ALGO-INDIRECT-HANDLED",
-     "about which flags a consumer requests; not observable through the adapter ABI"},
-    {"RELEASE-PAIRED",
-     "a consumer obligation; no function of the adapter ABI gets views on its own, and the "
-     "suite's own gets are paired by construction"},
-    {"RELEASE-MEMORY-STABLE",
-     "no check re-reads a held view's memory and arrays after later requests"},
-    {"RELEASE-INTERNAL", "no check releases a copy of the Py_buffer"},
-    {"RELEASE-NO-DECREF", "reference counts are outside the adapter ABI"},
-    {"RELEASE-CLEARS-OBJ", "PyBuffer_Release and reference counts are outside the adapter ABI"},
-};
+// The known gaps are the suite's own list (conformance/suite/known_gaps.h): `bufconf run` shows
+// each as a skip with the same reason.
+const std::vector<suite::KnownGap>& kKnownGaps = suite::KnownGaps();
 
 struct ManifestLine {
   std::string test;
@@ -207,7 +173,7 @@ void Header(std::ostream& out, const std::vector<std::string>& scanned,
   }
   out << "A rule is *covered* when the suite, the checker or a test can violate it. `bazel test "
          "//docs:spec_test` fails when a rule is not covered and is not a known gap, when a "
-         "known gap is covered (remove it from `kKnownGaps` in `docs/spec_gen.cc`), and when "
+         "known gap is covered (remove it from `conformance/suite/known_gaps.cc`), and when "
          "this page differs from the generated one (run `tools/gen-spec`).\n\n";
   out << "Tests scanned (`docs/spec_tests.bzl`, refreshed by `tools/gen-spec` from `bazel query "
          "'tests(//...)'`):\n\n";
@@ -254,7 +220,7 @@ int Main(int argc, char** argv) {
       if (traces.at(id).suite.empty()) zoo_only.insert(id);
     }
   }
-  for (const KnownGap& g : kKnownGaps) {
+  for (const suite::KnownGap& g : kKnownGaps) {
     const auto it = traces.find(g.rule);
     if (it != traces.end()) it->second.gap = g.reason;
   }
@@ -295,12 +261,13 @@ int Main(int argc, char** argv) {
     }
     if (t.covered() && t.gap != nullptr) {
       problems.push_back(std::string(r.id) +
-                         ": listed in kKnownGaps (docs/spec_gen.cc) but covered; remove it");
+                         ": listed in conformance/suite/known_gaps.cc but covered; remove it");
     }
   }
-  for (const KnownGap& g : kKnownGaps) {
+  for (const suite::KnownGap& g : kKnownGaps) {
     if (rules::FindRule(g.rule) == nullptr) {
-      problems.push_back(std::string(g.rule) + ": in kKnownGaps but not in the catalogue");
+      problems.push_back(std::string(g.rule) +
+                         ": in conformance/suite/known_gaps.cc but not in the catalogue");
     }
   }
 
@@ -334,7 +301,7 @@ int Main(int argc, char** argv) {
   out << "\n";
 
   out << "## Known gaps\n\n"
-      << "Rules that nothing in bufconf can report broken yet (`kKnownGaps` in "
+      << "Rules that nothing in bufconf can report broken yet (`KnownGaps()` in "
          "`docs/spec_gen.cc`).\n\n"
       << "| Rule | Why |\n| --- | --- |\n";
   for (const rules::Rule& r : rules::Catalogue()) {

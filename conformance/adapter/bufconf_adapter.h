@@ -129,7 +129,9 @@ typedef struct bufconf_adapter {
   int (*after_fork)(void *ctx);
 
   /* ---- exporter side ---- */
-  /* Make an exporter for `spec`. BUFCONF_UNSUPPORTED skips the case. */
+  /* Make an exporter for `spec`. BUFCONF_UNSUPPORTED skips the case. On success `message` may
+   * say what was made (e.g. "numpy.ndarray <i4 (C order)"): failures of the case are reported
+   * at "generated <message>", which expectation scopes (@GLOB) can match. */
   int (*make_exporter)(void *ctx, const bufconf_array_spec *spec, void **exporter, char *message,
                        size_t message_size);
   /* The index-th exporter the implementation makes on its own; BUFCONF_UNSUPPORTED past the

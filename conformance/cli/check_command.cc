@@ -20,9 +20,16 @@ struct CheckOptions {
   std::string file;
 };
 
+// Throws DescriptorJsonError naming `shape` when the checker could not check the memory rules
+// (an array-of-arrays view too large to walk): an absurd size, not a verdict.
 nlohmann::ordered_json Verdict(const layout::DescriptorFile& d) {
-  const std::vector<layout::Violation> violations =
-      layout::Validate(d.view, d.memory ? &*d.memory : nullptr);
+  const layout::Validation validation =
+      layout::ValidateWithCoverage(d.view, d.memory ? &*d.memory : nullptr);
+  if (!validation.not_checked.empty()) {
+    throw layout::DescriptorJsonError("shape", validation.not_checked[0].rule + " not checked: " +
+                                                   validation.not_checked[0].message);
+  }
+  const std::vector<layout::Violation>& violations = validation.violations;
   nlohmann::ordered_json j;
   // Valid: no MUST rule is broken. SHOULD and PORTABILITY findings are listed all the same.
   bool valid = true;

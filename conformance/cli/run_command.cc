@@ -1,10 +1,16 @@
 #include "conformance/cli/run_command.h"
 
+#include <cerrno>
+#include <climits>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -28,8 +34,8 @@ struct RunOptions {
   std::string adapter = "python";
   std::string factory;
   bool no_expectations = false;
-  uint64_t seed = 1;
-  int64_t examples = 0;  // 0: the profile's
+  std::string seed = "1";  // checked by ParseSeed
+  int64_t examples = 0;    // 0: the profile's
   std::string profile = "quick";
   std::string filter = "*";
   std::string json_file, junit_file, html_file, expectations_file;
@@ -37,7 +43,51 @@ struct RunOptions {
   double timeout = 20;
   bool no_fork = false;
   bool quiet = false;
+  bool allow_empty = false;
 };
+
+constexpr double kMaxTimeout = 86400;
+
+// A seed: decimal digits only, at most 2^64 - 1 ("-1" and "99999999999999999999999" are errors,
+// not 2^64 - 1).
+std::optional<uint64_t> ParseSeed(const std::string& text) {
+  if (text.empty() || text.size() > 20) return std::nullopt;
+  uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    const uint64_t digit = static_cast<uint64_t>(c - '0');
+    if (value > (UINT64_MAX - digit) / 10) return std::nullopt;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+// CLI11 validators: "" when the value is good, else what is wrong with it.
+std::string CheckSeed(const std::string& text) {
+  return ParseSeed(text)
+             ? ""
+             : "must be a whole number from 0 to 18446744073709551615, got '" + text + "'";
+}
+
+std::string CheckExamples(const std::string& text) {
+  char* end = nullptr;
+  errno = 0;
+  const long long n = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || errno == ERANGE || n < 1 || n > INT_MAX) {
+    return "must be a whole number of cases per rule from 1 to " + std::to_string(INT_MAX) +
+           ", got '" + text + "'";
+  }
+  return "";
+}
+
+std::string CheckTimeout(const std::string& text) {
+  char* end = nullptr;
+  const double s = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !std::isfinite(s) || s <= 0 || s > kMaxTimeout) {
+    return "must be a number of seconds above 0 and at most 86400, got '" + text + "'";
+  }
+  return "";
+}
 
 // Paths the user typed are relative to where they ran the command (bazel run changes it).
 std::string UserPath(const std::string& path) {
@@ -53,6 +103,21 @@ std::string AdapterArgument(const std::string& spec) {
     return UserPath(spec);
   }
   return spec;
+}
+
+// What a counterexample file names as its adapter: a built-in's name, or the adapter file's
+// absolute path (realpath), so `bufconf replay` works from any directory.
+std::string ReplayableAdapter(const std::string& spec) {
+  const std::string path = AdapterArgument(spec);
+  if (path == spec && spec.find('/') == std::string::npos &&
+      !(spec.size() > 3 && spec.compare(spec.size() - 3, 3, ".so") == 0)) {
+    return spec;  // a built-in adapter
+  }
+  char* real = ::realpath(path.c_str(), nullptr);
+  if (real == nullptr) return path;
+  std::string out = real;
+  std::free(real);
+  return out;
 }
 
 bool WriteFile(const std::string& path, const std::string& contents) {
@@ -135,6 +200,15 @@ std::string NowUtc() {
 }
 
 int Run(const RunOptions& o) {
+  bool any_rule = false;
+  for (const rules::Rule& r : rules::Catalogue()) {
+    any_rule = any_rule || suite::GlobMatch(o.filter, r.id);
+  }
+  if (!any_rule) {
+    std::cerr << "bufconf run: --filter '" << o.filter
+              << "' matches no rule (see `bufconf rules` for the IDs)\n";
+    return 2;
+  }
   if (!o.factory.empty()) {
     // The python adapter reads it when it starts: the objects the factory returns are judged.
     setenv("BUFCONF_PYTHON_FACTORY", o.factory.c_str(), 1);
@@ -172,24 +246,36 @@ int Run(const RunOptions& o) {
     return 2;
   }
   suite::RunSettings settings;
-  settings.seed = o.seed;
+  settings.seed = *ParseSeed(o.seed);
   settings.profile = o.profile;
   settings.examples = o.examples > 0 ? o.examples : (o.profile == "deep" ? 1000 : 100);
   settings.filter = o.filter;
   settings.timeout_seconds = o.timeout;
   settings.isolate = !o.no_fork;
   settings.failures_dir = UserPath(o.failures_dir);
-  settings.adapter_spec = o.adapter;
+  settings.adapter_spec = ReplayableAdapter(o.adapter);
+  settings.list_every_rule = true;
   settings.factory = o.factory;
   if (!o.quiet) {
     settings.progress = [](const std::string& line) { std::cerr << "  " << line << "\n"; };
   }
   if (!o.quiet)
-    std::cerr << "bufconf run: adapter " << loaded.adapter->name << ", seed " << o.seed << ", "
-              << settings.examples << " cases per rule\n";
+    std::cerr << "bufconf run: adapter " << loaded.adapter->name << ", seed " << settings.seed
+              << ", " << settings.examples << " cases per rule\n";
   suite::RunReport report = suite::RunSuite(*loaded.adapter, settings);
   report.adapter_source = loaded.source;
-  if (have_expectations) suite::ApplyExpectations(expectations, report);
+  report.empty_run_fails = !o.allow_empty;
+  if (have_expectations) {
+    for (const std::string& w : expectations.warnings) report.warnings.push_back(w);
+    suite::ApplyExpectations(expectations, report);
+  }
+  if (suite::NothingTested(report)) {
+    report.warnings.push_back(
+        std::string("nothing was tested: no rule ran a single case (the adapter lacks the "
+                    "functions, or answered BUFCONF_UNSUPPORTED to every case)") +
+        (o.allow_empty ? "; --allow-empty: exit status 0"
+                       : "; exit status 1 (--allow-empty to accept)"));
+  }
   std::cout << suite::Banner(report) << "\n" << suite::ResultTable(report);
   for (const std::string& w : report.warnings) std::cerr << "warning: " << w << "\n";
   if (!o.json_file.empty() &&
@@ -230,9 +316,12 @@ void AddRunCommand(CLI::App& app, std::function<int()>* run) {
                   "(docs/python-factory.md)");
   cmd->add_flag("--no-expectations", o->no_expectations,
                 "ignore the built-in expectations of the adapter");
-  cmd->add_option("--seed", o->seed, "RapidCheck seed (the same seed replays the same run)")
+  cmd->add_option("--seed", o->seed,
+                  "RapidCheck seed, 0 to 2^64-1 (the same seed replays the same run)")
+      ->check(CLI::Validator(CheckSeed, "SEED", "seed"))
       ->capture_default_str();
-  cmd->add_option("--examples", o->examples, "cases per rule (default: the profile's)");
+  cmd->add_option("--examples", o->examples, "cases per rule, at least 1 (default: the profile's)")
+      ->check(CLI::Validator(CheckExamples, "N", "examples"));
   cmd->add_option("--profile", o->profile, "quick (100 cases per rule) or deep (1000)")
       ->check(CLI::IsMember({"quick", "deep"}))
       ->capture_default_str();
@@ -248,10 +337,15 @@ void AddRunCommand(CLI::App& app, std::function<int()>* run) {
                   "rules the implementation knowingly breaks: lines 'RULE-ID reason'");
   cmd->add_option("--failures-dir", o->failures_dir, "where counterexample files go")
       ->capture_default_str();
-  cmd->add_option("--timeout", o->timeout, "seconds per rule before a hang is declared")
+  cmd->add_option("--timeout", o->timeout,
+                  "seconds one case may take before it is declared a hang (0 < S <= 86400)")
+      ->check(CLI::Validator(CheckTimeout, "S", "timeout"))
       ->capture_default_str();
   cmd->add_flag("--no-fork", o->no_fork, "run in this process (a crash ends the run)");
   cmd->add_flag("--quiet", o->quiet, "no progress lines");
+  cmd->add_flag("--allow-empty", o->allow_empty,
+                "exit 0 even when no rule ran a single case (by default such a run exits 1: "
+                "nothing was tested)");
   cmd->callback([o, run] { *run = [o] { return Run(*o); }; });
 }
 
@@ -259,6 +353,7 @@ void AddReplayCommand(CLI::App& app, std::function<int()>* run) {
   auto file = std::make_shared<std::string>();
   auto adapter = std::make_shared<std::string>();
   auto factory = std::make_shared<std::string>();
+  auto timeout = std::make_shared<double>(0);
   CLI::App* cmd = app.add_subcommand(
       "replay",
       "Re-run the counterexample of a failure file. Exit 1 when the rule is broken again, 0 "
@@ -268,8 +363,12 @@ void AddReplayCommand(CLI::App& app, std::function<int()>* run) {
   cmd->add_option(
       "--factory", *factory,
       "with the python adapter: the factory the failing run used (package.module:callable)");
-  cmd->callback([file, adapter, factory, run] {
-    *run = [file, adapter, factory]() -> int {
+  cmd->add_option("--timeout", *timeout,
+                  "seconds before the case is declared a hang (default: the file's "
+                  "timeout_seconds, the failing run's --timeout; 60 for older files)")
+      ->check(CLI::Validator(CheckTimeout, "S", "timeout"));
+  cmd->callback([file, adapter, factory, timeout, run] {
+    *run = [file, adapter, factory, timeout]() -> int {
       if (!factory->empty()) setenv("BUFCONF_PYTHON_FACTORY", factory->c_str(), 1);
       std::ifstream in(UserPath(*file));
       if (!in) {
@@ -291,18 +390,31 @@ void AddReplayCommand(CLI::App& app, std::function<int()>* run) {
         // In a child: a counterexample that crashed or hung the implementation does so again,
         // and that is the answer, not a crash of bufconf.
         const std::string contents = buffer.str();
+        double limit = *timeout;
+        if (limit <= 0) {
+          limit = 60;
+          if (j.contains("timeout_seconds") && j["timeout_seconds"].is_number() &&
+              j["timeout_seconds"].get<double>() > 0) {
+            limit = j["timeout_seconds"].get<double>();
+          }
+        }
         const suite::IsolatedResult child = suite::RunIsolated(
             [&](suite::ChildChannel& channel) {
               const suite::ReplayOutcome out = suite::Replay(*loaded.adapter, contents);
               channel.Write(
                   nlohmann::json({{"reproduced", out.reproduced}, {"report", out.report}}).dump());
             },
-            60,
+            limit,
             [&] {
               if (loaded.adapter->after_fork != nullptr) {
                 loaded.adapter->after_fork(loaded.adapter->context);
               }
             });
+        if (child.outcome == suite::IsolatedResult::Outcome::kTimedOut) {
+          std::cout << "the implementation did not finish the case within " << limit
+                    << " s (hang)\nreproduced\n";
+          return 1;
+        }
         if (child.outcome != suite::IsolatedResult::Outcome::kOk) {
           std::cout << "the implementation " << suite::Describe(child) << "\nreproduced\n";
           return 1;

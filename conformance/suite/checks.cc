@@ -1,11 +1,13 @@
 #include "conformance/suite/checks.h"
 
 #include <algorithm>
-#include <cstring>
+#include <cstdio>
+#include <functional>
 #include <memory>
 #include <optional>
 
 #include "conformance/adapter/real_layout.h"
+#include "conformance/suite/session.h"
 #include "reference/format/layout.h"
 #include "reference/layout/addressing.h"
 #include "reference/layout/checker.h"
@@ -17,18 +19,7 @@
 namespace bufconf::suite {
 namespace {
 
-using conformance::RealLayout;
 using conformance::Snapshot;
-using layout::Has;
-
-std::string Show(const std::optional<std::vector<int64_t>>& a) {
-  if (!a) return "NULL";
-  std::string s = "(";
-  for (size_t i = 0; i < a->size(); ++i) s += (i ? "," : "") + std::to_string((*a)[i]);
-  return s + ")";
-}
-
-std::string Show(const std::optional<std::string>& s) { return s ? "'" + *s + "'" : "NULL"; }
 
 std::string FlagsText(int flags) {
   char buf[16];
@@ -46,6 +37,17 @@ void Scalars(const format::Value& v, std::vector<const format::Value*>& out) {
     return;
   }
   for (const format::Value& item : v.items) Scalars(item, out);
+}
+
+// A 'c' and a one-byte 's' are the same value (struct unpacks both to a bytes object of length
+// 1; numpy has no char type and exports 'c' as '1s').
+bool IsOneByte(const format::Value& v) {
+  return v.kind == format::ValueKind::kChar ||
+         (v.kind == format::ValueKind::kBytes && v.code == "s" && v.bytes.size() == 1);
+}
+
+bool SameKind(const format::Value& a, const format::Value& b) {
+  return a.kind == b.kind || (IsOneByte(a) && IsOneByte(b));
 }
 
 // Equal contents: the same array structure for the first `ndim` levels (the shape), then the
@@ -66,7 +68,7 @@ bool SameValues(const format::Value& a, const format::Value& b, size_t ndim) {
   Scalars(b, y);
   if (x.size() != y.size()) return false;
   for (size_t i = 0; i < x.size(); ++i) {
-    if (x[i]->kind != y[i]->kind || x[i]->bytes != y[i]->bytes) return false;
+    if (!SameKind(*x[i], *y[i]) || x[i]->bytes != y[i]->bytes) return false;
   }
   return true;
 }
@@ -85,49 +87,6 @@ format::Value ExpectedValues(const ArraySpec& spec) {
   return layout::ToList(d, memory);
 }
 
-class Exporter {
- public:
-  Exporter(const bufconf_adapter& a, void* handle) : a_(a), handle_(handle) {}
-  ~Exporter() {
-    if (handle_ != nullptr && a_.destroy_exporter != nullptr)
-      a_.destroy_exporter(a_.context, handle_);
-  }
-  Exporter(const Exporter&) = delete;
-  Exporter& operator=(const Exporter&) = delete;
-
-  int Get(bufconf_buffer* view, int flags, std::string* message) {
-    char buf[512] = {0};
-    std::memset(view, 0, sizeof *view);
-    const int rc = a_.get_buffer(a_.context, handle_, view, flags, buf, sizeof buf);
-    *message = buf;
-    if (rc != BUFCONF_OK && rc != BUFCONF_REFUSED) {
-      throw AdapterError("get_buffer(" + FlagsText(flags) + ") failed: " + *message);
-    }
-    return rc;
-  }
-  void Release(bufconf_buffer* view) {
-    if (a_.release_buffer != nullptr) a_.release_buffer(a_.context, handle_, view);
-  }
-  std::vector<bufconf_region> Regions() {
-    std::vector<bufconf_region> out(16);
-    size_t n = a_.regions(a_.context, handle_, out.data(), out.size());
-    if (n > out.size()) {
-      out.resize(n);
-      n = a_.regions(a_.context, handle_, out.data(), out.size());
-    }
-    out.resize(std::min(n, out.size()));
-    return out;
-  }
-  bool counts() const {
-    return (a_.capabilities & BUFCONF_CAP_EXPORT_COUNT) != 0 && a_.export_count != nullptr;
-  }
-  int64_t Count() { return a_.export_count(a_.context, handle_); }
-
- private:
-  const bufconf_adapter& a_;
-  void* handle_;
-};
-
 }  // namespace
 
 const std::vector<std::string>& ExporterRules() {
@@ -143,7 +102,7 @@ const std::vector<std::string>& ExporterRules() {
       "REQ-FORMAT-NULL", "REQ-ITEMSIZE-KEPT", "REQ-INDEPENDENT-FIELDS", "REQ-ND-SHAPE",
       "REQ-STRIDES-FILLED", "REQ-SUBOFFSETS-NULL-WITHOUT-INDIRECT", "REQ-STRIDES-NEEDED",
       "REQ-INDIRECT-NEEDED", "REQ-C-CONTIGUOUS", "REQ-F-CONTIGUOUS", "REQ-ANY-CONTIGUOUS",
-      "REQ-READ-WRITE-FLAGS", "REQ-SAME-CONTENT", "RELEASE-EXPORT-COUNT"};
+      "REQ-READ-WRITE-FLAGS", "REQ-SAME-CONTENT", "RELEASE-EXPORT-COUNT", "RELEASE-MEMORY-STABLE"};
   return kRules;
 }
 
@@ -156,16 +115,18 @@ bool IsBasicExporterRule(const std::string& rule) {
 namespace {
 
 // Judges one live exporter: its full description, its contents (when `expected` is given), the
-// request `flags` against the oracle, and export counting. Destroys the exporter.
+// request `flags` against the oracle, and export counting; then, when the full description is
+// sane, the multi-consumer session (session.h) with a second exporter from `make_second` (null,
+// or returning null: the session runs on this exporter alone). Destroys the exporters.
 CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
                           const std::optional<format::Value>& expected, size_t expected_ndim,
-                          int flags) {
+                          int flags, const std::function<void*()>& make_second) {
   CheckResult out;
   auto add = [&](const std::string& rule, const std::string& message) {
     out.findings.push_back({rule, message, IsBasicExporterRule(rule)});
   };
   out.rules_checked = ExporterRules();
-  Exporter exporter(a, handle);
+  ExporterHandle exporter(a, handle);
   const int64_t count0 = exporter.counts() ? exporter.Count() : 0;
 
   // The full description.
@@ -215,66 +176,8 @@ CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
       exporter.Release(&resp);
     } else {
       const Snapshot rs = conformance::TakeSnapshot(resp, regions.data(), regions.size());
-      const layout::Descriptor& r = rs.view;
-      const std::string f = "flags " + FlagsText(flags) + ": ";
-      if (r.itemsize != fv.itemsize) {
-        add("REQ-ITEMSIZE-KEPT",
-            f + "itemsize " + std::to_string(r.itemsize) + ", full " + std::to_string(fv.itemsize));
-      }
-      if (r.buf != fv.buf || r.len != fv.len) {
-        add("REQ-INDEPENDENT-FIELDS", f + "buf or len differs from the full description");
-      }
-      if (Has(flags, layout::kFormat)) {
-        if (r.format != oracle.expected.format) {
-          add("REQ-FORMAT-FILLED",
-              f + "format " + Show(r.format) + ", expected " + Show(oracle.expected.format));
-        }
-      } else if (r.format) {
-        add("REQ-FORMAT-NULL", f + "format " + Show(r.format) + " without PyBUF_FORMAT");
-      }
-      if (Has(flags, layout::kNd)) {
-        if (r.ndim != fv.ndim || r.shape != fv.shape) {
-          add("REQ-ND-SHAPE", f + "ndim " + std::to_string(r.ndim) + " shape " + Show(r.shape) +
-                                  ", full " + std::to_string(fv.ndim) + " " + Show(fv.shape));
-        }
-      } else if (r.shape) {
-        add("REQ-ND-SHAPE", f + "shape " + Show(r.shape) + " without PyBUF_ND");
-      }
-      const bool want_strides = Has(flags, layout::kStrides) && r.ndim > 0;
-      if (want_strides != r.strides.has_value() && (Has(flags, layout::kStrides) || r.strides)) {
-        add("REQ-STRIDES-FILLED", f + "strides " + Show(r.strides));
-      }
-      if (!Has(flags, layout::kIndirect) && r.suboffsets) {
-        add("REQ-SUBOFFSETS-NULL-WITHOUT-INDIRECT", f + "suboffsets " + Show(r.suboffsets));
-      }
-      if (Has(flags, layout::kWritable) && r.readonly != 0) {
-        add("REQ-WRITABLE",
-            f + "granted PyBUF_WRITABLE with readonly " + std::to_string(r.readonly));
-      }
-      if (!Has(flags, layout::kWritable) && r.readonly != fv.readonly) {
-        add("REQ-READONLY-CONSISTENT", f + "readonly " + std::to_string(r.readonly) +
-                                           ", full description " + std::to_string(fv.readonly));
-      }
-      const struct {
-        int flag;
-        char order;
-        const char* rule;
-      } kContiguity[] = {{layout::kCContiguous, 'C', "REQ-C-CONTIGUOUS"},
-                         {layout::kFContiguous, 'F', "REQ-F-CONTIGUOUS"},
-                         {layout::kAnyContiguous, 'A', "REQ-ANY-CONTIGUOUS"}};
-      for (const auto& k : kContiguity) {
-        if (Has(flags, k.flag) && !layout::IsContiguous(r, k.order)) {
-          add(k.rule, f + "the response is not " + std::string(1, k.order) + "-contiguous");
-        }
-      }
-      try {
-        if (layout::ToContiguous(r, rs.memory, r.len, 'C') !=
-            layout::ToContiguous(fv, full_snapshot.memory, fv.len, 'C')) {
-          add("REQ-SAME-CONTENT", f + "the response's elements differ from the full description's");
-        }
-      } catch (const std::exception& e) {
-        add("REQ-SAME-CONTENT", f + "the response cannot be read: " + e.what());
-      }
+      JudgeGrantedResponse(fv, full_snapshot.memory, flags, rs, "flags " + FlagsText(flags) + ": ",
+                           add);
       exporter.Release(&resp);
     }
     // Every case also makes the three contiguity requests: whether each must be granted depends
@@ -303,6 +206,20 @@ CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
                                     std::to_string(exporter.Count()) + ", was " +
                                     std::to_string(count0));
   }
+
+  // Several consumers at once (session.h): findings of their own, never basic (they are not
+  // about the full description).
+  if (basic_ok) {
+    std::unique_ptr<ExporterHandle> second;
+    if (make_second) {
+      void* second_handle = make_second();
+      if (second_handle != nullptr) second = std::make_unique<ExporterHandle>(a, second_handle);
+    }
+    RunSession(exporter, fv, second.get(), flags,
+               [&](const std::string& rule, const std::string& message) {
+                 out.findings.push_back({rule, message, false});
+               });
+  }
   return out;
 }
 
@@ -319,7 +236,15 @@ CheckResult CheckExporterCase(const bufconf_adapter& a, const ExporterCase& c) {
     return out;
   }
   if (made != BUFCONF_OK) throw AdapterError(std::string("make_exporter failed: ") + message);
-  return JudgeExporter(a, handle, ExpectedValues(c.spec), c.spec.shape.size(), c.flags);
+  // The second exporter of the session: made for the same spec; a refusal only leaves it out.
+  auto make_second = [&]() -> void* {
+    void* second = nullptr;
+    char why[512] = {0};
+    if (a.make_exporter(a.context, &spec, &second, why, sizeof why) != BUFCONF_OK) return nullptr;
+    return second;
+  };
+  return JudgeExporter(a, handle, ExpectedValues(c.spec), c.spec.shape.size(), c.flags,
+                       make_second);
 }
 
 CheckResult CheckEnumeratedCase(const bufconf_adapter& a, const EnumeratedCase& c,
@@ -352,8 +277,9 @@ CheckResult CheckEnumeratedCase(const bufconf_adapter& a, const EnumeratedCase& 
                          e.what());
     }
   }
+  // Enumerated exporters cannot be made twice: the session runs on this one alone.
   return JudgeExporter(a, handle, expected, info.has_expected ? static_cast<size_t>(info.ndim) : 0,
-                       c.flags);
+                       c.flags, nullptr);
 }
 
 }  // namespace bufconf::suite

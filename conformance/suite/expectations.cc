@@ -68,12 +68,14 @@ Expectations ParseExpectations(std::string_view text, const std::string& file_na
       }
     }
 
-    if (known.count(id) == 0) {
-      errors.push_back(where + "unknown rule ID '" + id + "' (see `bufconf rules`)");
-      continue;
-    }
     if (reason.empty()) {
       errors.push_back(where + "expectation for " + id + " has no reason");
+      continue;
+    }
+    if (known.count(id) == 0) {
+      // A rule that was renamed or removed: the line can do nothing, but it must not stop CI.
+      result.warnings.push_back(where + "unknown rule ID '" + id +
+                                "' (see `bufconf rules`): the line is ignored");
       continue;
     }
     const std::string key = scope.empty() ? id : id + " @" + scope;

@@ -14,8 +14,10 @@
 // - A line is a rule ID (an ID of the rules catalogue: letters, digits and '-'), then at least
 //   one space or tab, then the reason: free text to the end of the line (it may contain '#').
 // - Blank lines and comment lines are ignored; leading and trailing blanks are ignored.
-// - Errors, each reported as "FILE:LINE: message": a line that does not start with a rule ID,
-//   an ID that is not a known rule, an ID listed twice, an ID without a reason.
+// - Errors, each reported as "FILE:LINE: message" (the runner exits with status 2): a line that
+//   does not start with a rule ID, an ID listed twice, an ID without a reason, an empty scope.
+// - Warnings, "FILE:LINE: message" (the line is ignored, the run goes on): an ID that is not a
+//   rule of the catalogue (renamed or removed).
 #ifndef BUFCONF_CONFORMANCE_SUITE_EXPECTATIONS_H_
 #define BUFCONF_CONFORMANCE_SUITE_EXPECTATIONS_H_
 
@@ -38,6 +40,7 @@ struct Expectation {
 struct Expectations {
   std::map<std::string, std::string> reasons;  // rule ID -> reason (whole-rule entries)
   std::vector<Expectation> scoped;             // entries with a scope
+  std::vector<std::string> warnings;           // lines ignored: unknown rule IDs
 };
 
 // Every problem of an expectations file (or its not being readable). what() is all the

@@ -48,9 +48,8 @@ TEST(Expectations, Parses) {
 }
 
 TEST(Expectations, ErrorsHaveFileAndLine) {
-  EXPECT_EQ(
-      Errors("REQ-WRITABLE ok\nNO-SUCH-RULE reason\n"),
-      std::vector<std::string>{"exp.txt:2: unknown rule ID 'NO-SUCH-RULE' (see `bufconf rules`)"});
+  EXPECT_EQ(Errors("REQ-WRITABLE ok\nNO-SUCH-RULE\n"),
+            std::vector<std::string>{"exp.txt:2: expectation for NO-SUCH-RULE has no reason"});
   EXPECT_EQ(Errors("REQ-WRITABLE one\n\nREQ-WRITABLE two\n"),
             std::vector<std::string>{
                 "exp.txt:3: duplicate expectation for REQ-WRITABLE (first on line 1)"});
@@ -59,17 +58,29 @@ TEST(Expectations, ErrorsHaveFileAndLine) {
   EXPECT_EQ(Errors("REQ-WRITABLE: reason\n"),
             std::vector<std::string>{"exp.txt:1: expected 'RULE-ID  reason', got "
                                      "'REQ-WRITABLE: reason'"});
-  EXPECT_EQ(Errors("- REQ-WRITABLE reason\n").size(), 1u);
+  EXPECT_EQ(Errors("* REQ-WRITABLE reason\n").size(), 1u);
+}
+
+// An unknown rule ID (renamed or removed) is a warning naming the line, not an error: the line
+// is ignored and the other lines still apply.
+TEST(Expectations, UnknownRuleIsAWarning) {
+  const Expectations e =
+      ParseExpectations("REQ-WRITABLE ok\nNO-SUCH-RULE reason\n", "exp.txt", kKnown);
+  EXPECT_EQ(e.reasons.size(), 1u);
+  EXPECT_EQ(e.reasons.count("REQ-WRITABLE"), 1u);
+  EXPECT_EQ(e.warnings, std::vector<std::string>{"exp.txt:2: unknown rule ID 'NO-SUCH-RULE' (see "
+                                                 "`bufconf rules`): the line is ignored"});
 }
 
 TEST(Expectations, ReportsEveryError) {
-  const std::vector<std::string> errors = Errors("X-1 a\nREQ-FORMAT b\nX-2 c\nREQ-FORMAT d\n");
+  const std::vector<std::string> errors =
+      Errors("X-1 a b\nREQ-FORMAT b\nX-2: c\nREQ-FORMAT d\n: e\n");
   ASSERT_EQ(errors.size(), 3u);
-  EXPECT_EQ(errors[0].rfind("exp.txt:1:", 0), 0u);
-  EXPECT_EQ(errors[1].rfind("exp.txt:3:", 0), 0u);
-  EXPECT_EQ(errors[2].rfind("exp.txt:4:", 0), 0u);
+  EXPECT_EQ(errors[0].rfind("exp.txt:3:", 0), 0u);
+  EXPECT_EQ(errors[1].rfind("exp.txt:4:", 0), 0u);
+  EXPECT_EQ(errors[2].rfind("exp.txt:5:", 0), 0u);
   try {
-    ParseExpectations("X-1 a\nX-2 c\n", "exp.txt", kKnown);
+    ParseExpectations("X-1: a\nX-2: c\n", "exp.txt", kKnown);
     FAIL();
   } catch (const ExpectationsError& e) {
     EXPECT_NE(std::string(e.what()).find("exp.txt:1:"), std::string::npos);

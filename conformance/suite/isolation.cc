@@ -150,6 +150,9 @@ struct Pipes {
   std::string payload;
   std::string note_partial;
   std::string last_note;
+  int64_t note_count = 0;
+  Clock::time_point last_note_time;
+  std::string last_failure;
   StderrCollector err;
 
   bool AnyOpen() const { return fd[0] >= 0 || fd[1] >= 0 || fd[2] >= 0; }
@@ -172,13 +175,19 @@ struct Pipes {
           break;
         case kNote: {
           note_partial.append(buf, len);
-          const size_t last = note_partial.rfind('\n');
-          if (last != std::string::npos) {
-            const size_t prev = last == 0 ? std::string::npos : note_partial.rfind('\n', last - 1);
-            const size_t begin = prev == std::string::npos ? 0 : prev + 1;
-            last_note = note_partial.substr(begin, last - begin);
-            note_partial.erase(0, last + 1);
+          size_t begin = 0;
+          for (size_t nl; (nl = note_partial.find('\n', begin)) != std::string::npos;
+               begin = nl + 1) {
+            // "N<note>" or "F<failure>" (ChildChannel::Note, NoteFailure).
+            if (nl > begin && note_partial[begin] == 'F') {
+              last_failure = note_partial.substr(begin + 1, nl - begin - 1);
+            } else if (nl > begin) {
+              last_note = note_partial.substr(begin + 1, nl - begin - 1);
+              ++note_count;
+              last_note_time = Clock::now();
+            }
           }
+          note_partial.erase(0, begin);
           break;
         }
         case kStderr:
@@ -273,13 +282,24 @@ void ChildChannel::Note(const std::string& note) {
   std::replace(one_line.begin(), one_line.end(), '\n', ' ');
   if (in_process_ != nullptr) {
     in_process_->last_note = one_line;
+    ++in_process_->note_count;
   } else {
-    WriteAll(note_fd_, one_line + "\n");
+    WriteAll(note_fd_, "N" + one_line + "\n");
+  }
+}
+
+void ChildChannel::NoteFailure(const std::string& failure) {
+  std::string one_line = failure;
+  std::replace(one_line.begin(), one_line.end(), '\n', ' ');
+  if (in_process_ != nullptr) {
+    in_process_->last_failure = one_line;
+  } else {
+    WriteAll(note_fd_, "F" + one_line + "\n");
   }
 }
 
 IsolatedResult RunIsolated(const std::function<void(ChildChannel&)>& body, double timeout_seconds,
-                           const std::function<void()>& after_fork) {
+                           const std::function<void()>& after_fork, TimeLimit limit) {
   // [k][0] read end (parent), [k][1] write end (child).
   int ends[Pipes::kCount][2] = {{-1, -1}, {-1, -1}, {-1, -1}};
   const auto close_all_ends = [&ends] {
@@ -329,6 +349,7 @@ IsolatedResult RunIsolated(const std::function<void(ChildChannel&)>& body, doubl
   // Parent.
   ::setpgid(pid, pid);  // also done by the child; whichever runs first wins, the other fails
   Pipes pipes;
+  pipes.last_note_time = start;
   for (int k = 0; k < Pipes::kCount; ++k) {
     Close(ends[k][1]);
     pipes.fd[k] = ends[k][0];
@@ -336,12 +357,14 @@ IsolatedResult RunIsolated(const std::function<void(ChildChannel&)>& body, doubl
   }
 
   const bool limited = timeout_seconds > 0;
-  const Clock::time_point deadline =
-      start + std::chrono::duration_cast<Clock::duration>(
-                  std::chrono::duration<double>(limited ? timeout_seconds : 0));
-  // Milliseconds left before the deadline (at most `cap`), or -1 when it has passed.
+  const Clock::duration allowed = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(limited ? timeout_seconds : 0));
+  // Milliseconds left before the deadline (at most `cap`), or -1 when it has passed. Per note,
+  // the deadline moves with each note the child writes.
   const auto ms_left = [&](int cap) {
     if (!limited) return cap;
+    const Clock::time_point deadline =
+        (limit == TimeLimit::kPerNote ? pipes.last_note_time : start) + allowed;
     const auto left = deadline - Clock::now();
     if (left <= Clock::duration::zero()) return -1;
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(left).count() + 1;
@@ -400,6 +423,8 @@ IsolatedResult RunIsolated(const std::function<void(ChildChannel&)>& body, doubl
   pipes.payload.resize(complete == std::string::npos ? 0 : complete + 1);
   result.payload = std::move(pipes.payload);
   result.last_note = std::move(pipes.last_note);
+  result.note_count = pipes.note_count;
+  result.last_failure = std::move(pipes.last_failure);
   result.stderr_tail = pipes.err.Tail();
 
   if (WIFEXITED(status)) {

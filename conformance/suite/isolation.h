@@ -4,6 +4,7 @@
 #ifndef BUFCONF_CONFORMANCE_SUITE_ISOLATION_H_
 #define BUFCONF_CONFORMANCE_SUITE_ISOLATION_H_
 
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -18,9 +19,11 @@ struct IsolatedResult {
   Outcome outcome = Outcome::kOk;
   int signal = 0;
   int exit_code = 0;
-  std::string payload;      // what the child wrote with ChildChannel::Write (complete lines only)
-  std::string last_note;    // the last note the child wrote (without its newline)
-  std::string stderr_tail;  // the last ~4 KiB the child wrote to stderr (and stdout)
+  std::string payload;       // what the child wrote with ChildChannel::Write (complete lines only)
+  std::string last_note;     // the last note the child wrote (without its newline)
+  int64_t note_count = 0;    // how many notes the child wrote (cases started)
+  std::string last_failure;  // the last ChildChannel::NoteFailure text, or empty
+  std::string stderr_tail;   // the last ~4 KiB the child wrote to stderr (and stdout)
 };
 
 // "ok", "crashed", "timed out", "exited".
@@ -28,6 +31,11 @@ const char* OutcomeName(IsolatedResult::Outcome outcome);
 
 // One-line description, e.g. "crashed (signal 11, SIGSEGV)" or "timed out after the limit".
 std::string Describe(const IsolatedResult& result);
+
+// What `timeout_seconds` of RunIsolated limits. kTotal: the child's whole run. kPerNote: each
+// stretch between notes (a watchdog: the child notes each case before running it, and the child
+// is killed when one case takes longer than the limit, however many cases it runs).
+enum class TimeLimit { kTotal, kPerNote };
 
 // The child's side. Write and Note go straight to the parent (no buffering), so what was
 // written before a crash is kept.
@@ -38,10 +46,14 @@ class ChildChannel {
   // Records "what I am about to do" (e.g. a JSON of the case in progress); the parent keeps
   // the last complete note. Newlines in `note` are replaced by spaces.
   void Note(const std::string& note);
+  // Records "the last failure found so far" (e.g. the smallest failing case of a shrink): the
+  // parent keeps it apart from the notes, so a child killed while shrinking still names a case
+  // that fails. Newlines are replaced by spaces.
+  void NoteFailure(const std::string& failure);
 
  private:
   friend IsolatedResult RunIsolated(const std::function<void(ChildChannel&)>&, double,
-                                    const std::function<void()>&);
+                                    const std::function<void()>&, TimeLimit);
   friend IsolatedResult RunInProcess(const std::function<void(ChildChannel&)>&);
   ChildChannel() = default;
 
@@ -54,11 +66,13 @@ class ChildChannel {
 // `after_fork` (if any), runs `body` and _exit(0)s (an exception escaping `body` is written to
 // stderr and the child _exit(3)s; the child is also killed if the parent dies). The parent
 // collects the child's output, kills the child's process group after `timeout_seconds`
-// (<= 0: no limit), reaps it and classifies the outcome. Also kills any process the child left
+// (<= 0: no limit; of the whole run or of each stretch between notes, as `limit` says), reaps
+// it and classifies the outcome. Also kills any process the child left
 // in its group. Throws std::system_error if the pipes or the fork cannot be made.
 // Call it from a thread-safe point: the child runs `body` in a copy of the caller's process.
 IsolatedResult RunIsolated(const std::function<void(ChildChannel&)>& body, double timeout_seconds,
-                           const std::function<void()>& after_fork = nullptr);
+                           const std::function<void()>& after_fork = nullptr,
+                           TimeLimit limit = TimeLimit::kTotal);
 
 // The same without a child (--no-fork, debugging): runs `body` in this process; an exception
 // escaping it gives kExited with exit_code 3 and its message in stderr_tail. A crash or hang

@@ -199,5 +199,58 @@ TEST(Isolation, InProcess) {
   EXPECT_NE(r.stderr_tail.find("boom"), std::string::npos);
 }
 
+// Per note, the limit is on each case, not on the child's whole run: a child that notes a case
+// every 50 ms runs for 1 s under a 0.4 s limit, and one that stalls in its fourth case is killed
+// 0.4 s after noting it, with that case as the last note.
+TEST(Isolation, PerNoteLimitKillsTheCaseThatHangsNotTheLongRun) {
+  const IsolatedResult busy = RunIsolated(
+      [](ChildChannel& ch) {
+        for (int i = 0; i < 20; ++i) {
+          ch.Note("case " + std::to_string(i));
+          usleep(50000);
+        }
+        ch.Write("done");
+      },
+      0.4, nullptr, TimeLimit::kPerNote);
+  EXPECT_EQ(busy.outcome, Outcome::kOk) << Describe(busy);
+  EXPECT_EQ(busy.payload, "done\n");
+  EXPECT_EQ(busy.note_count, 20);
+
+  const auto start = std::chrono::steady_clock::now();
+  const IsolatedResult stuck = RunIsolated(
+      [](ChildChannel& ch) {
+        for (int i = 0;; ++i) {
+          ch.Note("case " + std::to_string(i));
+          if (i == 3) {
+            for (;;) pause();
+          }
+          usleep(50000);
+        }
+      },
+      0.4, nullptr, TimeLimit::kPerNote);
+  const double elapsed = SecondsSince(start);
+  EXPECT_EQ(stuck.outcome, Outcome::kTimedOut) << Describe(stuck);
+  EXPECT_EQ(stuck.last_note, "case 3");
+  EXPECT_EQ(stuck.note_count, 4);
+  EXPECT_GE(elapsed, 0.55);
+  EXPECT_LT(elapsed, 2.5);
+}
+
+// NoteFailure is kept apart from the notes: a child killed later still names its last failure.
+TEST(Isolation, LastFailureSurvivesACrash) {
+  const IsolatedResult r = RunIsolated(
+      [](ChildChannel& ch) {
+        ch.Note("case 1");
+        ch.NoteFailure("{\"case\": 1,\n \"message\": \"bad\"}");
+        ch.Note("case 2");
+        raise(SIGSEGV);
+      },
+      10);
+  EXPECT_EQ(r.outcome, Outcome::kCrashed) << Describe(r);
+  EXPECT_EQ(r.last_note, "case 2");
+  EXPECT_EQ(r.last_failure, "{\"case\": 1,  \"message\": \"bad\"}");
+  EXPECT_EQ(r.note_count, 2);
+}
+
 }  // namespace
 }  // namespace bufconf::suite

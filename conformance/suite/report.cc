@@ -136,8 +136,16 @@ Totals CountResults(const RunReport& report) {
   return t;
 }
 
+bool NothingTested(const RunReport& report) {
+  for (const RuleResult& r : report.results) {
+    if (r.cases > 0) return false;
+  }
+  return true;
+}
+
 int ExitStatus(const RunReport& report) {
   const Totals t = CountResults(report);
+  if (report.empty_run_fails && NothingTested(report)) return 1;
   return t.fail == 0 && t.xpass == 0 ? 0 : 1;
 }
 
@@ -224,6 +232,13 @@ std::string Banner(const RunReport& report) {
   out << "  settings:     examples=" << report.examples
       << " profile=" << (report.profile.empty() ? "default" : report.profile)
       << " filter=" << (report.filter.empty() ? "(all rules)" : report.filter) << "\n";
+  char timeout[32];
+  std::snprintf(timeout, sizeof timeout, "%g", report.timeout_seconds);
+  out << "  isolation:    "
+      << (report.isolate ? std::string("each rule in a forked child, ") + timeout +
+                               " s per case before a hang is declared"
+                         : std::string("off (--no-fork): a crash or hang ends the run"))
+      << "\n";
   return out.str();
 }
 
@@ -239,7 +254,12 @@ std::string ResultTable(const RunReport& report) {
     std::snprintf(cases, sizeof cases, "%8lld", static_cast<long long>(r.cases));
     std::string line = PadRight(r.rule, rule_width) + PadRight(r.level, 13) +
                        PadRight(StatusName(r.status), 9) + cases;
-    if (!r.reason.empty() && !IsFailure(r.status)) line += "  " + FirstLine(r.reason, 70);
+    std::string note = IsFailure(r.status) ? "" : r.reason;
+    if (r.unsupported > 0 && note.empty()) {
+      note = std::to_string(r.unsupported) +
+             " more cases unsupported (the adapter cannot express them)";
+    }
+    if (!note.empty()) line += "  " + FirstLine(note, 70);
     out << line << "\n";
   }
 
@@ -292,7 +312,9 @@ nlohmann::ordered_json ScorecardJson(const RunReport& report) {
   j["settings"] = {{"seed", report.seed},
                    {"examples", report.examples},
                    {"profile", str(report.profile)},
-                   {"filter", str(report.filter)}};
+                   {"filter", str(report.filter)},
+                   {"timeout_seconds", report.timeout_seconds},
+                   {"fork", report.isolate}};
   j["seconds"] = report.seconds;
   const Totals t = CountResults(report);
   j["totals"] = {{"pass", t.pass},       {"fail", t.fail},   {"skip", t.skip},
@@ -306,6 +328,7 @@ nlohmann::ordered_json ScorecardJson(const RunReport& report) {
     o["statement"] = str(r.statement);
     o["status"] = StatusName(r.status);
     o["cases"] = r.cases;
+    o["unsupported"] = r.unsupported;
     o["seconds"] = r.seconds;
     if (!r.reason.empty()) o["reason"] = str(r.reason);
     if (!r.counterexample_file.empty()) o["counterexample_file"] = str(r.counterexample_file);
@@ -351,12 +374,15 @@ std::string JUnitXml(const RunReport& report) {
   out << "      " << Property("examples", std::to_string(report.examples)) << "\n";
   out << "      " << Property("profile", report.profile) << "\n";
   out << "      " << Property("filter", report.filter) << "\n";
+  out << "      " << Property("timeout_seconds", std::to_string(report.timeout_seconds)) << "\n";
+  out << "      " << Property("fork", report.isolate ? "true" : "false") << "\n";
   out << "    </properties>\n";
   for (const RuleResult& r : report.results) {
     out << "    <testcase" << Attr("classname", "bufconf." + Area(r.rule)) << Attr("name", r.rule)
         << Attr("time", Seconds(r.seconds)) << ">\n";
     out << "      <properties>" << Property("rule", r.rule) << Property("level", r.level)
         << Property("status", StatusName(r.status)) << Property("cases", std::to_string(r.cases))
+        << Property("unsupported", std::to_string(r.unsupported))
         << Property("adapter", report.adapter_name) << Property("seed", seed) << "</properties>\n";
     switch (r.status) {
       case Status::kPass:

@@ -31,6 +31,7 @@ struct RuleResult {
   std::string statement;  // one line
   Status status = Status::kSkip;
   int64_t cases = 0;                  // cases run for this rule
+  int64_t unsupported = 0;            // generated cases the adapter could not express
   std::string reason;                 // skip/blocked/xfail reason, or the failure message
   std::string counterexample_file;    // path of the saved counterexample (failures)
   std::string replay_command;         // e.g. "bufconf replay bufconf-failures/REQ-WRITABLE.json"
@@ -47,8 +48,14 @@ struct RunReport {
   int64_t examples = 0;
   std::string profile;
   std::string filter;
+  double timeout_seconds = 0;  // the limit on one case (a hang costs this much)
+  bool isolate = true;         // each rule in a forked child
+  // ExitStatus is 1 when no rule ran a single case (an adapter that expresses nothing must not
+  // look green); `bufconf run --allow-empty` clears it.
+  bool empty_run_fails = false;
   double seconds = 0;
-  std::vector<RuleResult> results;    // one per rule, catalogue order
+  std::vector<RuleResult> results;    // one per rule: the checked rules, then (bufconf run) the
+                                      // catalogue rules the suite cannot check, as skips
   std::vector<std::string> warnings;  // e.g. stale expectations
 };
 
@@ -68,9 +75,10 @@ std::string ResultTable(const RunReport& report);
 
 // Everything, machine-readable:
 // {"suite_version", "adapter": {"name", "version", "source", "capabilities"},
-//  "settings": {"seed", "examples", "profile", "filter"}, "seconds",
+//  "settings": {"seed", "examples", "profile", "filter", "timeout_seconds", "fork"}, "seconds",
 //  "totals": {"pass", "fail", "skip", "blocked", "xfail", "xpass"}, "exit_status",
-//  "results": [{"rule", "level", "statement", "status", "cases", "seconds", "reason"?,
+//  "results": [{"rule", "level", "statement", "status", "cases", "unsupported", "seconds",
+//               "reason"?,
 //               "counterexample_file"?, "replay_command"?, "cases_to_failure"?}],
 //  "warnings": [...]}
 // Strings that are not valid UTF-8 have each bad byte replaced by the text "\xNN", so the
@@ -83,7 +91,11 @@ nlohmann::ordered_json ScorecardJson(const RunReport& report);
 // cannot represent (control characters, bad UTF-8) are written as the text "\xNN".
 std::string JUnitXml(const RunReport& report);
 
-// 0 when there is no fail and no xpass, 1 otherwise.
+// True when no rule ran a single case.
+bool NothingTested(const RunReport& report);
+
+// 0 when there is no fail and no xpass (and, with `empty_run_fails`, some rule ran a case), 1
+// otherwise.
 int ExitStatus(const RunReport& report);
 
 // `text` as valid UTF-8: each byte that is not part of a valid sequence becomes "\xNN".

@@ -2,14 +2,17 @@
 // adapters are caught by the general properties with counterexamples that replay.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
 #include "conformance/adapter/reference_adapter.h"
+#include "conformance/suite/checks.h"
 #include "conformance/suite/isolation.h"
 #include "conformance/suite/report.h"
 #include "conformance/suite/runner.h"
@@ -178,6 +181,144 @@ TEST(SelfTest, SegfaultIsCaughtAndTheRunGoesOn) {
     }
   }
   ExpectCaughtWithReplayableCounterexample(g_segfault, "segfault");
+}
+
+bool IsExporterRule(const std::string& rule) {
+  for (const std::string& r : ExporterRules()) {
+    if (r == rule) return true;
+  }
+  return false;
+}
+
+// Broken adapter 4: crashes in get_buffer only for 3-dimensional exporters (the crash of the
+// issue: every rule used to fail with it, once each, with random cases).
+bufconf_adapter g_crash_3d;
+int Crash3dGet(void* ctx, void* exporter, bufconf_buffer* view, int flags, char* message,
+               size_t size) {
+  const int rc =
+      conformance::ReferenceAdapter()->get_buffer(ctx, exporter, view, flags, message, size);
+  if (rc == BUFCONF_OK && view->ndim == 3) {
+    volatile int* null = nullptr;
+    *null = 1;
+  }
+  return rc;
+}
+
+// The crash is reported once, under REQ-GRANT, with a shrunk 3-D case that crashes again on
+// replay; every other exporter rule either passed (its cases never met the crash) or is blocked
+// naming REQ-GRANT; the algorithm side is not affected.
+TEST(SelfTest, CrashOnSomeCasesIsReportedOnceShrunkAndBlocksTheOthers) {
+  g_crash_3d = *conformance::ReferenceAdapter();
+  g_crash_3d.name = "crash-3d";
+  g_crash_3d.get_buffer = Crash3dGet;
+  const RunReport report = RunSuite(g_crash_3d, Settings("crash-3d"));
+  int fails = 0, blocked = 0;
+  for (const RuleResult& r : report.results) {
+    if (r.rule == "REQ-GRANT") {
+      ++fails;
+      EXPECT_EQ(r.status, Status::kFail);
+      EXPECT_NE(r.reason.find("crashed (signal 11, SIGSEGV) on an exporter of shape ["),
+                std::string::npos)
+          << r.reason;
+      const nlohmann::json file = nlohmann::json::parse(ReadFile(r.counterexample_file));
+      EXPECT_EQ(file["case"]["spec"]["shape"].size(), 3u) << file.dump();
+      int64_t elements = 1;
+      for (const auto& d : file["case"]["spec"]["shape"]) elements *= d.get<int64_t>();
+      EXPECT_EQ(elements, 0) << "the tiny search finds an empty 3-D exporter: " << file.dump();
+      const IsolatedResult replay = RunIsolated(
+          [&](ChildChannel&) { Replay(g_crash_3d, ReadFile(r.counterexample_file)); }, 30);
+      EXPECT_EQ(replay.outcome, IsolatedResult::Outcome::kCrashed) << Describe(replay);
+    } else if (r.status == Status::kBlocked) {
+      ++blocked;
+      EXPECT_TRUE(IsExporterRule(r.rule)) << r.rule;
+      EXPECT_NE(r.reason.find("crashes on an exporter of shape"), std::string::npos) << r.reason;
+      EXPECT_NE(r.reason.find("see REQ-GRANT"), std::string::npos) << r.reason;
+    } else {
+      // The algorithm side does not call get_buffer.
+      EXPECT_EQ(r.reason.find("crash"), std::string::npos) << r.rule << ": " << r.reason;
+    }
+  }
+  EXPECT_EQ(fails, 1);
+  EXPECT_GT(blocked, 0);
+}
+
+// Broken adapter 5: never returns from get_buffer for 2-dimensional exporters.
+bufconf_adapter g_hang_2d;
+int Hang2dGet(void* ctx, void* exporter, bufconf_buffer* view, int flags, char* message,
+              size_t size) {
+  const int rc =
+      conformance::ReferenceAdapter()->get_buffer(ctx, exporter, view, flags, message, size);
+  if (rc == BUFCONF_OK && view->ndim == 2) {
+    for (;;) pause();
+  }
+  return rc;
+}
+
+// A hang costs one timeout per case, not one per rule: it is reported once (under REQ-GRANT,
+// the limit and a 2-D case in its message and file), and the exporter rules after it are not
+// run at all: blocked in less time than one timeout (only the enumerated exporters, which are
+// not 2-D, are asked).
+TEST(SelfTest, HangIsReportedOnceAndTheOtherRulesAreNotRun) {
+  g_hang_2d = *conformance::ReferenceAdapter();
+  g_hang_2d.name = "hang-2d";
+  g_hang_2d.get_buffer = Hang2dGet;
+  RunSettings s = Settings("hang-2d");
+  s.timeout_seconds = 0.5;
+  const RunReport report = RunSuite(g_hang_2d, s);
+  int fails = 0, blocked = 0;
+  for (const RuleResult& r : report.results) {
+    if (!IsExporterRule(r.rule)) {
+      EXPECT_EQ(r.reason.find("hang"), std::string::npos) << r.rule << ": " << r.reason;
+    } else if (r.rule == "REQ-GRANT") {
+      ++fails;
+      EXPECT_EQ(r.status, Status::kFail) << r.reason;
+      EXPECT_NE(r.reason.find("hung (no answer to one case within 0.5 s)"), std::string::npos)
+          << r.reason;
+      const nlohmann::json file = nlohmann::json::parse(ReadFile(r.counterexample_file));
+      EXPECT_EQ(file["case"]["spec"]["shape"].size(), 2u) << file.dump();
+      EXPECT_EQ(file["timeout_seconds"], 0.5);
+    } else {
+      ++blocked;
+      EXPECT_EQ(r.status, Status::kBlocked) << r.rule << ": " << r.reason;
+      EXPECT_LT(r.seconds, s.timeout_seconds) << r.rule;
+      EXPECT_NE(r.reason.find("hangs on an exporter of shape"), std::string::npos) << r.reason;
+    }
+  }
+  EXPECT_EQ(fails, 1);
+  EXPECT_EQ(blocked, static_cast<int>(ExporterRules().size()) - 1);
+}
+
+// Broken adapter 6: get_pointer crashes on 2-dimensional views. The crash belongs to
+// ALGO-GET-POINTER (the only rule that calls it), shrunk to a 2-D view of the fewest elements.
+bufconf_adapter g_pointer_crash;
+void* CrashingGetPointer(void* ctx, const bufconf_buffer* view, const bufconf_ssize_t* indices) {
+  if (view->ndim == 2) {
+    volatile int* null = nullptr;
+    *null = 1;
+  }
+  return conformance::ReferenceAdapter()->get_pointer(ctx, view, indices);
+}
+
+TEST(SelfTest, AlgorithmCrashIsFiledUnderItsRule) {
+  g_pointer_crash = *conformance::ReferenceAdapter();
+  g_pointer_crash.name = "pointer-crash";
+  g_pointer_crash.get_pointer = CrashingGetPointer;
+  RunSettings s = Settings("pointer-crash");
+  s.filter = "ALGO-*";
+  const RunReport report = RunSuite(g_pointer_crash, s);
+  for (const RuleResult& r : report.results) {
+    if (r.rule != "ALGO-GET-POINTER") {  // other functions: not affected
+      EXPECT_NE(r.status, Status::kBlocked) << r.rule << ": " << r.reason;
+      EXPECT_EQ(r.reason.find("crash"), std::string::npos) << r.rule << ": " << r.reason;
+      continue;
+    }
+    EXPECT_EQ(r.status, Status::kFail);
+    EXPECT_NE(r.reason.find("crashed (signal 11, SIGSEGV) on a view of shape ["), std::string::npos)
+        << r.reason;
+    const nlohmann::json file = nlohmann::json::parse(ReadFile(r.counterexample_file));
+    EXPECT_EQ(file["case"]["view"]["ndim"], 2) << file.dump();
+    EXPECT_EQ(file["case"]["view"]["shape"], nlohmann::json::parse("[1, 1]")) << file.dump();
+  }
 }
 
 }  // namespace

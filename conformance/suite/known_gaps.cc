@@ -1,0 +1,46 @@
+#include "conformance/suite/known_gaps.h"
+
+namespace bufconf::suite {
+
+const std::vector<KnownGap>& KnownGaps() {
+  static const std::vector<KnownGap> kGaps = {
+      {"FIELDS-OBJ", "no check reads view->obj: the suite does not judge obj or its reference"},
+      {"FIELDS-BUF-NULL-BEFORE-GET",
+       "a consumer obligation that CPython does not enforce; the suite zeroes the view before "
+       "every "
+       "get_buffer and no exporter can observe it"},
+      {"FIELDS-CONSUMER-NO-MODIFY",
+       "a consumer obligation; no algorithm check compares the view's fields and arrays before "
+       "and after a call"},
+      {"MEMORY-ARRAYS",
+       "a short or unterminated array makes the reader crash, which the suite reports as a crash "
+       "(under REQ-GRANT for exporters, under the rule it was running for algorithms), never "
+       "under this ID"},
+      {"MEMORY-WRITABLE", "no check writes into the memory of a writable exporter"},
+      {"REQ-FIELDS-ALL-FILLED",
+       "the suite zeroes the view before every get_buffer, so a field left unwritten is not seen"},
+      {"REQ-FILLINFO-ARGS",
+       "about the arguments an exporter passes to PyBuffer_FillInfo; not observable through the "
+       "adapter ABI"},
+      {"ALGO-FILL-INFO", "the adapter ABI has no PyBuffer_FillInfo function"},
+      {"ALGO-GET-CONTIGUOUS", "the adapter ABI has no PyMemoryView_GetContiguous function"},
+      {"ALGO-INDIRECT-HANDLED",
+       "about which flags a consumer requests; not observable through the adapter ABI"},
+      {"RELEASE-PAIRED",
+       "a consumer obligation; no function of the adapter ABI gets views on its own, and the "
+       "suite's own gets are paired by construction"},
+      {"RELEASE-INTERNAL", "no check releases a copy of the Py_buffer"},
+      {"RELEASE-NO-DECREF", "reference counts are outside the adapter ABI"},
+      {"RELEASE-CLEARS-OBJ", "PyBuffer_Release and reference counts are outside the adapter ABI"},
+  };
+  return kGaps;
+}
+
+const char* KnownGapReason(std::string_view rule) {
+  for (const KnownGap& g : KnownGaps()) {
+    if (rule == g.rule) return g.reason;
+  }
+  return nullptr;
+}
+
+}  // namespace bufconf::suite

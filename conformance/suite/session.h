@@ -1,0 +1,74 @@
+// The multi-consumer session of the exporter-side judgement: several views of one exporter, and
+// of a second exporter made for the same spec, live at once; gets and releases interleaved;
+// writes through writable views. What one request at a time cannot show: an exporter that
+// refuses a second writable export, counts the exports of all its instances together, changes a
+// live view's fields or memory when another view comes or goes, or does not keep what was
+// written through a writable view.
+//
+// Every grant and refusal is judged by the request oracle (layout::Request) on the exporter's
+// full description; every view's contents are compared with the reference model of the
+// exporter's memory (its bytes at the start, changed only by the session's own writes, computed
+// with layout::FromContiguous). The script depends only on the case, so a counterexample file
+// replays it.
+#ifndef BUFCONF_CONFORMANCE_SUITE_SESSION_H_
+#define BUFCONF_CONFORMANCE_SUITE_SESSION_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "conformance/adapter/bufconf_adapter.h"
+#include "conformance/adapter/real_layout.h"
+#include "conformance/suite/checks.h"
+#include "reference/layout/descriptor.h"
+
+namespace bufconf::suite {
+
+// One exporter handle and the adapter's exporter functions on it; destroys the exporter when it
+// goes.
+class ExporterHandle {
+ public:
+  ExporterHandle(const bufconf_adapter& a, void* handle) : a_(a), handle_(handle) {}
+  ~ExporterHandle();
+  ExporterHandle(const ExporterHandle&) = delete;
+  ExporterHandle& operator=(const ExporterHandle&) = delete;
+
+  // get_buffer into a zeroed `view`: BUFCONF_OK, or a refusal (BUFCONF_REFUSED, or
+  // BUFCONF_REFUSED_IMPROPERLY where the ABI defines it) with the exporter's message; anything
+  // else throws AdapterError.
+  int Get(bufconf_buffer* view, int flags, std::string* message);
+  void Release(bufconf_buffer* view);
+  // The regions the exporter declares now.
+  std::vector<bufconf_region> Regions();
+  // Whether the adapter reports export counts, and the count.
+  bool counts() const;
+  int64_t Count();
+
+ private:
+  const bufconf_adapter& a_;
+  void* handle_;
+};
+
+// Reports a broken rule: its catalogue ID and what was seen.
+using ReportFn = std::function<void(const std::string& rule, const std::string& message)>;
+
+// Judges a granted response to `flags` (not one the oracle says must fail) against the request
+// oracle on the full description `full`, whose elements are read over `full_memory`: itemsize,
+// buf and len, format, shape, strides, suboffsets, readonly, contiguity, and the same elements
+// (REQ-SAME-CONTENT). Messages start with `what`.
+void JudgeGrantedResponse(const layout::Descriptor& full, const layout::Memory& full_memory,
+                          int flags, const conformance::Snapshot& response, const std::string& what,
+                          const ReportFn& report);
+
+// Runs the session on `first` (a live exporter whose full description, `first_full`, is sane and
+// which has no export left) and, when `second` is given, on a second exporter made for the same
+// spec; `flags` are the case's request flags. Reports at most one finding per rule. Every view
+// it gets is released and every byte it wrote is restored, also when the adapter fails
+// (AdapterError is passed on). Neither exporter is destroyed.
+void RunSession(ExporterHandle& first, const layout::Descriptor& first_full, ExporterHandle* second,
+                int flags, const ReportFn& report);
+
+}  // namespace bufconf::suite
+
+#endif  // BUFCONF_CONFORMANCE_SUITE_SESSION_H_
