@@ -48,6 +48,8 @@ constexpr const char kNumpy[] = R"(
 FORMAT-SIZE           @generated*numpy*          numpy exports structured dtypes without their trailing padding ('T{B:x:}' with itemsize 4, numpy #7797)
 REQ-GRANT             @numpy?datetime64*         numpy has no PEP 3118 code for datetime64: PyBUF_FORMAT requests are refused
 REQ-GRANT             @numpy?timedelta64*        numpy has no PEP 3118 code for timedelta64: PyBUF_FORMAT requests are refused
+REQ-FAIL-BUFFERERROR  @numpy*                    numpy refuses requests with ValueError, not BufferError (numpy #3634)
+REQ-FAIL-BUFFERERROR  @generated?numpy*          the same on generated numpy.ndarray / numpy.frombuffer exporters
 )";
 
 }  // namespace

@@ -102,7 +102,8 @@ const std::vector<std::string>& ExporterRules() {
       "REQ-FORMAT-NULL", "REQ-ITEMSIZE-KEPT", "REQ-INDEPENDENT-FIELDS", "REQ-ND-SHAPE",
       "REQ-STRIDES-FILLED", "REQ-SUBOFFSETS-NULL-WITHOUT-INDIRECT", "REQ-STRIDES-NEEDED",
       "REQ-INDIRECT-NEEDED", "REQ-C-CONTIGUOUS", "REQ-F-CONTIGUOUS", "REQ-ANY-CONTIGUOUS",
-      "REQ-READ-WRITE-FLAGS", "REQ-SAME-CONTENT", "RELEASE-EXPORT-COUNT", "RELEASE-MEMORY-STABLE"};
+      "REQ-READ-WRITE-FLAGS", "REQ-SAME-CONTENT", "RELEASE-EXPORT-COUNT", "RELEASE-MEMORY-STABLE",
+      "REQ-FAIL-BUFFERERROR"};
   return kRules;
 }
 
@@ -132,8 +133,16 @@ CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
   // The full description.
   bufconf_buffer full;
   std::string why;
+  // A refusal must be a BufferError with view->obj left NULL (REQ-FAIL-BUFFERERROR); the
+  // adapter says when one was not (BUFCONF_REFUSED_IMPROPERLY).
+  auto judge_refusals = [&] {
+    if (!exporter.improper().empty()) {
+      add("REQ-FAIL-BUFFERERROR", "a request was refused improperly: " + exporter.improper());
+    }
+  };
   if (exporter.Get(&full, BUFCONF_PYBUF_FULL_RO, &why) != BUFCONF_OK) {
     add("REQ-GRANT", "PyBUF_FULL_RO was refused: " + why);
+    judge_refusals();
     return out;
   }
   const std::vector<bufconf_region> regions = exporter.Regions();
@@ -220,6 +229,7 @@ CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
                  out.findings.push_back({rule, message, false});
                });
   }
+  judge_refusals();
   return out;
 }
 

@@ -55,10 +55,11 @@ int ExporterHandle::Get(bufconf_buffer* view, int flags, std::string* message) {
   const int rc = a_.get_buffer(a_.context, handle_, view, flags, buf, sizeof buf);
   buf[sizeof buf - 1] = '\0';
   *message = buf;
-#ifdef BUFCONF_REFUSED_IMPROPERLY
-  // A refusal all the same (how it was made is not judged here).
-  if (rc == BUFCONF_REFUSED_IMPROPERLY) return rc;
-#endif
+  // A refusal all the same; the first one is kept for REQ-FAIL-BUFFERERROR.
+  if (rc == BUFCONF_REFUSED_IMPROPERLY) {
+    if (improper_.empty()) improper_ = "flags " + FlagsText(flags) + ": " + *message;
+    return rc;
+  }
   if (rc != BUFCONF_OK && rc != BUFCONF_REFUSED) {
     throw AdapterError("get_buffer(" + FlagsText(flags) + ") failed: " + *message);
   }

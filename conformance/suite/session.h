@@ -38,6 +38,9 @@ class ExporterHandle {
   // BUFCONF_REFUSED_IMPROPERLY where the ABI defines it) with the exporter's message; anything
   // else throws AdapterError.
   int Get(bufconf_buffer* view, int flags, std::string* message);
+  // The message of the first refusal made improperly (BUFCONF_REFUSED_IMPROPERLY: not a
+  // BufferError, or view->obj left set), or "".
+  const std::string& improper() const { return improper_; }
   void Release(bufconf_buffer* view);
   // The regions the exporter declares now.
   std::vector<bufconf_region> Regions();
@@ -48,6 +51,7 @@ class ExporterHandle {
  private:
   const bufconf_adapter& a_;
   void* handle_;
+  std::string improper_;
 };
 
 // Reports a broken rule: its catalogue ID and what was seen.
