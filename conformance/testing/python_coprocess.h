@@ -5,9 +5,11 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace bufconf::testing {
 
@@ -33,6 +35,25 @@ class PythonCoprocess {
 
 // Path of a data file of the test, from its workspace-relative name (Bazel runfiles).
 std::string RunfilePath(const std::string& workspace_relative);
+
+// Bytes on the wire to and from the coprocess: lower-case hex digits, two per byte.
+inline std::string Hex(const std::vector<uint8_t>& bytes) {
+  static const char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (uint8_t b : bytes) {
+    out += kDigits[b >> 4];
+    out += kDigits[b & 15];
+  }
+  return out;
+}
+
+inline std::vector<uint8_t> Unhex(const std::string& text) {
+  std::vector<uint8_t> out;
+  for (size_t i = 0; i + 1 < text.size(); i += 2) {
+    out.push_back(static_cast<uint8_t>(std::stoi(text.substr(i, 2), nullptr, 16)));
+  }
+  return out;
+}
 
 }  // namespace bufconf::testing
 

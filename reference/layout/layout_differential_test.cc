@@ -47,23 +47,8 @@ testing::PythonCoprocess& Oracle() {
 
 constexpr char kOrders[] = {'C', 'F', 'A'};
 
-std::string Hex(const std::vector<uint8_t>& bytes) {
-  static const char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (uint8_t b : bytes) {
-    out += kDigits[b >> 4];
-    out += kDigits[b & 15];
-  }
-  return out;
-}
-
-std::vector<uint8_t> Unhex(const std::string& text) {
-  std::vector<uint8_t> out;
-  for (size_t i = 0; i + 1 < text.size(); i += 2) {
-    out.push_back(static_cast<uint8_t>(std::stoi(text.substr(i, 2), nullptr, 16)));
-  }
-  return out;
-}
+using testing::Hex;
+using testing::Unhex;
 
 std::vector<int64_t> Ints(const json& j) { return j.get<std::vector<int64_t>>(); }
 
