@@ -24,8 +24,10 @@
 namespace bufconf::zoo {
 namespace {
 
-// The default seed of `bufconf run` and `bufconf zoo` (1), and five others.
-const std::vector<uint64_t> kSeeds = {1, 7, 42, 101, 2024, 31337};
+// The default seed of `bufconf run` and `bufconf zoo` (1), and two others. (Six seeds were
+// asserted until every exporter case also ran a multi-consumer session: the test then took
+// about 20 minutes of a 2-core CI machine; `bufconf zoo --seeds 6` measures more seeds.)
+const std::vector<uint64_t> kSeeds = {1, 42, 2024};
 
 std::string TempDir(const std::string& name) {
   const char* base = std::getenv("TEST_TMPDIR");
@@ -58,7 +60,7 @@ TEST(ZooTable, EntriesAreDocumentedAndDistinct) {
   }
 }
 
-TEST(ZooReference, ReferenceAdapterFailsNothingAtSixSeeds) {
+TEST(ZooReference, ReferenceAdapterFailsNothingAtEachSeed) {
   for (uint64_t seed : kSeeds) {
     suite::RunSettings s;
     s.seed = seed;
@@ -76,7 +78,7 @@ TEST(ZooReference, ReferenceAdapterFailsNothingAtSixSeeds) {
 
 class ZooEntryTest : public ::testing::TestWithParam<size_t> {};
 
-TEST_P(ZooEntryTest, CaughtAtSixSeedsWithAReplayableCounterexample) {
+TEST_P(ZooEntryTest, CaughtAtEachSeedWithAReplayableCounterexample) {
   const ZooEntry& entry = ZooEntries()[GetParam()];
   ZooSettings s;
   s.seeds = kSeeds;
