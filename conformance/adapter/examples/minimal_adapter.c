@@ -162,6 +162,8 @@ static bufconf_ssize_t export_count(void *ctx, void *exporter) {
 }
 
 const bufconf_adapter *bufconf_adapter_v1(void) {
+  /* One field per line, in the order of bufconf_adapter. */
+  /* clang-format off */
   static const bufconf_adapter adapter = {
       BUFCONF_ADAPTER_ABI_VERSION,
       "minimal",
@@ -186,5 +188,6 @@ const bufconf_adapter *bufconf_adapter_v1(void) {
       NULL,
       NULL, /* resize (ABI 2): this exporter cannot be resized */
   };
+  /* clang-format on */
   return &adapter;
 }
