@@ -117,11 +117,13 @@ namespace {
 
 // Judges one live exporter: its full description, its contents (when `expected` is given), the
 // request `flags` against the oracle, and export counting; then, when the full description is
-// sane, the multi-consumer session (session.h) with a second exporter from `make_second` (null,
-// or returning null: the session runs on this exporter alone). Destroys the exporters.
+// sane and `session` is kWith, the multi-consumer session (session.h) with a second exporter from
+// `make_second` (null, or returning null: the session runs on this exporter alone). Destroys the
+// exporters.
 CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
                           const std::optional<format::Value>& expected, size_t expected_ndim,
-                          int flags, const std::function<void*()>& make_second) {
+                          int flags, SessionMode session,
+                          const std::function<void*()>& make_second) {
   CheckResult out;
   auto add = [&](const std::string& rule, const std::string& message) {
     out.findings.push_back({rule, message, IsBasicExporterRule(rule)});
@@ -218,7 +220,7 @@ CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
 
   // Several consumers at once (session.h): findings of their own, never basic (they are not
   // about the full description).
-  if (basic_ok) {
+  if (basic_ok && session == SessionMode::kWith) {
     std::unique_ptr<ExporterHandle> second;
     if (make_second) {
       void* second_handle = make_second();
@@ -235,7 +237,8 @@ CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
 
 }  // namespace
 
-CheckResult CheckExporterCase(const bufconf_adapter& a, const ExporterCase& c) {
+CheckResult CheckExporterCase(const bufconf_adapter& a, const ExporterCase& c,
+                              SessionMode session) {
   const bufconf_array_spec spec = c.spec.Abi();
   void* handle = nullptr;
   char message[512] = {0};
@@ -253,7 +256,7 @@ CheckResult CheckExporterCase(const bufconf_adapter& a, const ExporterCase& c) {
     if (a.make_exporter(a.context, &spec, &second, why, sizeof why) != BUFCONF_OK) return nullptr;
     return second;
   };
-  return JudgeExporter(a, handle, ExpectedValues(c.spec), c.spec.shape.size(), c.flags,
+  return JudgeExporter(a, handle, ExpectedValues(c.spec), c.spec.shape.size(), c.flags, session,
                        make_second);
 }
 
@@ -289,7 +292,7 @@ CheckResult CheckEnumeratedCase(const bufconf_adapter& a, const EnumeratedCase& 
   }
   // Enumerated exporters cannot be made twice: the session runs on this one alone.
   return JudgeExporter(a, handle, expected, info.has_expected ? static_cast<size_t>(info.ndim) : 0,
-                       c.flags, nullptr);
+                       c.flags, SessionMode::kWith, nullptr);
 }
 
 }  // namespace bufconf::suite

@@ -33,8 +33,12 @@ class AdapterError : public std::runtime_error {
 
 // Exporter side: make an exporter for the spec, get its full description (PyBUF_FULL_RO) and
 // judge it (fields, layout, format, memory, contents), then request `flags` and judge the
-// verdict and every filled field against the request oracle; export counting throughout.
-CheckResult CheckExporterCase(const bufconf_adapter& adapter, const ExporterCase& c);
+// verdict and every filled field against the request oracle; export counting throughout; then
+// the multi-consumer session (session.h), unless `session` is kWithout (the tiny-case search after
+// a failure the session did not find: its cases then cost a fraction).
+enum class SessionMode { kWith, kWithout };
+CheckResult CheckExporterCase(const bufconf_adapter& adapter, const ExporterCase& c,
+                              SessionMode session = SessionMode::kWith);
 
 // Exporter side, for an exporter the implementation makes on its own (enumerate): the same
 // judgement; contents are checked when the adapter gives the expected values.
