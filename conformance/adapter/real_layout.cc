@@ -354,9 +354,17 @@ std::unique_ptr<RealLayout> Realize(const Descriptor& view, const Memory& memory
   const bool indirect =
       std::any_of(full.suboffsets.begin(), full.suboffsets.end(), [](int64_t s) { return s >= 0; });
   if (indirect) {  // also for empty views: the C-API loads the pointers of every index prefix
+    // loads[d]: whether the loop loads a pointer at dimension d or later (an indirect dimension
+    // reached through extents > 0). Below that, addresses are never dereferenced and need not be
+    // computed: in an empty view they may leave the address space (a negative stride before an
+    // extent 0), which is legal.
+    std::vector<bool> loads(n + 1, false);
+    for (size_t d = n; d-- > 0;) {
+      loads[d] = full.shape[d] > 0 && (full.suboffsets[d] >= 0 || loads[d + 1]);
+    }
     try {
       std::function<void(size_t, uint64_t)> walk = [&](size_t dim, uint64_t p) {
-        if (dim == n) return;
+        if (!loads[dim]) return;
         for (int64_t j = 0; j < full.shape[dim]; ++j) {
           uint64_t q = layout::Offset(p, layout::MulIndex(full.strides[dim], j));
           if (full.suboffsets[dim] >= 0) {
