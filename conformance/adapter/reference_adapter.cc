@@ -179,6 +179,38 @@ bufconf_ssize_t ExportCount(void*, void* exporter) {
   return static_cast<Exporter*>(exporter)->exports;
 }
 
+}  // namespace
+
+int ReferenceReallocate(void* exporter, char* message, size_t message_size) {
+  Exporter* ex = static_cast<Exporter*>(exporter);
+  try {
+    const RealLayout& old = *ex->layout;
+    const Snapshot now = TakeSnapshot(old.view, old.regions.data(), old.regions.size());
+    ex->layout = Realize(now.view, now.memory);
+    ex->full = DescriptorOf(ex->layout->view);
+    return BUFCONF_OK;
+  } catch (const std::exception& e) {
+    SetMessage(message, message_size, e.what());
+    return BUFCONF_ERROR;
+  }
+}
+
+namespace {
+
+// Resizing: the reference exporter "resizes" by moving its memory (the same layout and contents
+// in fresh blocks, the old ones freed, as a realloc that moves does); while an export is live it
+// refuses, as bytearray does (RELEASE-RESIZE-WHILE-EXPORTED).
+int Resize(void*, void* exporter, char* message, size_t message_size) {
+  const Exporter* ex = static_cast<Exporter*>(exporter);
+  if (ex->exports > 0) {
+    SetMessage(message, message_size,
+               "BufferError: " + std::to_string(ex->exports) +
+                   " live export(s): the memory cannot be resized");
+    return BUFCONF_REFUSED;
+  }
+  return ReferenceReallocate(exporter, message, message_size);
+}
+
 // ---- algorithm side ----
 
 Snapshot SnapshotOf(const bufconf_buffer& view, bool items = true) {
@@ -317,7 +349,7 @@ bufconf_adapter MakeAdapter() {
   a.capabilities = BUFCONF_CAP_MAKE_EXPORTER | BUFCONF_CAP_ENUMERATE | BUFCONF_CAP_EXPORT_COUNT |
                    BUFCONF_CAP_IS_CONTIGUOUS | BUFCONF_CAP_GET_POINTER | BUFCONF_CAP_TO_CONTIGUOUS |
                    BUFCONF_CAP_FROM_CONTIGUOUS | BUFCONF_CAP_FILL_STRIDES |
-                   BUFCONF_CAP_SIZE_FROM_FORMAT | BUFCONF_CAP_COPY_DATA;
+                   BUFCONF_CAP_SIZE_FROM_FORMAT | BUFCONF_CAP_COPY_DATA | BUFCONF_CAP_RESIZE;
   a.context = nullptr;
   a.after_fork = nullptr;
   a.make_exporter = MakeExporter;
@@ -334,6 +366,7 @@ bufconf_adapter MakeAdapter() {
   a.fill_contiguous_strides = FillContiguousStridesFn;
   a.size_from_format = SizeFromFormatFn;
   a.copy_data = CopyDataFn;
+  a.resize = Resize;
   return a;
 }
 

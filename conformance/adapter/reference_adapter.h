@@ -17,6 +17,11 @@ namespace bufconf::conformance {
 // The adapter (static storage; never NULL).
 const bufconf_adapter* ReferenceAdapter();
 
+// Moves a reference exporter's memory: the same layout and contents in fresh blocks, the old ones
+// freed (what a realloc that moves does). BUFCONF_OK, or BUFCONF_ERROR with the message. The
+// adapter's resize does it only when no export is live; the bug zoo calls it regardless.
+int ReferenceReallocate(void* exporter, char* message, size_t message_size);
+
 // The memory a real view touches, as disjoint regions sorted by address: for a strided view the
 // span from its extremes (and [buf, buf + len) when it is contiguous), for suboffsets every pointer
 // slot and (with `items`) every element the canonical loop reaches; a zero-size region at buf.

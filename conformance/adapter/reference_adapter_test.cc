@@ -156,6 +156,40 @@ TEST(ReferenceAdapter, GetBufferIsTheOracleOnGeneratedSpecs) {
   });
 }
 
+// RELEASE-RESIZE-WHILE-EXPORTED: resize refuses while an export is live; with none, the memory
+// moves (new addresses, every region new) and keeps the contents and the oracle's answers.
+TEST(ReferenceAdapter, ResizeRefusesWhileExportedAndOtherwiseMovesTheMemory) {
+  gen::CheckAtLeast(100, [] {
+    const OwnedSpec spec = *ArraySpec();
+    void* exporter = Make(spec);
+    if (exporter == nullptr) RC_FAIL("make_exporter failed");
+    char message[256] = {0};
+    bufconf_buffer live{};
+    RC_ASSERT(A().get_buffer(A().context, exporter, &live, BUFCONF_PYBUF_FULL_RO, message,
+                             sizeof message) == BUFCONF_OK);
+    const std::vector<bufconf_region> before = RegionsOf(exporter);
+    RC_ASSERT(A().resize(A().context, exporter, message, sizeof message) == BUFCONF_REFUSED);
+    RC_ASSERT(std::string(message).find("BufferError") != std::string::npos);
+    RC_ASSERT(RegionsOf(exporter).size() == before.size());
+    A().release_buffer(A().context, exporter, &live);
+
+    RC_ASSERT(A().resize(A().context, exporter, message, sizeof message) == BUFCONF_OK);
+    const std::vector<bufconf_region> after = RegionsOf(exporter);
+    RC_ASSERT(after.size() == before.size());
+    for (size_t i = 0; i < after.size(); ++i)
+      RC_ASSERT(Address(after[i].base) != Address(before[i].base));
+    RC_ASSERT(CheckAllFlags(exporter) == std::string());
+    bufconf_buffer full{};
+    RC_ASSERT(A().get_buffer(A().context, exporter, &full, BUFCONF_PYBUF_FULL_RO, message,
+                             sizeof message) == BUFCONF_OK);
+    const Snapshot snap = TakeSnapshot(full, after.data(), after.size());
+    RC_ASSERT(layout::ToList(snap.view, snap.memory) ==
+              layout::ToList(spec.ContiguousView(), spec.ContiguousMemory()));
+    A().release_buffer(A().context, exporter, &full);
+    A().destroy_exporter(A().context, exporter);
+  });
+}
+
 TEST(ReferenceAdapter, MakeExporterReportsInvalidSpecs) {
   OwnedSpec spec = Spec({3}, 1, "B", 0);
   bufconf_array_spec s = spec.spec();

@@ -40,6 +40,7 @@ REQ-FORMAT-NULL       @ctypes*                   ctypes ignores the request flag
 REQ-ND-SHAPE          @ctypes*                   ctypes ignores the request flags: shape is filled without PyBUF_ND
 REQ-STRIDES-FILLED    @ctypes*                   ctypes ignores the request flags: strides stay NULL with PyBUF_STRIDES (bpo-12851, gh-57060)
 REQ-F-CONTIGUOUS      @ctypes?(c_short*3)*2*     ctypes grants PyBUF_F_CONTIGUOUS on a C-ordered 2-D array
+RELEASE-RESIZE-WHILE-EXPORTED  @ctypes*          ctypes.resize reallocates the memory under a live export (a use after free; docs/findings.md)
 )";
 
 // numpy 1.24 (numpy/core/src/multiarray/buffer.c).

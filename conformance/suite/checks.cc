@@ -103,7 +103,7 @@ const std::vector<std::string>& ExporterRules() {
       "REQ-STRIDES-FILLED", "REQ-SUBOFFSETS-NULL-WITHOUT-INDIRECT", "REQ-STRIDES-NEEDED",
       "REQ-INDIRECT-NEEDED", "REQ-C-CONTIGUOUS", "REQ-F-CONTIGUOUS", "REQ-ANY-CONTIGUOUS",
       "REQ-READ-WRITE-FLAGS", "REQ-SAME-CONTENT", "RELEASE-EXPORT-COUNT", "RELEASE-MEMORY-STABLE",
-      "REQ-FAIL-BUFFERERROR"};
+      "REQ-FAIL-BUFFERERROR", "RELEASE-RESIZE-WHILE-EXPORTED"};
   return kRules;
 }
 
@@ -230,6 +230,39 @@ CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
                [&](const std::string& rule, const std::string& message) {
                  out.findings.push_back({rule, message, false});
                });
+  }
+  // Resizing while a buffer is exported must be refused (RELEASE-RESIZE-WHILE-EXPORTED): with
+  // one export live, the adapter resizes the exporter the way its users can. The exporter is
+  // destroyed right after, and nothing is read through the live view after the resize.
+  bool resize_checked = false;
+  if (basic_ok && exporter.can_resize()) {
+    bufconf_buffer live;
+    if (exporter.Get(&live, BUFCONF_PYBUF_FULL_RO, &why) == BUFCONF_OK) {
+      std::string said;
+      const int resized = exporter.Resize(&said);
+      resize_checked = resized != BUFCONF_UNSUPPORTED;
+      if (resized == BUFCONF_OK) {
+        std::string message = "the exporter's memory was resized while a buffer was exported";
+        if (!said.empty()) message += " (" + said + ")";
+        const uint64_t buf = conformance::Address(live.buf);
+        bool inside = false;
+        for (const bufconf_region& r : exporter.Regions()) {
+          const uint64_t base = conformance::Address(r.base);
+          inside = inside || (buf >= base && buf - base <= r.size);
+        }
+        if (!inside) {
+          message +=
+              "; the live view's buf is no longer in the exporter's memory (a use after free)";
+        }
+        add("RELEASE-RESIZE-WHILE-EXPORTED", message);
+      }
+      exporter.Release(&live);
+    }
+  }
+  if (!resize_checked) {
+    out.rules_checked.erase(std::remove(out.rules_checked.begin(), out.rules_checked.end(),
+                                        "RELEASE-RESIZE-WHILE-EXPORTED"),
+                            out.rules_checked.end());
   }
   judge_refusals();
   return out;

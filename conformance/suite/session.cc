@@ -87,6 +87,21 @@ bool ExporterHandle::counts() const {
 
 int64_t ExporterHandle::Count() { return a_.export_count(a_.context, handle_); }
 
+bool ExporterHandle::can_resize() const {
+  return (a_.capabilities & BUFCONF_CAP_RESIZE) != 0 && a_.resize != nullptr;
+}
+
+int ExporterHandle::Resize(std::string* message) {
+  char text[512] = {0};
+  const int rc = a_.resize(a_.context, handle_, text, sizeof text);
+  text[sizeof text - 1] = '\0';
+  *message = text;
+  if (rc != BUFCONF_OK && rc != BUFCONF_REFUSED && rc != BUFCONF_UNSUPPORTED) {
+    throw AdapterError("resize returned " + std::to_string(rc) + ": " + *message);
+  }
+  return rc;
+}
+
 // ---------------------------------------------------------------- JudgeGrantedResponse
 
 void JudgeGrantedResponse(const Descriptor& full, const layout::Memory& full_memory, int flags,

@@ -47,6 +47,11 @@ class ExporterHandle {
   // Whether the adapter reports export counts, and the count.
   bool counts() const;
   int64_t Count();
+  // Whether the adapter can resize exporters (ABI 2, RESIZE), and resize: BUFCONF_OK,
+  // BUFCONF_REFUSED or BUFCONF_UNSUPPORTED with the adapter's message; anything else throws
+  // AdapterError.
+  bool can_resize() const;
+  int Resize(std::string* message);
 
  private:
   const bufconf_adapter& a_;

@@ -422,6 +422,12 @@ void LeakyDestroy(void* ctx, void* ex) {
   Ref().destroy_exporter(ctx, ex);
 }
 
+// Resizing reallocates the memory whether or not exports are live (ctypes.resize: the block moves
+// and a live view keeps pointing at the freed one).
+int ResizeIgnoringExports(void*, void* ex, char* message, size_t message_size) {
+  return conformance::ReferenceReallocate(ex, message, message_size);
+}
+
 // The pointer tables of an array-of-arrays exporter not declared (only its largest block).
 size_t TablesMissingRegions(void* ctx, void* ex, bufconf_region* out, size_t capacity) {
   std::vector<bufconf_region> all(Ref().regions(ctx, ex, nullptr, 0));
@@ -763,6 +769,7 @@ ZOO_ADAPTER(Hang, "hang-on-extent-0", a.get_buffer = HangGet)
 ZOO_ADAPTER(Segfault, "segfault-on-ndim-3", a.get_buffer = SegfaultGet)
 ZOO_ADAPTER(Leaky, "exports-never-released", a.release_buffer = LeakyRelease;
             a.export_count = LeakyCount; a.destroy_exporter = LeakyDestroy)
+ZOO_ADAPTER(ResizeExported, "resize-while-exported", a.resize = ResizeIgnoringExports)
 ZOO_ADAPTER(TablesMissing, "pointer-tables-not-declared", a.regions = TablesMissingRegions)
 ZOO_ADAPTER(StepStride, "slice-step-not-in-stride", a.make_exporter = StepsMake;
             a.get_buffer = StepsGet; a.destroy_exporter = StepsDestroy)
@@ -917,6 +924,11 @@ const std::vector<ZooEntry>& ZooEntries() {
        "release_buffer decrements the export count",
        {"RELEASE-EXPORT-COUNT"},
        Leaky},
+      {"resize-while-exported",
+       "ctypes.resize under a live export (docs/findings.md; cf. python/cpython#154524)",
+       "the exported memory is not resized or moved while exports exist",
+       {"RELEASE-RESIZE-WHILE-EXPORTED"},
+       ResizeExported},
       {"pointer-tables-not-declared",
        "classic fault (array-of-arrays memory not owned)",
        "every byte a view reaches, pointer tables included, is in the exporter's regions",

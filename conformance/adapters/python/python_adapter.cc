@@ -409,8 +409,11 @@ def resize_plan(o):
     if isinstance(root, _CTYPES):
         return ctypes.resize, (root, 2 * ctypes.sizeof(root) + 64), 'ctypes.resize'
     if isinstance(root, np.ndarray):
-        shape = (root.shape[0] + 1,) + root.shape[1:] if root.ndim else (2,)
-        return root.resize, (shape,), 'numpy.ndarray.resize'
+        # One element more, so the byte size changes: numpy reallocates only then (and counts the
+        # references first); a new shape of the same byte size (a zero-size array) is no resize.
+        if root.itemsize == 0:
+            raise Unsupported('numpy cannot change the byte size of an array of 0-byte items')
+        return root.resize, ((root.size + 1,),), 'numpy.ndarray.resize'
     raise Unsupported('%s cannot be resized' % type(root).__name__)
 
 
