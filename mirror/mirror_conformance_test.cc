@@ -1,9 +1,7 @@
 // The conformance suite on the built-in adapter "mirror" (the library's algorithm side): every
 // rule it has the functions for passes, with no expectations file; the others are skipped.
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
-#include <cstdlib>
 #include <set>
 #include <string>
 
@@ -11,16 +9,10 @@
 #include "conformance/suite/checks.h"
 #include "conformance/suite/report.h"
 #include "conformance/suite/runner.h"
+#include "conformance/testing/test_files.h"
 
 namespace bufconf::suite {
 namespace {
-
-std::string TempDir(const char* name) {
-  const char* base = std::getenv("TEST_TMPDIR");
-  std::string dir = std::string(base != nullptr ? base : "/tmp") + "/" + name;
-  mkdir(dir.c_str(), 0755);
-  return dir;
-}
 
 void RunAndExpectEveryAlgorithmRuleToPass(uint64_t seed, int64_t examples) {
   const conformance::LoadedAdapter loaded = conformance::LoadAdapter("mirror");
@@ -36,7 +28,7 @@ void RunAndExpectEveryAlgorithmRuleToPass(uint64_t seed, int64_t examples) {
   settings.seed = seed;
   settings.examples = examples;
   settings.timeout_seconds = 120;
-  settings.failures_dir = TempDir(("mirror-" + std::to_string(seed)).c_str());
+  settings.failures_dir = testutil::TestDir(("mirror-" + std::to_string(seed)).c_str());
   settings.adapter_spec = "mirror";
   const RunReport report = RunSuite(adapter, settings);
   ASSERT_FALSE(report.results.empty());

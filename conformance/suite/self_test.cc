@@ -1,14 +1,11 @@
 // The suite judges itself: the reference adapter passes every rule, and two deliberately broken
 // adapters are caught by the general properties with counterexamples that replay.
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 
 #include "conformance/adapter/reference_adapter.h"
@@ -16,31 +13,18 @@
 #include "conformance/suite/isolation.h"
 #include "conformance/suite/report.h"
 #include "conformance/suite/runner.h"
+#include "conformance/testing/test_files.h"
 
 namespace bufconf::suite {
 namespace {
-
-std::string TempDir(const char* name) {
-  const char* base = std::getenv("TEST_TMPDIR");
-  std::string dir = std::string(base != nullptr ? base : "/tmp") + "/" + name;
-  mkdir(dir.c_str(), 0755);
-  return dir;
-}
 
 RunSettings Settings(const char* name) {
   RunSettings s;
   s.seed = 7;
   s.examples = 100;
   s.timeout_seconds = 60;
-  s.failures_dir = TempDir(name);
+  s.failures_dir = testutil::TestDir(name);
   return s;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 // Broken adapter 1: reports C-contiguous strides whatever the real layout is (the classic
@@ -96,7 +80,7 @@ void ExpectCaughtWithReplayableCounterexample(const bufconf_adapter& broken, con
     SCOPED_TRACE(r.rule + ": " + r.reason);
     ASSERT_FALSE(r.counterexample_file.empty());
     ASSERT_NE(r.replay_command.find(r.counterexample_file), std::string::npos);
-    const std::string contents = ReadFile(r.counterexample_file);
+    const std::string contents = testutil::ReadWholeFile(r.counterexample_file);
     ASSERT_FALSE(contents.empty());
     // Replaying breaks the same rule again (in a child: the broken adapter may crash).
     const IsolatedResult replay = RunIsolated(
@@ -220,13 +204,17 @@ TEST(SelfTest, CrashOnSomeCasesIsReportedOnceShrunkAndBlocksTheOthers) {
       EXPECT_NE(r.reason.find("crashed (signal 11, SIGSEGV) on an exporter of shape ["),
                 std::string::npos)
           << r.reason;
-      const nlohmann::json file = nlohmann::json::parse(ReadFile(r.counterexample_file));
+      const nlohmann::json file =
+          nlohmann::json::parse(testutil::ReadWholeFile(r.counterexample_file));
       EXPECT_EQ(file["case"]["spec"]["shape"].size(), 3u) << file.dump();
       int64_t elements = 1;
       for (const auto& d : file["case"]["spec"]["shape"]) elements *= d.get<int64_t>();
       EXPECT_EQ(elements, 0) << "the tiny search finds an empty 3-D exporter: " << file.dump();
       const IsolatedResult replay = RunIsolated(
-          [&](ChildChannel&) { Replay(g_crash_3d, ReadFile(r.counterexample_file)); }, 30);
+          [&](ChildChannel&) {
+            Replay(g_crash_3d, testutil::ReadWholeFile(r.counterexample_file));
+          },
+          30);
       EXPECT_EQ(replay.outcome, IsolatedResult::Outcome::kCrashed) << Describe(replay);
     } else if (r.status == Status::kBlocked) {
       ++blocked;
@@ -274,7 +262,8 @@ TEST(SelfTest, HangIsReportedOnceAndTheOtherRulesAreNotRun) {
       EXPECT_EQ(r.status, Status::kFail) << r.reason;
       EXPECT_NE(r.reason.find("hung (no answer to one case within 0.5 s)"), std::string::npos)
           << r.reason;
-      const nlohmann::json file = nlohmann::json::parse(ReadFile(r.counterexample_file));
+      const nlohmann::json file =
+          nlohmann::json::parse(testutil::ReadWholeFile(r.counterexample_file));
       EXPECT_EQ(file["case"]["spec"]["shape"].size(), 2u) << file.dump();
       EXPECT_EQ(file["timeout_seconds"], 0.5);
     } else {
@@ -315,7 +304,8 @@ TEST(SelfTest, AlgorithmCrashIsFiledUnderItsRule) {
     EXPECT_EQ(r.status, Status::kFail);
     EXPECT_NE(r.reason.find("crashed (signal 11, SIGSEGV) on a view of shape ["), std::string::npos)
         << r.reason;
-    const nlohmann::json file = nlohmann::json::parse(ReadFile(r.counterexample_file));
+    const nlohmann::json file =
+        nlohmann::json::parse(testutil::ReadWholeFile(r.counterexample_file));
     EXPECT_EQ(file["case"]["view"]["ndim"], 2) << file.dump();
     EXPECT_EQ(file["case"]["view"]["shape"], nlohmann::json::parse("[1, 1]")) << file.dump();
   }

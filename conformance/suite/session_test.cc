@@ -8,17 +8,13 @@
 //   - a writable get that re-copies the exporter's contents from a master copy, losing what was
 //     written through live views (REQ-CONTENTS).
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -28,6 +24,7 @@
 #include "conformance/suite/isolation.h"
 #include "conformance/suite/report.h"
 #include "conformance/suite/runner.h"
+#include "conformance/testing/test_files.h"
 
 namespace bufconf::suite {
 namespace {
@@ -380,20 +377,6 @@ TEST_P(BrokenTest, CaughtByTheSessionOnAFixedCase) {
   }
 }
 
-std::string TempDir(const std::string& name) {
-  const char* base = std::getenv("TEST_TMPDIR");
-  std::string dir = std::string(base != nullptr ? base : "/tmp") + "/" + name;
-  mkdir(dir.c_str(), 0755);
-  return dir;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // `bufconf run` catches it on generated cases at three seeds, and the counterexample replays.
 TEST_P(BrokenTest, CaughtByTheRunWithAReplayableCounterexample) {
   const Broken b = BrokenAdapters()[GetParam()];
@@ -404,7 +387,7 @@ TEST_P(BrokenTest, CaughtByTheRunWithAReplayableCounterexample) {
     s.examples = 100;
     s.timeout_seconds = 60;
     s.filter = b.rule;
-    s.failures_dir = TempDir(std::string(b.name) + "-" + std::to_string(seed));
+    s.failures_dir = testutil::TestDir(std::string(b.name) + "-" + std::to_string(seed));
     const RunReport report = RunSuite(b.adapter, s);
     const auto it = std::find_if(report.results.begin(), report.results.end(),
                                  [&](const RuleResult& x) { return x.rule == b.rule; });
@@ -412,7 +395,7 @@ TEST_P(BrokenTest, CaughtByTheRunWithAReplayableCounterexample) {
     const RuleResult& r = *it;
     ASSERT_EQ(r.status, Status::kFail) << r.reason;
     ASSERT_FALSE(r.counterexample_file.empty());
-    const std::string contents = ReadFile(r.counterexample_file);
+    const std::string contents = testutil::ReadWholeFile(r.counterexample_file);
     const IsolatedResult replay = RunIsolated(
         [&](ChildChannel& channel) {
           channel.Write(Replay(b.adapter, contents).reproduced ? "reproduced" : "not reproduced");

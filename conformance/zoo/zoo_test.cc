@@ -4,20 +4,17 @@
 #include "conformance/zoo/zoo.h"
 
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 
 #include "conformance/adapter/reference_adapter.h"
 #include "conformance/suite/isolation.h"
 #include "conformance/suite/report.h"
 #include "conformance/suite/runner.h"
+#include "conformance/testing/test_files.h"
 #include "conformance/zoo/zoo_runner.h"
 #include "reference/rules/catalogue.h"
 
@@ -28,20 +25,6 @@ namespace {
 // asserted until every exporter case also ran a multi-consumer session: the test then took
 // about 20 minutes of a 2-core CI machine; `bufconf zoo --seeds 6` measures more seeds.)
 const std::vector<uint64_t> kSeeds = {1, 42, 2024};
-
-std::string TempDir(const std::string& name) {
-  const char* base = std::getenv("TEST_TMPDIR");
-  const std::string dir = std::string(base != nullptr ? base : "/tmp") + "/" + name;
-  mkdir(dir.c_str(), 0755);
-  return dir;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 TEST(ZooTable, EntriesAreDocumentedAndDistinct) {
   const std::vector<ZooEntry>& entries = ZooEntries();
@@ -66,7 +49,7 @@ TEST(ZooReference, ReferenceAdapterFailsNothingAtEachSeed) {
     s.seed = seed;
     s.examples = 100;  // the quick profile
     s.timeout_seconds = 120;
-    s.failures_dir = TempDir("reference");
+    s.failures_dir = testutil::TestDir("reference");
     const suite::RunReport report = suite::RunSuite(*conformance::ReferenceAdapter(), s);
     ASSERT_FALSE(report.results.empty());
     for (const suite::RuleResult& r : report.results) {
@@ -86,7 +69,7 @@ TEST_P(ZooEntryTest, CaughtAtEachSeedWithAReplayableCounterexample) {
   s.only = entry.name;
   s.timeout_seconds = 4;         // per rule: what a hang costs (a passing rule takes < 1 s)
   s.case_timeout_seconds = 0.5;  // per case, when a crash or hang is re-run case by case
-  s.failures_dir = TempDir("zoo");
+  s.failures_dir = testutil::TestDir("zoo");
   const ZooReport report = RunZoo(s, {entry});
   ASSERT_EQ(report.entries.size(), 1u);
   const ZooEntryResult& e = report.entries[0];
@@ -100,7 +83,7 @@ TEST_P(ZooEntryTest, CaughtAtEachSeedWithAReplayableCounterexample) {
       EXPECT_NE(std::find(entry.rules.begin(), entry.rules.end(), rule), entry.rules.end());
     }
     ASSERT_FALSE(k.counterexample_file.empty()) << k.message;
-    const std::string contents = ReadFile(k.counterexample_file);
+    const std::string contents = testutil::ReadWholeFile(k.counterexample_file);
     ASSERT_FALSE(contents.empty());
     // Replaying breaks the rule again (in a child: the entry may crash or hang).
     const suite::IsolatedResult replay = suite::RunIsolated(
