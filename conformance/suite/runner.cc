@@ -898,8 +898,20 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
         if (c.owner == p.rule && !c.filed) {
           line["status"] = "fail";
           line["cases_to_failure"] = c.cases_to_failure;
-          places.push_back({p.exporter_side ? "generated exporter" : "generated view", c.message,
-                            c.case_json, nullptr});
+          const char* where = p.exporter_side ? "generated exporter" : "generated view";
+          // No smaller case crashes, but one may break the rule without crashing (a wrong
+          // pointer that only sometimes lands outside mapped memory): the smallest such case
+          // comes first, the crash after it.
+          if (c.owner == c.found_by && !c.case_json.is_null()) {
+            const ordered_json smaller =
+                p.exporter_side
+                    ? SmallerExporterCounterexample(adapter, p.rule, c.case_json, settings)
+                    : SmallerAlgorithmCounterexample(adapter, p.rule, c.case_json, settings);
+            if (!smaller.is_null()) {
+              places.push_back({where, smaller.value("message", ""), smaller["case"], nullptr});
+            }
+          }
+          places.push_back({where, c.message, c.case_json, nullptr});
           c.filed = true;
         } else {
           line["status"] = "blocked";
