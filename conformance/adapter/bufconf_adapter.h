@@ -137,7 +137,8 @@ typedef struct bufconf_adapter {
   /* The index-th exporter the implementation makes on its own; BUFCONF_UNSUPPORTED past the
    * last one. */
   int (*enumerate)(void *ctx, size_t index, void **exporter, bufconf_enumerated *info);
-  /* bf_getbuffer: fill `view` for `flags`. BUFCONF_REFUSED when the exporter refuses. */
+  /* bf_getbuffer: fill `view` for `flags`. BUFCONF_REFUSED when the exporter refuses. The suite
+   * does not always zero `view` first (REQ-FIELDS-ALL-FILLED): write every field. */
   int (*get_buffer)(void *ctx, void *exporter, bufconf_buffer *view, int flags, char *message,
                     size_t message_size);
   /* bf_releasebuffer (the view is the one get_buffer filled). */

@@ -103,7 +103,7 @@ const std::vector<std::string>& ExporterRules() {
       "REQ-STRIDES-FILLED", "REQ-SUBOFFSETS-NULL-WITHOUT-INDIRECT", "REQ-STRIDES-NEEDED",
       "REQ-INDIRECT-NEEDED", "REQ-C-CONTIGUOUS", "REQ-F-CONTIGUOUS", "REQ-ANY-CONTIGUOUS",
       "REQ-READ-WRITE-FLAGS", "REQ-SAME-CONTENT", "RELEASE-EXPORT-COUNT", "RELEASE-MEMORY-STABLE",
-      "REQ-FAIL-BUFFERERROR", "RELEASE-RESIZE-WHILE-EXPORTED"};
+      "REQ-FAIL-BUFFERERROR", "RELEASE-RESIZE-WHILE-EXPORTED", "REQ-FIELDS-ALL-FILLED"};
   return kRules;
 }
 
@@ -114,6 +114,40 @@ bool IsBasicExporterRule(const std::string& rule) {
 }
 
 namespace {
+
+// The byte the suite fills a view with before the REQ-FIELDS-ALL-FILLED request.
+constexpr unsigned char kPoison = 0xA5;
+
+// The fields of `view` that still hold the poison in every byte (the exporter did not write
+// them); those pointers are set to NULL, so that releasing the view cannot follow them.
+std::vector<std::string> UnwrittenFields(bufconf_buffer* view) {
+  std::vector<std::string> out;
+  auto poisoned = [](const void* field, size_t size) {
+    const unsigned char* p = static_cast<const unsigned char*>(field);
+    return std::all_of(p, p + size, [](unsigned char b) { return b == kPoison; });
+  };
+  auto pointer = [&](auto*& field, const char* name) {
+    if (poisoned(&field, sizeof field)) {
+      out.push_back(name);
+      field = nullptr;
+    }
+  };
+  auto scalar = [&](const auto& field, const char* name) {
+    if (poisoned(&field, sizeof field)) out.push_back(name);
+  };
+  pointer(view->buf, "buf");
+  pointer(view->obj, "obj");
+  scalar(view->len, "len");
+  scalar(view->itemsize, "itemsize");
+  scalar(view->readonly, "readonly");
+  scalar(view->ndim, "ndim");
+  pointer(view->format, "format");
+  pointer(view->shape, "shape");
+  pointer(view->strides, "strides");
+  pointer(view->suboffsets, "suboffsets");
+  pointer(view->internal, "internal");
+  return out;
+}
 
 // Judges one live exporter: its full description, its contents (when `expected` is given), the
 // request `flags` against the oracle, and export counting; then, when the full description is
@@ -209,6 +243,25 @@ CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
             "flags " + FlagsText(extra) + " were granted although " + o.reasons[0].second);
       }
       exporter.Release(&x);
+    }
+    // REQ-FIELDS-ALL-FILLED: PyBUF_FULL_RO again, into a view whose every byte is 0xA5 (a
+    // consumer's uninitialized Py_buffer): a field the exporter does not write keeps the pattern.
+    // Nothing is read through that view.
+    bufconf_buffer poisoned;
+    const int again = exporter.Get(&poisoned, BUFCONF_PYBUF_FULL_RO, &why, kPoison);
+    if (again != BUFCONF_OK) {
+      add("REQ-FIELDS-ALL-FILLED", "PyBUF_FULL_RO was refused (" + why +
+                                       ") into a view filled with 0xA5 bytes, and granted into "
+                                       "a zeroed one");
+    } else {
+      const std::vector<std::string> unwritten = UnwrittenFields(&poisoned);
+      if (!unwritten.empty()) {
+        std::string names;
+        for (const std::string& n : unwritten) names += (names.empty() ? "" : ", ") + n;
+        add("REQ-FIELDS-ALL-FILLED", "PyBUF_FULL_RO into a view filled with 0xA5 bytes left " +
+                                         names + " unwritten (still 0xA5...)");
+      }
+      exporter.Release(&poisoned);
     }
   }
   exporter.Release(&full);

@@ -17,8 +17,6 @@ const std::vector<KnownGap>& KnownGaps() {
        "(under REQ-GRANT for exporters, under the rule it was running for algorithms), never "
        "under this ID"},
       {"MEMORY-WRITABLE", "no check writes into the memory of a writable exporter"},
-      {"REQ-FIELDS-ALL-FILLED",
-       "the suite zeroes the view before every get_buffer, so a field left unwritten is not seen"},
       {"REQ-FILLINFO-ARGS",
        "about the arguments an exporter passes to PyBuffer_FillInfo; not observable through the "
        "adapter ABI"},

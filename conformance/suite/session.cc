@@ -49,9 +49,9 @@ ExporterHandle::~ExporterHandle() {
   }
 }
 
-int ExporterHandle::Get(bufconf_buffer* view, int flags, std::string* message) {
+int ExporterHandle::Get(bufconf_buffer* view, int flags, std::string* message, unsigned char fill) {
   char buf[512] = {0};
-  std::memset(view, 0, sizeof *view);
+  std::memset(view, fill, sizeof *view);
   const int rc = a_.get_buffer(a_.context, handle_, view, flags, buf, sizeof buf);
   buf[sizeof buf - 1] = '\0';
   *message = buf;

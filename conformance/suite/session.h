@@ -37,7 +37,8 @@ class ExporterHandle {
   // get_buffer into a zeroed `view`: BUFCONF_OK, or a refusal (BUFCONF_REFUSED, or
   // BUFCONF_REFUSED_IMPROPERLY where the ABI defines it) with the exporter's message; anything
   // else throws AdapterError.
-  int Get(bufconf_buffer* view, int flags, std::string* message);
+  // With `fill`, every byte of `view` is set to it instead of zero before the call.
+  int Get(bufconf_buffer* view, int flags, std::string* message, unsigned char fill = 0);
   // The message of the first refusal made improperly (BUFCONF_REFUSED_IMPROPERLY: not a
   // BufferError, or view->obj left set), or "".
   const std::string& improper() const { return improper_; }

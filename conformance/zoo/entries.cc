@@ -362,6 +362,16 @@ int NullFormatGet(void* ctx, void* ex, bufconf_buffer* view, int flags, char* m,
   return rc;
 }
 
+// suboffsets written only when the layout has them: the exporter relies on the consumer having
+// zeroed the Py_buffer (a consumer's stack Py_buffer is not).
+int SuboffsetsOnlyWhenNeededGet(void* ctx, void* ex, bufconf_buffer* view, int flags, char* m,
+                                size_t n) {
+  bufconf_ssize_t* const before = view->suboffsets;
+  const int rc = RefGet(ctx, ex, view, flags, m, n);
+  if (rc == BUFCONF_OK && view->suboffsets == nullptr) view->suboffsets = before;
+  return rc;
+}
+
 // A typed array exported through PyBuffer_FillInfo: bytes ('B', itemsize 1, 1-D).
 int FillInfoTypedGet(void* ctx, void* ex, bufconf_buffer* view, int flags, char* m, size_t n) {
   const int rc = RefGet(ctx, ex, view, flags, m, n);
@@ -765,6 +775,8 @@ ZOO_ADAPTER(NegativeSuboffsets, "all-negative-suboffsets", a.get_buffer = Negati
 ZOO_ADAPTER(Itemsize1, "itemsize-1-without-format", a.get_buffer = Itemsize1Get)
 ZOO_ADAPTER(NullFormat, "format-null-for-bytes", a.get_buffer = NullFormatGet)
 ZOO_ADAPTER(FillInfoTyped, "fillinfo-typed-array", a.get_buffer = FillInfoTypedGet)
+ZOO_ADAPTER(SuboffsetsUnwritten, "suboffsets-left-unwritten",
+            a.get_buffer = SuboffsetsOnlyWhenNeededGet)
 ZOO_ADAPTER(Hang, "hang-on-extent-0", a.get_buffer = HangGet)
 ZOO_ADAPTER(Segfault, "segfault-on-ndim-3", a.get_buffer = SegfaultGet)
 ZOO_ADAPTER(Leaky, "exports-never-released", a.release_buffer = LeakyRelease;
@@ -909,6 +921,11 @@ const std::vector<ZooEntry>& ZooEntries() {
        "the full description holds the exporter's logical contents",
        {"REQ-CONTENTS"},
        FillInfoTyped},
+      {"suboffsets-left-unwritten",
+       "classic fault (an exporter relying on a zeroed Py_buffer; PEP 3118 'Specification')",
+       "every field is written on success, NULL where not needed",
+       {"REQ-FIELDS-ALL-FILLED"},
+       SuboffsetsUnwritten},
       {"hang-on-extent-0",
        "classic fault (a loop stepping by a zero row size)",
        "get_buffer returns for every shape (here: loops forever on an extent 0)",
