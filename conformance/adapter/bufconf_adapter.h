@@ -64,12 +64,20 @@ typedef struct bufconf_buffer {
  * request must end (an exception other than BufferError, or view->obj left set); the message
  * says how. The suite takes it as a refusal and reports REQ-FAIL-BUFFERERROR. */
 #define BUFCONF_REFUSED_IMPROPERLY 3
+/* enumerate only (ABI 2): the index holds an entry the suite cannot judge (e.g. an object
+ * without a buffer interface); info->description says what it is and why. The object is
+ * reported as skipped, with that reason, and the sweep goes on to the next index. */
+#define BUFCONF_SKIPPED 4
 
 /* Capability bits: what the adapter implements. */
 #define BUFCONF_CAP_MAKE_EXPORTER (UINT64_C(1) << 0)     /* make_exporter */
 #define BUFCONF_CAP_ENUMERATE (UINT64_C(1) << 1)         /* enumerate */
 #define BUFCONF_CAP_EXPORT_COUNT (UINT64_C(1) << 2)      /* export_count */
 #define BUFCONF_CAP_RESIZE (UINT64_C(1) << 3)            /* resize (ABI 2) */
+/* get_buffer goes through an interpreter's own entry point (CPython's PyObject_GetBuffer), whose
+ * checks run before the exporter's bf_getbuffer: rules whose party is the interpreter
+ * (`bufconf rules`) are judged once, on the interpreter, never on the exporters. */
+#define BUFCONF_CAP_VIA_INTERPRETER (UINT64_C(1) << 4)
 #define BUFCONF_CAP_IS_CONTIGUOUS (UINT64_C(1) << 8)     /* is_contiguous */
 #define BUFCONF_CAP_GET_POINTER (UINT64_C(1) << 9)       /* get_pointer */
 #define BUFCONF_CAP_TO_CONTIGUOUS (UINT64_C(1) << 10)    /* to_contiguous */
@@ -116,6 +124,18 @@ typedef struct bufconf_enumerated {
   int ndim;
   const bufconf_ssize_t *shape;
   const void *items; /* C order; valid until the exporter is destroyed */
+  /* ---- added to ABI 2 later: the suite zeroes the struct before enumerate, so an adapter
+   * built against an older header leaves these 0 / NULL ---- */
+  /* 1: the memory regions() reports must never be written through this exporter (e.g. the
+   * storage of a bytes object): a granted view with readonly == 0 breaks MEMORY-WRITABLE. */
+  int memory_readonly;
+  /* 1: regions() reports memory the implementation declared the exporter owns (MEMORY-SPAN is
+   * judged against it); 0: regions() can only report what the full view itself spans. */
+  int memory_declared;
+  /* NULL, or a note the report shows with the exporter, e.g. that a memoryview over a
+   * third-party object judges CPython's memoryview, not the object under it. Valid until the
+   * exporter is destroyed. */
+  const char *note;
 } bufconf_enumerated;
 
 typedef struct bufconf_adapter {
