@@ -612,15 +612,49 @@ TEST(PythonAdapter, AlgorithmSideOnRealLayouts) {
     EXPECT_EQ(out, items);
     EXPECT_EQ(A().to_contiguous(A().context, out.data(), &v, v.len - 1, 'C'), BUFCONF_REFUSED);
     EXPECT_EQ(PyErr_Occurred(), nullptr);
+    // from_contiguous: `items` read as the Fortran-order contents of the 3x4 view. By hand:
+    // element (i, j) gets the 4 bytes of F position j * 3 + i, so in C order the view holds
+    // `c_order`; and the memory is what the reference model's FromContiguous writes.
+    std::vector<uint8_t> c_order;
+    for (int i = 0; i < 3; ++i) {
+      for (int j = 0; j < 4; ++j) {
+        const size_t f = static_cast<size_t>(j * 3 + i) * 4;
+        c_order.insert(c_order.end(), items.begin() + f, items.begin() + f + 4);
+      }
+    }
+    ASSERT_NE(c_order, items);  // the check below can tell the orders apart
+    layout::Memory model = s.memory;
+    layout::FromContiguous(s.view, model, items, 'F');
     ASSERT_EQ(A().from_contiguous(A().context, &v, items.data(), v.len, 'F'), BUFCONF_OK);
     EXPECT_EQ(PyErr_Occurred(), nullptr);
-    // copy_data into a second, C-contiguous layout.
+    const conformance::Snapshot after =
+        conformance::TakeSnapshot(v, real->regions.data(), real->regions.size());
+    ASSERT_EQ(after.memory.regions().size(), model.regions().size());
+    for (size_t r = 0; r < model.regions().size(); ++r) {
+      EXPECT_EQ(after.memory.regions()[r].bytes, model.regions()[r].bytes) << variant << " " << r;
+    }
+    EXPECT_EQ(layout::ToContiguous(after.view, after.memory, v.len, 'C'), c_order) << variant;
+    EXPECT_EQ(layout::ToContiguous(after.view, after.memory, v.len, 'F'), items) << variant;
+    EXPECT_TRUE(real->GuardsIntact()) << variant;
+    // copy_data into a second, C-contiguous layout (holding `items` before): afterwards its
+    // memory is the view's contents in C order.
     bufconf_array_spec plain = spec;
     plain.steps = nullptr;
     plain.indirect = nullptr;
     auto dest = conformance::Materialize(plain);
+    ASSERT_EQ(dest->view.len, 48);
+    const uint8_t* dest_bytes = static_cast<const uint8_t*>(dest->view.buf);
+    ASSERT_EQ(std::vector<uint8_t>(dest_bytes, dest_bytes + 48), items);
     ASSERT_EQ(A().copy_data(A().context, &dest->view, &v), BUFCONF_OK);
     EXPECT_EQ(PyErr_Occurred(), nullptr);
+    EXPECT_EQ(std::vector<uint8_t>(dest_bytes, dest_bytes + 48), c_order) << variant;
+    EXPECT_TRUE(dest->GuardsIntact()) << variant;
+    // The source is unchanged by the copy.
+    const conformance::Snapshot source =
+        conformance::TakeSnapshot(v, real->regions.data(), real->regions.size());
+    for (size_t r = 0; r < model.regions().size(); ++r) {
+      EXPECT_EQ(source.memory.regions()[r].bytes, model.regions()[r].bytes) << variant << " " << r;
+    }
   }
   bufconf_ssize_t strides[2] = {0, 0};
   A().fill_contiguous_strides(A().context, 2, shape.data(), strides, 4, 'F');
