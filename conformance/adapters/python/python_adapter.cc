@@ -748,18 +748,20 @@ ENTRIES = _stdlib_entries() + _ctypes_entries() + _testbuffer_entries() + _numpy
 
 
 def enumerate_exporter(index):
-    """(exporter, description, expected or None), or None past the end. expected is
-    (format, itemsize, shape, items). With a factory (load_factory), its objects only."""
+    """(exporter, description, expected or None, extra or None), or None past the end. expected
+    is (format, itemsize, shape, items). With a factory (load_factory), its objects only; extra
+    is then the entry's dict of 'skip', 'memory', 'owner', 'memory_readonly' and 'note'
+    (_factory_entry)."""
     if FACTORY is not None:
         if index >= len(FACTORY):
             return None
-        description, obj, expected = FACTORY[index]
-        return obj, description, expected
+        description, obj, expected, extra = FACTORY[index]
+        return obj, description, expected, extra
     if index >= len(ENTRIES):
         return None
     description, build = ENTRIES[index]
     obj, expected = build()
-    return obj, description, expected
+    return obj, description, expected, None
 
 
 # ---- the factory plug-in (BUFCONF_PYTHON_FACTORY=package.module:callable) ----
@@ -768,7 +770,19 @@ class FactoryError(Exception):
     """The factory cannot be used; the message says why."""
 
 
-FACTORY = None  # [(description, object, expected or None)] once load_factory succeeded
+class _Skip(Exception):
+    """One entry of the factory's list cannot be judged; the message says why. The entry is
+    enumerated as skipped (BUFCONF_SKIPPED) and the others are judged."""
+
+
+# [(description, object, expected or None, extra)] once load_factory succeeded
+FACTORY = None
+
+# The keys of a dict entry.
+_ENTRY_KEYS = ('object', 'description', 'expected', 'memory', 'memory_readonly')
+
+# The most memory one entry may declare (the suite copies the declared memory to judge it).
+_MAX_DECLARED = 256 << 20
 
 
 def _user_traceback(e):
@@ -783,68 +797,183 @@ def _user_traceback(e):
     return ''.join(te.format()).rstrip()
 
 
-def _factory_expected(x, where):
-    """expected as (format, itemsize, shape, items), from a dict or a bytes-like object."""
+def _factory_expected(x):
+    """expected as (format, itemsize, shape, items), from a dict or a bytes-like object. Raises
+    _Skip when it is malformed."""
     if x is None:
         return None
     if isinstance(x, dict):
         unknown = sorted(set(map(str, x)) - {'format', 'shape', 'items', 'itemsize'})
         if unknown:
-            raise FactoryError('%s: unknown keys %s in the expected dict (keys: format, shape, '
-                               'items, and optionally itemsize)' % (where, unknown))
+            raise _Skip('unknown keys %s in the expected dict (keys: format, shape, items, and '
+                        'optionally itemsize)' % unknown)
         missing = [k for k in ('format', 'shape', 'items') if k not in x]
         if missing:
-            raise FactoryError('%s: the expected dict lacks %s' % (where, missing))
+            raise _Skip('the expected dict lacks %s' % missing)
         fmt = x['format']
         if isinstance(fmt, (bytes, bytearray)):
             fmt = bytes(fmt).decode('latin-1')
         if not isinstance(fmt, str) or not fmt or '\0' in fmt:
-            raise FactoryError('%s: expected format must be a non-empty str, not %r'
-                               % (where, fmt))
+            raise _Skip('expected format must be a non-empty str, not %r' % (fmt,))
         try:
             shape = tuple(operator.index(n) for n in x['shape'])
         except TypeError:
-            raise FactoryError('%s: expected shape must be a tuple of ints, not %r'
-                               % (where, x['shape'])) from None
+            raise _Skip('expected shape must be a tuple of ints, not %r' % (x['shape'],)) from None
         if len(shape) > 64 or any(n < 0 for n in shape):
-            raise FactoryError('%s: expected shape %r: at most 64 extents, each >= 0'
-                               % (where, shape))
+            raise _Skip('expected shape %r: at most 64 extents, each >= 0' % (shape,))
         try:
             items = memoryview(x['items']).tobytes()
         except TypeError:
-            raise FactoryError('%s: expected items must be bytes (C-order item bytes), not %s'
-                               % (where, type(x['items']).__name__)) from None
+            raise _Skip('expected items must be bytes (C-order item bytes), not %s'
+                        % type(x['items']).__name__) from None
         count = _prod(shape)
         if 'itemsize' in x:
             try:
                 itemsize = operator.index(x['itemsize'])
             except TypeError:
-                raise FactoryError('%s: expected itemsize must be an int' % where) from None
+                raise _Skip('expected itemsize must be an int') from None
         elif count > 0:
             itemsize = len(items) // count
         else:
             try:
                 itemsize = struct.calcsize(fmt)
             except (struct.error, TypeError):
-                raise FactoryError('%s: an empty expected array whose format struct cannot '
-                                   'size needs an explicit itemsize' % where) from None
+                raise _Skip('an empty expected array whose format struct cannot size needs an '
+                            'explicit itemsize') from None
         if itemsize < 0 or len(items) != count * itemsize:
-            raise FactoryError('%s: expected items are %d bytes, not product(shape %r) x '
-                               'itemsize %d' % (where, len(items), shape, itemsize))
+            raise _Skip('expected items are %d bytes, not product(shape %r) x itemsize %d'
+                        % (len(items), shape, itemsize))
         return fmt, itemsize, shape, items
     try:
         m = memoryview(x)
     except TypeError:
-        raise FactoryError('%s: expected must be None, a dict {"format", "shape", "items"} or a '
-                           'bytes-like object (e.g. a memoryview), not %s'
-                           % (where, type(x).__name__)) from None
+        raise _Skip('expected must be None, a dict {"format", "shape", "items"} or a bytes-like '
+                    'object (e.g. a memoryview), not %s' % type(x).__name__) from None
     with m:
         return m.format, m.itemsize, tuple(m.shape), m.tobytes()
 
 
+def _factory_memory(memory):
+    """A declaration of the memory an object owns: a list of (address, size) pairs (checked
+    here), or an owner object whose buffer is that memory (the adapter reads its address and
+    length when the entry is enumerated). Returns (pairs or None, owner or None)."""
+    if not isinstance(memory, (list, tuple)):
+        return None, memory
+    pairs = []
+    total = 0
+    for k, pair in enumerate(memory):
+        try:
+            address, size = (operator.index(v) for v in pair)
+        except (TypeError, ValueError):
+            raise _Skip('memory[%d] is %r, not an (address: int, size: int) pair (memory is a '
+                        'list of such pairs, or an object whose buffer is the memory)'
+                        % (k, pair)) from None
+        if size < 0:
+            raise _Skip('memory[%d] has size %d < 0' % (k, size))
+        if address < 0 or address + size > 1 << 64:
+            raise _Skip('memory[%d] (0x%x, %d) is not in the address space' % (k, address, size))
+        if address == 0 and size > 0:
+            raise _Skip('memory[%d] declares %d bytes at address NULL' % (k, size))
+        total += size
+        if total > _MAX_DECLARED:
+            raise _Skip('memory declares more than 256 MiB')
+        pairs.append((address, size))
+    return pairs, None
+
+
+def _type_name(o):
+    t = type(o)
+    return t.__qualname__ if t.__module__ == 'builtins' else '%s.%s' % (t.__module__,
+                                                                       t.__qualname__)
+
+
+def _cpython_exporter(o):
+    """Whether o is an exporter CPython itself implements (a memoryview over it re-exports
+    CPython's code all the same)."""
+    return (type(o) in (bytes, bytearray, memoryview, array.array, mmap.mmap, pickle.PickleBuffer,
+                        tb.ndarray) or type(o).__module__ == '_io' or isinstance(o, _CTYPES))
+
+
+def _memoryview_note(obj):
+    """A memoryview entry over a third party's object judges CPython's memoryview (it re-exports
+    the buffer it got once, when it was made), not the object's bf_getbuffer: say so."""
+    if not isinstance(obj, memoryview):
+        return None
+    try:
+        under = obj.obj
+    except ValueError:  # released: every request fails, the report says so
+        return None
+    if under is None or _cpython_exporter(under):
+        return None
+    return ("a memoryview: CPython's memoryview is judged, not the %s under it"
+            % _type_name(under))
+
+
+def _factory_entry(spec, i, entry):
+    """One entry as (description, object, expected, extra): extra is a dict with 'skip' (why
+    the entry cannot be judged, or None), 'memory' ((address, size) pairs) or 'owner' (an object
+    whose buffer is the memory), 'memory_readonly' (True/False, or None: the owner's buffer
+    says) and 'note'."""
+    description = '%s[%d] %s' % (spec, i, _type_name(entry))
+    extra = {'skip': None, 'memory': None, 'owner': None, 'memory_readonly': None, 'note': None}
+    obj = expected = None
+    try:
+        if isinstance(entry, tuple):
+            if len(entry) not in (2, 3):
+                raise _Skip('a tuple of %d items; expected (description: str, object) or '
+                            '(description: str, object, expected)' % len(entry))
+            if not isinstance(entry[0], str):
+                raise _Skip('the tuple\'s description is a %s, not a str'
+                            % type(entry[0]).__name__)
+            description, obj = entry[0].replace('\0', ' '), entry[1]
+            if len(entry) == 3:
+                expected = _factory_expected(entry[2])
+        elif isinstance(entry, dict):
+            keys = [k for k in entry if k not in _ENTRY_KEYS]
+            if keys:
+                raise _Skip('unknown keys %r in the entry dict (keys: object, and optionally '
+                            'description, expected, memory, memory_readonly)' % keys)
+            if 'object' not in entry:
+                raise _Skip('the entry dict has no "object"')
+            obj = entry['object']
+            description = '%s[%d] %s' % (spec, i, _type_name(obj))
+            if 'description' in entry:
+                if not isinstance(entry['description'], str):
+                    raise _Skip('the entry\'s description is a %s, not a str'
+                                % type(entry['description']).__name__)
+                description = entry['description'].replace('\0', ' ')
+            expected = _factory_expected(entry.get('expected'))
+            if 'memory' in entry:
+                extra['memory'], extra['owner'] = _factory_memory(entry['memory'])
+                if extra['memory'] is not None:
+                    extra['memory_readonly'] = False
+            if 'memory_readonly' in entry:
+                readonly = entry['memory_readonly']
+                if not isinstance(readonly, bool):
+                    raise _Skip('memory_readonly is a %s, not a bool' % type(readonly).__name__)
+                if 'memory' not in entry:
+                    raise _Skip('memory_readonly without memory')
+                extra['memory_readonly'] = readonly
+        else:
+            obj = entry
+        extra['note'] = _memoryview_note(obj)
+    except Exception as e:
+        # _Skip, or the entry's own code raising while it is read (e.g. an expected object's
+        # buffer): this entry cannot be judged, the others can.
+        why = str(e) if isinstance(e, _Skip) else 'reading the entry raised %s: %s' % (
+            type(e).__name__, e)
+        if len(description) > 120:
+            description = description[:117] + '...'
+        extra['skip'] = '%s: skipped: %s' % (description, why)
+    return description, obj, expected, extra
+
+
 def load_factory(spec, cwd, path):
     """Imports package.module, calls its callable once and keeps the exporters it returns:
-    objects, (description, object) or (description, object, expected). Raises FactoryError."""
+    objects, (description, object), (description, object, expected) or dicts
+    {"object", "description", "expected", "memory", "memory_readonly"}. An entry that cannot be
+    judged is kept as skipped, with the reason. Raises FactoryError when the factory as a whole
+    cannot be used."""
     global FACTORY
     module_name, _, attr = spec.partition(':')
     if (not module_name or not attr or
@@ -873,8 +1002,8 @@ def load_factory(spec, cwd, path):
         raise FactoryError('%s() raised:\n%s' % (spec, _user_traceback(e))) from None
     if isinstance(result, (str, bytes, bytearray, memoryview, dict)) or result is None:
         raise FactoryError('%s() returned %s; it must return an iterable (e.g. a list) of '
-                           'objects, (description, object) or (description, object, expected)'
-                           % (spec, type(result).__name__))
+                           'objects, (description, object), (description, object, expected) '
+                           'or dicts {"object": ...}' % (spec, type(result).__name__))
     try:
         it = iter(result)
     except TypeError:
@@ -883,23 +1012,7 @@ def load_factory(spec, cwd, path):
     entries = []
     try:
         for i, entry in enumerate(it):
-            where = '%s() entry %d' % (spec, i)
-            expected = None
-            if isinstance(entry, tuple):
-                if len(entry) not in (2, 3) or not isinstance(entry[0], str):
-                    raise FactoryError('%s is a tuple of %d items; expected (description: str, '
-                                       'object) or (description: str, object, expected)'
-                                       % (where, len(entry)))
-                description, obj = entry[0], entry[1]
-                if len(entry) == 3:
-                    expected = _factory_expected(entry[2], where)
-            else:
-                obj = entry
-                description = '%s[%d] %s' % (spec, i, type(obj).__qualname__)
-            description = description.replace('\0', ' ')
-            entries.append((description, obj, expected))
-    except FactoryError:
-        raise
+            entries.append(_factory_entry(spec, i, entry))
     except Exception as e:
         raise FactoryError('iterating over what %s() returned raised:\n%s'
                            % (spec, _user_traceback(e))) from None
@@ -978,21 +1091,8 @@ void LoadFactory() {
     if (error.rfind("FactoryError: ", 0) == 0) error.erase(0, std::strlen("FactoryError: "));
     state.factory_error = error;
   } else {
-    // Every object must be an exporter (have bf_getbuffer); the buffer itself is not asked for
-    // here, where a crash would take the runner down: the suite asks in its forked children.
-    for (Py_ssize_t i = 0; PyList_Check(entries) && i < PyList_GET_SIZE(entries); ++i) {
-      PyObject* entry = PyList_GET_ITEM(entries, i);
-      PyObject* obj = PyTuple_GetItem(entry, 1);
-      if (obj != nullptr && !PyObject_CheckBuffer(obj)) {
-        const char* description = PyUnicode_AsUTF8(PyTuple_GetItem(entry, 0));
-        state.factory_error = state.factory + "() entry " + std::to_string(i) + " (" +
-                              (description != nullptr ? description : "?") + ") is a " +
-                              Py_TYPE(obj)->tp_name +
-                              ", which does not support the buffer protocol";
-        break;
-      }
-    }
-    TakeError();
+    // An object without a buffer interface, or a malformed entry, is not an error of the factory:
+    // enumerate reports that entry as skipped (BUFCONF_SKIPPED) and the others are judged.
     Py_DECREF(entries);
   }
   if (!state.factory_error.empty()) {
@@ -1051,7 +1151,115 @@ struct PyExporter {
   std::string format;
   std::vector<bufconf_ssize_t> shape;
   std::string items;
+  // A factory entry's memory declaration: regions() reports exactly `declared` (from the
+  // entry's (address, size) pairs, or the buffer of `owner`, read again on every call: the
+  // owner's memory may move when it is resized).
+  bool memory_declared = false;
+  std::vector<bufconf_region> declared;
+  PyObject* owner = nullptr;  // owned reference, or NULL
+  std::string note;           // info->note ("" for none)
 };
+
+// The most memory one factory entry may declare (the suite copies declared memory to judge it).
+constexpr size_t kMaxDeclaredBytes = size_t{256} << 20;
+
+// The memory `owner`'s buffer spans, asked with PyBUF_SIMPLE (or PyBUF_FULL_RO when that is
+// refused, if the buffer is contiguous) and released at once; the owner itself stays alive in
+// the exporter. False, with why, when it cannot be had.
+bool OwnerSpan(PyObject* owner, bufconf_region* region, bool* readonly, std::string* why) {
+  const std::string type = Py_TYPE(owner)->tp_name;
+  if (!PyObject_CheckBuffer(owner)) {
+    *why = "the memory owner, a " + type + ", does not support the buffer protocol";
+    return false;
+  }
+  Py_buffer view;
+  if (PyObject_GetBuffer(owner, &view, PyBUF_SIMPLE) != 0) {
+    const std::string simple = TakeError();
+    if (PyObject_GetBuffer(owner, &view, PyBUF_FULL_RO) != 0) {
+      *why = "the memory owner, a " + type + ", refused PyBUF_SIMPLE (" + simple +
+             ") and PyBUF_FULL_RO (" + TakeError() + ")";
+      return false;
+    }
+    if (view.suboffsets != nullptr || !PyBuffer_IsContiguous(&view, 'A')) {
+      PyBuffer_Release(&view);
+      TakeError();
+      *why = "the memory owner's buffer (a " + type +
+             ") is not contiguous: declare its memory as (address, size) pairs";
+      return false;
+    }
+  }
+  region->base = view.buf;
+  region->size = view.len > 0 ? static_cast<size_t>(view.len) : 0;
+  *readonly = view.readonly != 0;
+  PyBuffer_Release(&view);
+  TakeError();
+  if (region->base == nullptr && region->size > 0) {
+    *why = "the memory owner's buffer (a " + type + ") has " + std::to_string(region->size) +
+           " bytes at address NULL";
+    return false;
+  }
+  if (region->size > kMaxDeclaredBytes) {
+    *why = "the memory owner's buffer (a " + type + ") is more than 256 MiB";
+    return false;
+  }
+  return true;
+}
+
+// A str attribute of a dict ("" when absent, None or not a str).
+std::string DictString(PyObject* dict, const char* key) {
+  PyObject* value = PyDict_GetItemString(dict, key);  // borrowed
+  if (value == nullptr || !PyUnicode_Check(value)) return "";
+  const char* utf8 = PyUnicode_AsUTF8(value);
+  if (utf8 == nullptr) {
+    TakeError();
+    return "";
+  }
+  return utf8;
+}
+
+// Applies a factory entry's extra dict (see _factory_entry) to `ex` and `info`. Returns "" when
+// the entry can be judged, else the description saying why it is skipped.
+std::string ApplyFactoryExtra(PyExporter* ex, PyObject* extra, const std::string& description,
+                              bufconf_enumerated* info) {
+  if (extra == nullptr || !PyDict_Check(extra)) return "";
+  const std::string skip = DictString(extra, "skip");
+  if (!skip.empty()) return skip;
+  PyObject* memory = PyDict_GetItemString(extra, "memory");  // borrowed
+  PyObject* owner = PyDict_GetItemString(extra, "owner");    // borrowed
+  PyObject* readonly = PyDict_GetItemString(extra, "memory_readonly");
+  bool memory_readonly = readonly != nullptr && PyObject_IsTrue(readonly) == 1;
+  if (memory != nullptr && PyList_Check(memory)) {
+    ex->memory_declared = true;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(memory); ++i) {
+      unsigned long long address = 0;
+      Py_ssize_t size = 0;
+      if (!PyArg_ParseTuple(PyList_GET_ITEM(memory, i), "Kn", &address, &size)) {
+        return description + ": skipped: a bad memory declaration: " + TakeError();
+      }
+      ex->declared.push_back({reinterpret_cast<const void*>(static_cast<uintptr_t>(address)),
+                              static_cast<size_t>(size)});
+    }
+  } else if (owner != nullptr && owner != Py_None) {
+    bufconf_region region{};
+    bool owner_readonly = false;
+    std::string why;
+    if (!OwnerSpan(owner, &region, &owner_readonly, &why)) {
+      return description + ": skipped: " + why;
+    }
+    ex->memory_declared = true;
+    ex->declared.push_back(region);
+    ex->owner = owner;
+    Py_INCREF(owner);
+    if (readonly == nullptr || readonly == Py_None) memory_readonly = owner_readonly;
+  }
+  ex->note = DictString(extra, "note");
+  if (info != nullptr) {
+    info->memory_declared = ex->memory_declared ? 1 : 0;
+    info->memory_readonly = ex->memory_declared && memory_readonly ? 1 : 0;
+    info->note = ex->note.empty() ? nullptr : ex->note.c_str();
+  }
+  return "";
+}
 
 PyObject* SsizeTuple(const bufconf_ssize_t* values, int n) {
   PyObject* t = PyTuple_New(n);
@@ -1144,6 +1352,8 @@ int MakeExporter(void*, const bufconf_array_spec* spec, void** exporter, char* m
   return BUFCONF_OK;
 }
 
+void DestroyExporter(void*, void* exporter);
+
 int Enumerate(void*, size_t index, void** exporter, bufconf_enumerated* info) {
   std::string why;
   if (!Ready(&why)) {
@@ -1164,7 +1374,8 @@ int Enumerate(void*, size_t index, void** exporter, bufconf_enumerated* info) {
   PyObject* obj = nullptr;
   const char* description = nullptr;
   PyObject* expected = nullptr;
-  if (!PyArg_ParseTuple(result, "OsO", &obj, &description, &expected)) {
+  PyObject* extra = nullptr;
+  if (!PyArg_ParseTuple(result, "OsOO", &obj, &description, &expected, &extra)) {
     Py_DECREF(result);
     const std::string error = TakeError();
     if (info != nullptr) SetMessage(info->description, sizeof info->description, error);
@@ -1174,6 +1385,23 @@ int Enumerate(void*, size_t index, void** exporter, bufconf_enumerated* info) {
   ex->obj = obj;
   Py_INCREF(obj);
   ex->what = description;
+  // A factory entry the suite cannot judge: skipped alone, with the reason (BUFCONF_SKIPPED).
+  // Whether the object has bf_getbuffer is checked here, without asking it for a buffer.
+  std::string skipped = ApplyFactoryExtra(ex, extra, ex->what, info);
+  if (skipped.empty() && !PyObject_CheckBuffer(obj)) {
+    skipped = ex->what + ": skipped: " + Py_TYPE(obj)->tp_name +
+              " does not support the buffer protocol (no bf_getbuffer)";
+  }
+  if (!skipped.empty()) {
+    Py_DECREF(result);
+    if (info != nullptr) {
+      *info = bufconf_enumerated{};
+      SetMessage(info->description, sizeof info->description, skipped);
+    }
+    DestroyExporter(nullptr, ex);
+    *exporter = nullptr;
+    return BUFCONF_SKIPPED;
+  }
   bool has_expected = false;
   if (expected != Py_None) {
     const char* format = nullptr;
@@ -1301,6 +1529,7 @@ void DestroyExporter(void*, void* exporter) {
   if (ex == nullptr) return;
   if (Ready()) {
     Py_XDECREF(ex->obj);
+    Py_XDECREF(ex->owner);
     TakeError();
   }
   delete ex;
@@ -1361,7 +1590,17 @@ size_t Regions(void*, void* exporter, bufconf_region* out, size_t capacity) {
   if (!Ready()) return 0;
   auto* ex = static_cast<PyExporter*>(exporter);
   std::vector<bufconf_region> regions;
-  if (!OwnedRegions(ex->obj, &regions, 0)) {
+  if (ex->memory_declared) {
+    // Exactly what the factory entry declared (MEMORY-SPAN judges the views against it); an
+    // owner's buffer is read again (its memory may have moved), its last span kept if it fails.
+    if (ex->owner != nullptr) {
+      bufconf_region region{};
+      bool readonly = false;
+      std::string why;
+      if (OwnerSpan(ex->owner, &region, &readonly, &why)) ex->declared.assign(1, region);
+    }
+    regions = ex->declared;
+  } else if (!OwnedRegions(ex->obj, &regions, 0)) {
     // No introspection exists for this exporter (_testbuffer.ndarray, BytesIO's buffer, a
     // read-only mmap): declare what its full view touches. MEMORY-SPAN / MEMORY-POINTER then
     // only check the view's self-consistency.

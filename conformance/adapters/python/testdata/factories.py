@@ -1,7 +1,9 @@
-"""Factories for python_factory_test.sh: every form of the contract (docs/python-factory.md), and
-every way of getting it wrong."""
+"""Factories for python_factory_test.sh and python_factory_entries_test.cc: every form of the
+contract (docs/python-factory.md), and every way of getting it wrong."""
 import array
 import struct
+
+import _testbuffer
 
 import numpy as np
 
@@ -59,26 +61,114 @@ def returns_empty():
     return []
 
 
-def not_an_exporter():
-    return [bytearray(b'ok'), ('a dict is no exporter', {'a': 1})]
-
-
-def bad_tuple():
-    return [(1, 2, 3, 4)]
-
-
-def expected_missing_key():
-    return [('x', bytearray(b'ab'), {'format': 'B', 'items': b'ab'})]
-
-
-def expected_wrong_length():
-    return [('x', bytearray(b'ab'), {'format': 'B', 'shape': (3,), 'items': b'ab'})]
-
-
-def expected_junk():
-    return [('x', bytearray(b'ab'), 12)]
-
-
 def iteration_raises():
     yield bytearray(b'first')
     raise ValueError('the generator breaks on purpose')
+
+
+# ---- entries the suite cannot judge: each is skipped alone, the others are judged ----
+
+def with_skipped():
+    """Good objects with entries that cannot be judged among them."""
+    return [
+        ('good bytearray', bytearray(b'first'), {'format': 'B', 'shape': (5,), 'items': b'first'}),
+        ('a dict is no exporter', {'a': 1}),                              # no bf_getbuffer
+        7,                                                                # no bf_getbuffer
+        ('good bytes', b'second', {'format': 'B', 'shape': (6,), 'items': b'second'}),
+        (1, 2, 3, 4),                                                     # a tuple of 4
+        (42, bytearray(b'x')),                                            # not a str description
+        ('missing key', bytearray(b'ab'), {'format': 'B', 'items': b'ab'}),
+        ('wrong length', bytearray(b'ab'), {'format': 'B', 'shape': (3,), 'items': b'ab'}),
+        ('junk expected', bytearray(b'ab'), 12),
+        {'object': bytearray(b'x'), 'colour': 'red'},                     # an unknown key
+        {'description': 'no object'},
+        ('good numpy', np.arange(4, dtype='<i2'), memoryview(np.arange(4, dtype='<i2'))),
+    ]
+
+
+N_WITH_SKIPPED_GOOD = 3  # how many objects of with_skipped() are judged
+
+
+def always_refuses():
+    """An object that refuses every request is judged (REQ-GRANT fails for it), not skipped."""
+    return [('refuses every request',
+             _testbuffer.ndarray(list(range(4)), shape=[4], format='B',
+                                 flags=_testbuffer.ND_GETBUF_FAIL)),
+            ('bytearray next to it', bytearray(b'ok'))]
+
+
+# ---- memory declarations ----
+
+_BIG = bytearray(range(256))    # one block: an exporter over its first 32 bytes ...
+_BYTES = b'declared, read-only'  # (kept alive here: the declarations point into them)
+
+
+def declared_memory():
+    """Declared memory: an owner object (its buffer is the memory; read-only when it is), or
+    (address, size) pairs; each exporter lies inside what it declares."""
+    ba = bytearray(b'owns itself')
+    a = array.array('i', [1, -2, 3])
+    address, n = a.buffer_info()
+    return [
+        {'object': ba, 'description': 'bytearray declared by itself', 'memory': ba},
+        {'object': np.frombuffer(_BYTES, np.uint8), 'memory': _BYTES,
+         'description': 'numpy over bytes, the bytes declared (read-only memory)',
+         'expected': {'format': 'B', 'shape': (len(_BYTES),), 'items': _BYTES}},
+        {'object': a, 'description': 'array.array declared by (address, size)',
+         'memory': [(address, n * a.itemsize)], 'expected': memoryview(array.array('i', [1, -2, 3]))},
+        {'object': memoryview(_BIG)[16:48], 'memory': _BIG, 'description': 'a slice of the owner'},
+    ]
+
+
+def outside_declared():
+    """An exporter whose buf lies 64 bytes before the memory it declares (the owner is a slice
+    of the same block): regions() reports the declaration only, and MEMORY-SPAN fails."""
+    return [{'object': memoryview(_BIG)[0:32], 'memory': memoryview(_BIG)[64:128],
+             'description': 'buf 64 bytes before the declared block'}]
+
+
+def writable_over_readonly():
+    """A writable exporter over memory declared read-only: a granted view with readonly == 0
+    writes where it must not (MEMORY-WRITABLE)."""
+    ba = bytearray(b'must not be written')
+    return [{'object': ba, 'memory': ba, 'memory_readonly': True,
+             'description': 'bytearray declared read-only'}]
+
+
+def bad_declarations():
+    """Declarations that cannot be right: each entry is skipped with the reason."""
+    ba = bytearray(b'x' * 16)
+    return [
+        ('fine bytearray among bad declarations', bytearray(b'fine')),
+        {'object': ba, 'memory': [(0, 16)], 'description': 'NULL address'},
+        {'object': ba, 'memory': [(1 << 20, -1)], 'description': 'negative size'},
+        {'object': ba, 'memory': [(1 << 20, 257 << 20)], 'description': 'too large'},
+        {'object': ba, 'memory': [(1 << 20, 1)] * 2 + [(1, 2, 3)], 'description': 'not a pair'},
+        {'object': ba, 'memory': {'no': 'buffer'}, 'description': 'owner without a buffer'},
+        {'object': ba, 'memory': ba, 'memory_readonly': 'yes', 'description': 'readonly not bool'},
+        {'object': ba, 'memory_readonly': True, 'description': 'readonly without memory'},
+        {'object': ba, 'memory': np.arange(8.0)[::2], 'description': 'owner not contiguous'},
+    ]
+
+
+# ---- memoryview notes ----
+
+def memoryviews():
+    """A memoryview over a third party's object judges CPython's memoryview: the entry says so.
+    Over CPython's own exporters it says nothing."""
+    return [
+        memoryview(np.arange(6, dtype='<i4')),
+        ('described memoryview over numpy', memoryview(np.arange(3.0))),
+        {'object': memoryview(np.zeros(2, 'u1')), 'description': 'dict memoryview over numpy'},
+        ('memoryview over bytes', memoryview(b'builtin')),
+        ('memoryview over array.array', memoryview(array.array('h', [1, 2]))),
+        ('memoryview over _testbuffer',
+         memoryview(_testbuffer.ndarray([1, 2], shape=[2], format='B'))),
+    ]
+
+
+def fixtures():
+    """Every fixture above in one list (python_factory_entries_test.cc: one factory per
+    process)."""
+    return (with_skipped() + always_refuses() + declared_memory() + outside_declared() +
+            writable_over_readonly() + bad_declarations() + memoryviews())
