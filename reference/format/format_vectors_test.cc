@@ -1,6 +1,7 @@
-// Test vectors for the format-string reference model: every row of docs/formats.md section 9
-// (x86-64 Linux, LP64) in each dialect that the row applies to, the error cases of sections 2.1
-// and 3.1, value decoding/encoding and the canonical printer.
+// Test vectors for the format-string reference model: every row of the research notes'
+// formats.md section 9 "Test vectors" (../shared/research/formats.md, outside this repository;
+// x86-64 Linux, LP64) in each dialect that the row applies to, the error cases of its sections
+// 2.1 and 3.1, value decoding/encoding and the canonical printer.
 //
 // Sources of expected values:
 //   struct  - CPython 3.11 struct.calcsize (probed with /usr/bin/python3 3.11).
@@ -71,7 +72,7 @@ void ExpectItemsize(std::string_view format, Dialect d, int64_t expected) {
 // 1. Section 9, itemsize per dialect.
 
 struct Vector {
-  int row;             // row number in formats.md section 9
+  int row;             // row number in ../shared/research/formats.md section 9
   const char* format;  // one format of the row (rows listing several are split)
   int64_t struct_size;
   int64_t numpy_size;
