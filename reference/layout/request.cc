@@ -5,6 +5,16 @@
 
 namespace bufconf::layout {
 
+bool IsConsumerRequest(int flags) {
+  // Every set bit must come with the bits of the constants that carry it: 0x10 is only ever
+  // sent inside STRIDES (0x18), 0x20/0x40/0x80/0x100 only inside C/F/ANY_CONTIGUOUS and
+  // INDIRECT (each includes STRIDES); 0x1, 0x4 and 0x8 stand alone.
+  constexpr int kKnownBits = kWritable | kFormat | kNd | 0x10 | 0x20 | 0x40 | 0x80 | 0x100;
+  if ((flags & ~kKnownBits) != 0) return false;
+  if ((flags & (0x20 | 0x40 | 0x80 | 0x100 | 0x10)) != 0 && !Has(flags, kStrides)) return false;
+  return true;
+}
+
 RequestOutcome Request(const Descriptor& ex, int flags) {
   RequestOutcome out;
   auto fail = [&](const char* rule, const char* message) {

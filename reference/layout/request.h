@@ -34,6 +34,13 @@ enum RequestFlag : int {
   kWrite = 0x200,  // memoryview API only, not a getbuffer flag
 };
 
+// Whether a conforming consumer can form `flags`: 0 or an OR of the documented request
+// constants above (WRITABLE, FORMAT, ND, STRIDES, C/F/ANY_CONTIGUOUS, INDIRECT and their named
+// combinations), as PyObject_GetBuffer receives them. Every other value (a lone 0x20, 0x100 =
+// PyBUF_READ, 0x200 = PyBUF_WRITE, 0x2, bits above 0x100) is not a request: exporters are judged
+// on such values only for crashes, hangs and memory safety (docs/layouts.md).
+bool IsConsumerRequest(int flags);
+
 // "flags contains request R": every bit of R is set (memoryobject.c REQ_* macros).
 inline bool Has(int flags, int request) { return (flags & request) == request; }
 

@@ -118,3 +118,45 @@ TEST(Request, FilledFieldsFollowTheFlags) {
 
 }  // namespace
 }  // namespace bufconf::layout
+
+namespace bufconf::layout {
+namespace {
+
+// IsConsumerRequest against a second formulation: the closure under OR of the documented
+// constants of Include/pybuffer.h (computed, not restated bit by bit), over every value a
+// deep profile sends.
+TEST(IsConsumerRequest, IsTheOrClosureOfTheDocumentedConstants) {
+  const int kConstants[] = {0x0001, 0x0004, 0x0008, 0x0018, 0x0038, 0x0058, 0x0098, 0x0118};
+  std::vector<bool> formable(0x400, false);
+  formable[0] = true;  // PyBUF_SIMPLE
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (int f = 0; f < 0x400; ++f) {
+      if (!formable[f]) continue;
+      for (int c : kConstants) {
+        if (!formable[f | c]) formable[f | c] = grew = true;
+      }
+    }
+  }
+  int count = 0;
+  for (int f = 0; f < 0x400; ++f) {
+    EXPECT_EQ(IsConsumerRequest(f), formable[f]) << "flags 0x" << std::hex << f;
+    count += formable[f];
+  }
+  // 8 independent choices of {WRITABLE} x {FORMAT} x the ND/STRIDES/contiguity/INDIRECT part:
+  // none, ND, STRIDES, or STRIDES with any non-empty subset of {C, F, ANY, INDIRECT} bits.
+  EXPECT_EQ(count, 2 * 2 * (1 + 1 + 1 + 15));
+  // Hand-picked: the values the issue names.
+  EXPECT_FALSE(IsConsumerRequest(0x20));   // C_CONTIGUOUS's own bit without STRIDES
+  EXPECT_FALSE(IsConsumerRequest(0x100));  // PyBUF_READ
+  EXPECT_FALSE(IsConsumerRequest(0x200));  // PyBUF_WRITE
+  EXPECT_FALSE(IsConsumerRequest(0x2));
+  EXPECT_FALSE(IsConsumerRequest(0x10));  // STRIDES's own bit without ND
+  EXPECT_FALSE(IsConsumerRequest(0x10000));
+  EXPECT_TRUE(IsConsumerRequest(kFullRo));
+  EXPECT_TRUE(IsConsumerRequest(kCContiguous | kFContiguous));
+  EXPECT_TRUE(IsConsumerRequest(kFull));
+}
+
+}  // namespace
+}  // namespace bufconf::layout

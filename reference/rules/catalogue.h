@@ -24,12 +24,22 @@ namespace bufconf::rules {
 
 enum class Level { kMust, kShould, kPortability };
 
+// Who must keep a rule, and so who broke it when it fails:
+//   kExporter     the object's bf_getbuffer / bf_releasebuffer (what `bufconf run` judges on
+//                 exporters);
+//   kConsumer     code that gets, reads and releases buffers;
+//   kInterpreter  the interpreter's C-API: PyObject_GetBuffer's own checks before bf_getbuffer,
+//                 PyBuffer_* and memoryview algorithms (or a library implementing them). A
+//                 failure of such a rule is never the exporter's.
+enum class Party { kExporter, kConsumer, kInterpreter };
+
 enum class Area { kFields, kLayout, kMemory, kFormat, kContiguity, kRequest, kAlgorithm, kRelease };
 
 struct Rule {
   const char* id;  // stable, UPPER-KEBAB with the area's prefix, e.g. "LAYOUT-LEN"
   Area area;
   Level level;
+  Party party;
   const char* statement;  // one line, imperative, precise enough to implement a check from
   const char* source;     // where the rule comes from; "derived" when no document states it
   const char* quote;      // the source's own words (as quoted in the research notes), or ""
@@ -43,6 +53,10 @@ const Rule* FindRule(std::string_view id);
 
 // "MUST", "SHOULD", "PORTABILITY".
 const char* LevelName(Level level);
+// "exporter", "consumer", "interpreter".
+const char* PartyName(Party party);
+std::optional<Party> PartyFromName(std::string_view name);
+
 // "fields", "layout", "memory", "format", "contiguity", "request", "algorithm", "release".
 const char* AreaName(Area area);
 // The id prefix of an area: "FIELDS", "LAYOUT", "MEMORY", "FORMAT", "CONTIG", "REQ", "ALGO",

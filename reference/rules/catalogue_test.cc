@@ -254,6 +254,39 @@ TEST(CatalogueTest, DecidedLevels) {
   }
 }
 
+// Who must keep a rule decides whom its failure blames; a change here moves verdicts between
+// exporters, consumers and the interpreter.
+TEST(CatalogueTest, DecidedParties) {
+  struct Expected {
+    const char* id;
+    Party party;
+  };
+  const Expected kDecided[] = {
+      {"FIELDS-OBJ", Party::kExporter},
+      {"FIELDS-CONSUMER-NO-MODIFY", Party::kConsumer},  // "As a consumer, never write ..."
+      {"FIELDS-BUF-NULL-BEFORE-GET", Party::kConsumer},
+      {"REQ-GRANT", Party::kExporter},
+      {"REQ-FIELDS-ALL-FILLED", Party::kExporter},
+      {"REQ-FILLINFO-ARGS", Party::kExporter},  // the exporter calls PyBuffer_FillInfo
+      // PyObject_GetBuffer's own check (gh-114685: the 3.13 fix is in the caller).
+      {"REQ-READ-WRITE-FLAGS", Party::kInterpreter},
+      {"ALGO-TO-CONTIGUOUS", Party::kInterpreter},
+      {"CONTIG-C", Party::kInterpreter},  // judged through is_contiguous (PyBuffer_IsContiguous)
+      {"RELEASE-PAIRED", Party::kConsumer},
+      {"RELEASE-CLEARS-OBJ", Party::kInterpreter},  // PyBuffer_Release
+      {"RELEASE-RESIZE-WHILE-EXPORTED", Party::kExporter},
+  };
+  for (const Expected& e : kDecided) {
+    const Rule* rule = FindRule(e.id);
+    ASSERT_NE(rule, nullptr) << e.id;
+    EXPECT_EQ(rule->party, e.party) << e.id << " is " << PartyName(rule->party);
+  }
+  for (Party p : {Party::kExporter, Party::kConsumer, Party::kInterpreter}) {
+    EXPECT_EQ(PartyFromName(PartyName(p)), p);
+  }
+  EXPECT_EQ(PartyFromName("Exporter"), std::nullopt);
+}
+
 TEST(NamesTest, LevelNamesRoundTrip) {
   std::set<std::string> names;
   for (Level level : kAllLevels) {
@@ -287,7 +320,8 @@ TEST(RulesJsonTest, OneObjectPerRuleInOrder) {
   ASSERT_TRUE(json.is_array());
   const std::vector<Rule>& rules = Catalogue();
   ASSERT_EQ(json.size(), rules.size());
-  const std::vector<std::string> kKeys = {"id", "area", "level", "statement", "source", "quote"};
+  const std::vector<std::string> kKeys = {"id",        "area",   "level", "party",
+                                          "statement", "source", "quote"};
   for (size_t i = 0; i < rules.size(); ++i) {
     const nlohmann::ordered_json& object = json[i];
     ASSERT_TRUE(object.is_object());
@@ -297,6 +331,7 @@ TEST(RulesJsonTest, OneObjectPerRuleInOrder) {
     EXPECT_EQ(object["id"], rules[i].id);
     EXPECT_EQ(object["area"], AreaName(rules[i].area));
     EXPECT_EQ(object["level"], LevelName(rules[i].level));
+    EXPECT_EQ(object["party"], PartyName(rules[i].party));
     EXPECT_EQ(object["statement"], rules[i].statement);
     EXPECT_EQ(object["source"], rules[i].source);
     EXPECT_EQ(object["quote"], rules[i].quote);

@@ -7,6 +7,7 @@ nlohmann::ordered_json RuleToJson(const Rule& rule) {
   out["id"] = rule.id;
   out["area"] = AreaName(rule.area);
   out["level"] = LevelName(rule.level);
+  out["party"] = PartyName(rule.party);
   out["statement"] = rule.statement;
   out["source"] = rule.source;
   out["quote"] = rule.quote;

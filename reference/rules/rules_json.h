@@ -8,7 +8,8 @@
 
 namespace bufconf::rules {
 
-// {"id", "area", "level", "statement", "source", "quote"}; area and level by AreaName/LevelName.
+// {"id", "area", "level", "party", "statement", "source", "quote"}; area, level and party by
+// AreaName, LevelName and PartyName.
 nlohmann::ordered_json RuleToJson(const Rule& rule);
 
 // One RuleToJson object per rule, in Catalogue() order.
