@@ -114,6 +114,8 @@ int Enumerate(void*, size_t index, void** exporter, bufconf_enumerated* info) {
     info->ndim = e.ndim;
     info->shape = e.shape;
     info->items = e.items;
+    // The read-only bytes' storage must never be handed out writable (MEMORY-WRITABLE).
+    info->memory_readonly = (e.layout & BUFCONF_LAYOUT_READONLY) != 0 ? 1 : 0;
   }
   return BUFCONF_OK;
 }
@@ -349,7 +351,10 @@ bufconf_adapter MakeAdapter() {
   a.capabilities = BUFCONF_CAP_MAKE_EXPORTER | BUFCONF_CAP_ENUMERATE | BUFCONF_CAP_EXPORT_COUNT |
                    BUFCONF_CAP_IS_CONTIGUOUS | BUFCONF_CAP_GET_POINTER | BUFCONF_CAP_TO_CONTIGUOUS |
                    BUFCONF_CAP_FROM_CONTIGUOUS | BUFCONF_CAP_FILL_STRIDES |
-                   BUFCONF_CAP_SIZE_FROM_FORMAT | BUFCONF_CAP_COPY_DATA | BUFCONF_CAP_RESIZE;
+                   BUFCONF_CAP_SIZE_FROM_FORMAT | BUFCONF_CAP_COPY_DATA | BUFCONF_CAP_RESIZE |
+                   // It plays a whole conforming implementation, the interpreter's entry point
+                   // included: it refuses PyBUF_READ / PyBUF_WRITE (REQ-READ-WRITE-FLAGS).
+                   BUFCONF_CAP_VIA_INTERPRETER;
   a.context = nullptr;
   a.after_fork = nullptr;
   a.make_exporter = MakeExporter;

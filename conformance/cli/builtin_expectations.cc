@@ -1,5 +1,7 @@
 #include "conformance/cli/builtin_expectations.h"
 
+#include <cstdio>
+
 namespace bufconf::cli {
 namespace {
 
@@ -13,11 +15,19 @@ namespace {
 // "generated memoryview(bytes).cast(...)"). A scope that matches no failure of a run fails it
 // (xpass), so every scope below is one the run reaches every time.
 
-// Every exporter of CPython 3.11 (the flags check is each exporter's own, none refuses).
-constexpr const char kCPython[] = R"(
-# -- CPython 3.11: every exporter --
-REQ-READ-WRITE-FLAGS  CPython 3.11 accepts PyBUF_READ / PyBUF_WRITE as getbuffer flags (refused from 3.13, gh-114685)
+// The interpreter itself (party "interpreter"): PyObject_GetBuffer before 3.13 passes PyBUF_READ /
+// PyBUF_WRITE on to bf_getbuffer. The runner files it once, at "interpreter <adapter> <version>".
+constexpr const char kCPythonBefore313[] = R"(
+# -- CPython < 3.13: the interpreter --
+REQ-READ-WRITE-FLAGS  @interpreter*  PyObject_GetBuffer passes PyBUF_READ / PyBUF_WRITE on to bf_getbuffer before 3.13 (gh-114685)
 )";
+
+// "CPython 3.11.2 ..." -> true when the minor version is below 13.
+bool CPythonBefore313(const std::string& version) {
+  int major = 0, minor = 0;
+  if (std::sscanf(version.c_str(), "CPython %d.%d", &major, &minor) != 2) return true;
+  return major < 3 || (major == 3 && minor < 13);
+}
 
 // _testbuffer: CPython's own test exporter.
 constexpr const char kTestbuffer[] = R"(
@@ -55,11 +65,17 @@ REQ-FAIL-BUFFERERROR  @generated?numpy*          the same on generated numpy.nda
 
 }  // namespace
 
-std::string BuiltinExpectations(const std::string& adapter_name) {
+std::string BuiltinExpectations(const std::string& adapter_name,
+                                const std::string& adapter_version) {
+  const std::string interpreter = CPythonBefore313(adapter_version) ? kCPythonBefore313 : "";
   if (adapter_name == "python") {
     return std::string(
                "# bufconf expectations for the built-in 'python' adapter (docs/findings.md)") +
-           kCPython + kTestbuffer + kCtypes + kNumpy;
+           interpreter + kTestbuffer + kCtypes + kNumpy;
+  }
+  if (adapter_name == "python-factory" && !interpreter.empty()) {
+    return "# bufconf expectations for the interpreter under the python adapter's factory" +
+           interpreter;
   }
   return "";
 }

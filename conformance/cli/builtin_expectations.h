@@ -7,8 +7,12 @@
 
 namespace bufconf::cli {
 
-// The expectations file text for a built-in adapter, or "" when it has none.
-std::string BuiltinExpectations(const std::string& adapter_name);
+// The expectations file text for a built-in adapter, or "" when it has none. `python` gets every
+// section; `python-factory` (the python adapter judging a user's objects) only the interpreter's
+// own deviations, which never fail the user's objects. `adapter_version` ("CPython 3.11.2 ...")
+// selects the interpreter's: 3.13 refuses PyBUF_READ / PyBUF_WRITE itself.
+std::string BuiltinExpectations(const std::string& adapter_name,
+                                const std::string& adapter_version = "");
 
 }  // namespace bufconf::cli
 

@@ -44,6 +44,7 @@ struct RunOptions {
   bool no_fork = false;
   bool quiet = false;
   bool allow_empty = false;
+  std::vector<std::string> env;  // --env NAME: recorded in counterexample files
 };
 
 constexpr double kMaxTimeout = 86400;
@@ -228,8 +229,9 @@ int Run(const RunOptions& o) {
     if (!o.expectations_file.empty()) {
       expectations = suite::LoadExpectations(UserPath(o.expectations_file), ids);
       have_expectations = true;
-    } else if (!o.no_expectations && o.factory.empty()) {
-      const std::string builtin = BuiltinExpectations(loaded.adapter->name);
+    } else if (!o.no_expectations) {
+      const std::string builtin = BuiltinExpectations(
+          loaded.adapter->name, loaded.adapter->version != nullptr ? loaded.adapter->version : "");
       if (!builtin.empty()) {
         expectations = suite::ParseExpectations(
             builtin, std::string("built-in expectations of '") + loaded.adapter->name + "'", ids);
@@ -256,6 +258,7 @@ int Run(const RunOptions& o) {
   settings.adapter_spec = ReplayableAdapter(o.adapter);
   settings.list_every_rule = true;
   settings.factory = o.factory;
+  settings.env_names = o.env;
   if (!o.quiet) {
     settings.progress = [](const std::string& line) { std::cerr << "  " << line << "\n"; };
   }
@@ -337,6 +340,9 @@ void AddRunCommand(CLI::App& app, std::function<int()>* run) {
                   "rules the implementation knowingly breaks: lines 'RULE-ID reason'");
   cmd->add_option("--failures-dir", o->failures_dir, "where counterexample files go")
       ->capture_default_str();
+  cmd->add_option("--env", o->env,
+                  "an environment variable the implementation depends on (repeatable): its value "
+                  "is recorded in every counterexample file and set again by bufconf replay");
   cmd->add_option("--timeout", o->timeout,
                   "seconds one case may take before it is declared a hang (0 < S <= 86400)")
       ->check(CLI::Validator(CheckTimeout, "S", "timeout"))
@@ -356,8 +362,9 @@ void AddReplayCommand(CLI::App& app, std::function<int()>* run) {
   auto timeout = std::make_shared<double>(0);
   CLI::App* cmd = app.add_subcommand(
       "replay",
-      "Re-run the counterexample of a failure file. Exit 1 when the rule is broken again, 0 "
-      "when not, 2 on errors.");
+      "Re-run the counterexample of a failure file. Exit 1 when it fails again as recorded (a "
+      "finding under the file's rule, or the recorded crash or hang), 0 when not, 2 when the "
+      "file does not decode or the object it names changed.");
   cmd->add_option("FILE", *file, "a counterexample file written by bufconf run")->required();
   cmd->add_option("--adapter", *adapter, "override the adapter named in the file");
   cmd->add_option(
@@ -378,18 +385,37 @@ void AddReplayCommand(CLI::App& app, std::function<int()>* run) {
       std::stringstream buffer;
       buffer << in.rdbuf();
       try {
-        const nlohmann::json j = nlohmann::json::parse(buffer.str());
+        const std::string contents = buffer.str();
+        // A file that does not decode is an error, never a reproduction.
+        std::string expect;
+        try {
+          expect = suite::ReplayExpectation(contents);
+        } catch (const std::exception& e) {
+          std::cerr << "bufconf replay: " << *file
+                    << ": not a counterexample file bufconf can replay: " << e.what() << "\n";
+          return 2;
+        }
+        const nlohmann::json j = nlohmann::json::parse(contents);
         const std::string spec = adapter->empty() ? j.at("adapter").get<std::string>() : *adapter;
         // The factory the failing run used, unless --factory says otherwise.
         if (factory->empty() && j.contains("factory") && j["factory"].is_string()) {
           setenv("BUFCONF_PYTHON_FACTORY", j["factory"].get<std::string>().c_str(), 1);
         }
+        // The environment the failing run recorded (--env NAME), before the adapter loads.
+        if (j.contains("env") && j["env"].is_object()) {
+          for (auto it = j["env"].begin(); it != j["env"].end(); ++it) {
+            if (it.value().is_string()) {
+              setenv(it.key().c_str(), it.value().get<std::string>().c_str(), 1);
+            } else {
+              unsetenv(it.key().c_str());
+            }
+          }
+        }
         conformance::LoadedAdapter loaded = conformance::LoadAdapter(AdapterArgument(spec));
         std::cout << "replaying " << j.at("rule").get<std::string>() << " against "
-                  << loaded.adapter->name << "\n";
+                  << loaded.adapter->name << " (the failing run saw: " << expect << ")\n";
         // In a child: a counterexample that crashed or hung the implementation does so again,
         // and that is the answer, not a crash of bufconf.
-        const std::string contents = buffer.str();
         double limit = *timeout;
         if (limit <= 0) {
           limit = 60;
@@ -401,8 +427,10 @@ void AddReplayCommand(CLI::App& app, std::function<int()>* run) {
         const suite::IsolatedResult child = suite::RunIsolated(
             [&](suite::ChildChannel& channel) {
               const suite::ReplayOutcome out = suite::Replay(*loaded.adapter, contents);
-              channel.Write(
-                  nlohmann::json({{"reproduced", out.reproduced}, {"report", out.report}}).dump());
+              channel.Write(nlohmann::json({{"reproduced", out.reproduced},
+                                            {"report", out.report},
+                                            {"error", out.error}})
+                                .dump());
             },
             limit,
             [&] {
@@ -410,19 +438,40 @@ void AddReplayCommand(CLI::App& app, std::function<int()>* run) {
                 loaded.adapter->after_fork(loaded.adapter->context);
               }
             });
+        // A crash or hang reproduces only a crash or a hang.
         if (child.outcome == suite::IsolatedResult::Outcome::kTimedOut) {
           std::cout << "the implementation did not finish the case within " << limit
-                    << " s (hang)\nreproduced\n";
-          return 1;
+                    << " s (hang)\n";
+          std::cout << (expect == "hang" ? "reproduced\n"
+                                         : "not reproduced (a hang, not a " + expect + ")\n");
+          return expect == "hang" ? 1 : 0;
         }
-        if (child.outcome != suite::IsolatedResult::Outcome::kOk) {
-          std::cout << "the implementation " << suite::Describe(child) << "\nreproduced\n";
-          return 1;
+        // exit() with a status of the implementation's own is a crash too; 3 is an exception
+        // escaping the replay (bufconf's), below.
+        if (child.outcome == suite::IsolatedResult::Outcome::kCrashed ||
+            (child.outcome == suite::IsolatedResult::Outcome::kExited && child.exit_code != 3)) {
+          std::cout << "the implementation " << suite::Describe(child) << "\n";
+          std::cout << (expect == "crash" ? "reproduced\n"
+                                          : "not reproduced (a crash, not a " + expect + ")\n");
+          return expect == "crash" ? 1 : 0;
         }
         const nlohmann::json out =
-            nlohmann::json::parse(child.payload.substr(0, child.payload.find('\n')));
-        const bool reproduced = out.at("reproduced").get<bool>();
-        std::cout << out.at("report").get<std::string>();
+            child.outcome == suite::IsolatedResult::Outcome::kOk && !child.payload.empty()
+                ? nlohmann::json::parse(child.payload.substr(0, child.payload.find('\n')), nullptr,
+                                        false)
+                : nlohmann::json();
+        if (!out.is_object()) {
+          std::cerr << "bufconf replay: the replay did not finish: the child "
+                    << suite::Describe(child) << "\n"
+                    << child.stderr_tail << "\n";
+          return 2;
+        }
+        if (!out.value("error", "").empty()) {
+          std::cerr << "bufconf replay: " << *file << ": " << out.value("error", "") << "\n";
+          return 2;
+        }
+        const bool reproduced = out.value("reproduced", false) && expect == "finding";
+        std::cout << out.value("report", "");
         std::cout << (reproduced ? "reproduced\n" : "not reproduced\n");
         return reproduced ? 1 : 0;
       } catch (const std::exception& e) {

@@ -103,7 +103,8 @@ const std::vector<std::string>& ExporterRules() {
       "REQ-STRIDES-FILLED", "REQ-SUBOFFSETS-NULL-WITHOUT-INDIRECT", "REQ-STRIDES-NEEDED",
       "REQ-INDIRECT-NEEDED", "REQ-C-CONTIGUOUS", "REQ-F-CONTIGUOUS", "REQ-ANY-CONTIGUOUS",
       "REQ-READ-WRITE-FLAGS", "REQ-SAME-CONTENT", "RELEASE-EXPORT-COUNT", "RELEASE-MEMORY-STABLE",
-      "REQ-FAIL-BUFFERERROR", "RELEASE-RESIZE-WHILE-EXPORTED", "REQ-FIELDS-ALL-FILLED"};
+      "REQ-FAIL-BUFFERERROR", "RELEASE-RESIZE-WHILE-EXPORTED", "REQ-FIELDS-ALL-FILLED",
+      "MEMORY-WRITABLE"};
   return kRules;
 }
 
@@ -118,8 +119,9 @@ namespace {
 // The byte the suite fills a view with before the REQ-FIELDS-ALL-FILLED request.
 constexpr unsigned char kPoison = 0xA5;
 
-// The fields of `view` that still hold the poison in every byte (the exporter did not write
-// them); those pointers are set to NULL, so that releasing the view cannot follow them.
+// The consumer-visible fields of `view` that still hold the poison in every byte (the exporter
+// did not write them); those pointers are set to NULL, so that releasing the view cannot follow
+// them.
 std::vector<std::string> UnwrittenFields(bufconf_buffer* view) {
   std::vector<std::string> out;
   auto poisoned = [](const void* field, size_t size) {
@@ -145,7 +147,9 @@ std::vector<std::string> UnwrittenFields(bufconf_buffer* view) {
   pointer(view->shape, "shape");
   pointer(view->strides, "strides");
   pointer(view->suboffsets, "suboffsets");
-  pointer(view->internal, "internal");
+  // `internal` is not judged: only the exporter reads it (in its bf_releasebuffer), so leaving it
+  // unwritten harms no consumer (Cython's generated exporters do). It is not touched either: the
+  // exporter's release gets it back as it was.
   return out;
 }
 
@@ -156,13 +160,26 @@ std::vector<std::string> UnwrittenFields(bufconf_buffer* view) {
 // exporters.
 CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
                           const std::optional<format::Value>& expected, size_t expected_ndim,
-                          int flags, SessionMode session,
-                          const std::function<void*()>& make_second) {
+                          int flags, SessionMode session, const std::function<void*()>& make_second,
+                          bool memory_readonly) {
   CheckResult out;
+  // Findings about the full description (PyBUF_FULL_RO refused, or breaking a MUST rule) are
+  // basic: the case says nothing about the other rules. Every later finding is not.
+  bool describing = true;
   auto add = [&](const std::string& rule, const std::string& message) {
-    out.findings.push_back({rule, message, IsBasicExporterRule(rule)});
+    out.findings.push_back({rule, message, describing});
   };
-  out.rules_checked = ExporterRules();
+  // Only the rules this case can break are listed (a rule no case lists is a skip, never a
+  // pass): the contents need expected values, the resize a resizable exporter, the
+  // interpreter's flags check an adapter whose get_buffer goes through the interpreter.
+  for (const std::string& rule : ExporterRules()) {
+    if (rule == "REQ-CONTENTS" || rule == "RELEASE-RESIZE-WHILE-EXPORTED" ||
+        rule == "REQ-READ-WRITE-FLAGS" || rule == "MEMORY-WRITABLE") {
+      continue;
+    }
+    out.rules_checked.push_back(rule);
+  }
+  const bool judged_request = layout::IsConsumerRequest(flags);
   ExporterHandle exporter(a, handle);
   const int64_t count0 = exporter.counts() ? exporter.Count() : 0;
 
@@ -171,14 +188,15 @@ CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
   std::string why;
   // A refusal must be a BufferError with view->obj left NULL (REQ-FAIL-BUFFERERROR); the
   // adapter says when one was not (BUFCONF_REFUSED_IMPROPERLY).
-  auto judge_refusals = [&] {
-    if (!exporter.improper().empty()) {
-      add("REQ-FAIL-BUFFERERROR", "a request was refused improperly: " + exporter.improper());
+  auto judge_refusals = [&](const std::string& improper) {
+    if (!improper.empty()) {
+      add("REQ-FAIL-BUFFERERROR", "a request was refused improperly: " + improper);
     }
   };
   if (exporter.Get(&full, BUFCONF_PYBUF_FULL_RO, &why) != BUFCONF_OK) {
     add("REQ-GRANT", "PyBUF_FULL_RO was refused: " + why);
-    judge_refusals();
+    out.blocked_reason = "PyBUF_FULL_RO was refused";
+    judge_refusals(exporter.improper());
     return out;
   }
   const std::vector<bufconf_region> regions = exporter.Regions();
@@ -192,10 +210,24 @@ CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
   }
   if (!fv.format) add("REQ-FORMAT-FILLED", "PyBUF_FULL_RO gave format NULL");
   const bool basic_ok = out.findings.empty();
+  if (!basic_ok) {
+    out.blocked_reason = "its full description (PyBUF_FULL_RO) breaks " + out.findings[0].rule;
+  }
+  describing = false;
   if (exporter.counts() && exporter.Count() != count0 + 1) {
     add("RELEASE-EXPORT-COUNT", "a successful get did not count one export");
   }
+  // MEMORY-WRITABLE: memory the implementation declared read-only is never handed out writable.
+  if (memory_readonly) {
+    out.rules_checked.push_back("MEMORY-WRITABLE");
+    if (full.readonly == 0) {
+      add("MEMORY-WRITABLE",
+          "the exporter's memory is declared read-only, but PyBUF_FULL_RO gave readonly == 0 (a "
+          "consumer may write through it)");
+    }
+  }
   if (basic_ok && expected) {
+    out.rules_checked.push_back("REQ-CONTENTS");
     try {
       if (!SameValues(layout::ToList(fv, full_snapshot.memory), *expected, expected_ndim)) {
         add("REQ-CONTENTS", "the elements differ from the values the exporter was made with");
@@ -205,11 +237,16 @@ CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
     }
   }
 
-  // The request.
-  if (basic_ok) {
+  // The request (a value no consumer can form is sent last, below: it is judged only for memory
+  // safety, and its refusal, however made, is no finding).
+  if (basic_ok && judged_request) {
     const layout::RequestOutcome oracle = layout::Request(fv, flags);
     bufconf_buffer resp;
     const int granted = exporter.Get(&resp, flags, &why);
+    if (granted == BUFCONF_OK && memory_readonly && resp.readonly == 0) {
+      add("MEMORY-WRITABLE",
+          "flags " + FlagsText(flags) + " gave readonly == 0 over memory declared read-only");
+    }
     if (granted != BUFCONF_OK) {
       if (oracle.verdict == layout::RequestOutcome::Verdict::kMustSucceed) {
         add("REQ-GRANT", "flags " + FlagsText(flags) + " were refused (" + why +
@@ -227,6 +264,8 @@ CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
     }
     // Every case also makes the three contiguity requests: whether each must be granted depends
     // on the layout alone, so every generated layout is judged on them, whatever `flags` drew.
+  }
+  if (basic_ok) {
     for (const int extra : {layout::kCContiguous, layout::kFContiguous, layout::kAnyContiguous}) {
       if (extra == flags) continue;
       const layout::RequestOutcome o = layout::Request(fv, extra);
@@ -274,15 +313,53 @@ CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
   // Several consumers at once (session.h): findings of their own, never basic (they are not
   // about the full description).
   if (basic_ok && session == SessionMode::kWith) {
+    const int session_flags = judged_request ? flags : BUFCONF_PYBUF_FULL_RO;
     std::unique_ptr<ExporterHandle> second;
     if (make_second) {
       void* second_handle = make_second();
       if (second_handle != nullptr) second = std::make_unique<ExporterHandle>(a, second_handle);
     }
-    RunSession(exporter, fv, second.get(), flags,
+    RunSession(exporter, fv, second.get(), session_flags,
                [&](const std::string& rule, const std::string& message) {
                  out.findings.push_back({rule, message, false});
                });
+  }
+  // The refusals so far were of requests a consumer sends: they must be proper.
+  const std::string improper_judged = exporter.improper();
+  // Past this point refusals are no finding, however they are made: the requests below are not
+  // ones a consumer sends to the exporter.
+  if (basic_ok && !judged_request) {
+    // Not a request: the exporter may refuse it any way it likes, or grant it; a granted view
+    // must still lie in the exporter's memory (a consumer that sent it would read there).
+    bufconf_buffer odd;
+    if (exporter.Get(&odd, flags, &why) == BUFCONF_OK) {
+      const Snapshot os = conformance::TakeSnapshot(odd, regions.data(), regions.size());
+      for (const layout::Violation& v : layout::Validate(os.view, &full_snapshot.memory)) {
+        if (v.rule.rfind("MEMORY-", 0) == 0) {
+          add(v.rule, "flags " + FlagsText(flags) +
+                          " (not a request a consumer can form) were granted, and the view "
+                          "reaches outside the exporter's memory: " +
+                          v.message);
+        }
+      }
+      exporter.Release(&odd);
+    }
+  }
+  // REQ-READ-WRITE-FLAGS is the interpreter's: PyObject_GetBuffer must refuse PyBUF_READ and
+  // PyBUF_WRITE before any bf_getbuffer sees them. Any exporter granting them shows that it
+  // did not.
+  if (basic_ok && (a.capabilities & BUFCONF_CAP_VIA_INTERPRETER) != 0) {
+    out.rules_checked.push_back("REQ-READ-WRITE-FLAGS");
+    for (const int rw : {layout::kRead, layout::kWrite}) {
+      bufconf_buffer x;
+      if (exporter.Get(&x, rw, &why) != BUFCONF_OK) continue;
+      add("REQ-READ-WRITE-FLAGS",
+          std::string("PyObject_GetBuffer passed ") +
+              (rw == layout::kRead ? "PyBUF_READ (0x100)" : "PyBUF_WRITE (0x200)") +
+              " on to bf_getbuffer, and the exporter granted it");
+      exporter.Release(&x);
+      break;
+    }
   }
   // Resizing while a buffer is exported must be refused (RELEASE-RESIZE-WHILE-EXPORTED): with
   // one export live, the adapter resizes the exporter the way its users can. The exporter is
@@ -312,12 +389,8 @@ CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
       exporter.Release(&live);
     }
   }
-  if (!resize_checked) {
-    out.rules_checked.erase(std::remove(out.rules_checked.begin(), out.rules_checked.end(),
-                                        "RELEASE-RESIZE-WHILE-EXPORTED"),
-                            out.rules_checked.end());
-  }
-  judge_refusals();
+  if (resize_checked) out.rules_checked.push_back("RELEASE-RESIZE-WHILE-EXPORTED");
+  judge_refusals(improper_judged);
   return out;
 }
 
@@ -343,11 +416,11 @@ CheckResult CheckExporterCase(const bufconf_adapter& a, const ExporterCase& c,
     return second;
   };
   return JudgeExporter(a, handle, ExpectedValues(c.spec), c.spec.shape.size(), c.flags, session,
-                       make_second);
+                       make_second, false);
 }
 
 CheckResult CheckEnumeratedCase(const bufconf_adapter& a, const EnumeratedCase& c,
-                                std::string* description) {
+                                std::string* description, std::string* note) {
   void* handle = nullptr;
   bufconf_enumerated info{};
   const int rc = a.enumerate(a.context, c.index, &handle, &info);
@@ -356,9 +429,17 @@ CheckResult CheckEnumeratedCase(const bufconf_adapter& a, const EnumeratedCase& 
     out.unsupported = true;
     return out;
   }
-  if (rc != BUFCONF_OK) throw AdapterError("enumerate(" + std::to_string(c.index) + ") failed");
   info.description[sizeof info.description - 1] = '\0';
+  if (rc == BUFCONF_SKIPPED) {
+    CheckResult out;
+    out.unsupported = true;
+    out.skipped_object = true;
+    if (description != nullptr) *description = info.description;
+    return out;
+  }
+  if (rc != BUFCONF_OK) throw AdapterError("enumerate(" + std::to_string(c.index) + ") failed");
   if (description != nullptr) *description = info.description;
+  if (note != nullptr) *note = info.note != nullptr ? info.note : "";
   std::optional<format::Value> expected;
   if (info.has_expected) {
     ArraySpec spec;
@@ -378,7 +459,7 @@ CheckResult CheckEnumeratedCase(const bufconf_adapter& a, const EnumeratedCase& 
   }
   // Enumerated exporters cannot be made twice: the session runs on this one alone.
   return JudgeExporter(a, handle, expected, info.has_expected ? static_cast<size_t>(info.ndim) : 0,
-                       c.flags, SessionMode::kWith, nullptr);
+                       c.flags, SessionMode::kWith, nullptr, info.memory_readonly != 0);
 }
 
 }  // namespace bufconf::suite

@@ -16,13 +16,21 @@ namespace bufconf::suite {
 struct Finding {
   std::string rule;  // catalogue ID
   std::string message;
-  bool basic = false;  // a finding about the full description itself (blocks the others)
+  // A finding about the full description itself: PyBUF_FULL_RO refused, or a MUST rule broken
+  // by it. It blocks the other rules for this exporter (and only this one).
+  bool basic = false;
 };
 
 struct CheckResult {
   bool unsupported = false;  // the adapter cannot express the case: nothing was checked
   std::vector<Finding> findings;
   std::vector<std::string> rules_checked;  // the rules this case exercised
+  // Set when the exporter's full description already breaks a MUST rule (or PyBUF_FULL_RO was
+  // refused): why the case is not judged on the other rules.
+  std::string blocked_reason;
+  // enumerate said BUFCONF_SKIPPED: the index holds an entry the suite cannot judge (the
+  // description says why); `unsupported` is set too.
+  bool skipped_object = false;
 };
 
 // The adapter misbehaved in a way that is not a rule (BUFCONF_ERROR, a missing function).
@@ -41,9 +49,11 @@ CheckResult CheckExporterCase(const bufconf_adapter& adapter, const ExporterCase
                               SessionMode session = SessionMode::kWith);
 
 // Exporter side, for an exporter the implementation makes on its own (enumerate): the same
-// judgement; contents are checked when the adapter gives the expected values.
+// judgement; contents are checked when the adapter gives the expected values. `description` and
+// `note` (if not null) get what the adapter says of the exporter; for an index past the last
+// one the result is unsupported, for a skipped entry (BUFCONF_SKIPPED) also skipped_object.
 CheckResult CheckEnumeratedCase(const bufconf_adapter& adapter, const EnumeratedCase& c,
-                                std::string* description = nullptr);
+                                std::string* description = nullptr, std::string* note = nullptr);
 
 // The rules CheckExporterCase can report (basic ones first).
 const std::vector<std::string>& ExporterRules();

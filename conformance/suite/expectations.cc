@@ -114,9 +114,9 @@ void ApplyExpectations(const Expectations& expectations, RunReport& report) {
       if (e.rule == r.rule) scoped.push_back(&e);
     }
     if (whole == expectations.reasons.end() && scoped.empty()) continue;
-    if (r.status == Status::kSkip || r.status == Status::kBlocked) {
+    if (r.status == Status::kSkip || r.status == Status::kBlocked || r.status == Status::kError) {
       report.warnings.push_back("expectation for " + r.rule + " not checked (" +
-                                (r.status == Status::kSkip ? "skipped" : "blocked") + ")");
+                                StatusName(r.status) + ")");
       continue;
     }
     if (r.status == Status::kXfail || r.status == Status::kXpass) continue;  // already applied

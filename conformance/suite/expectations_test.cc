@@ -119,7 +119,7 @@ TEST(Expectations, Apply) {
   EXPECT_EQ(report.results[3].status, Status::kFail);  // not expected: stays a failure
   EXPECT_EQ(report.results[4].status, Status::kBlocked);
   ASSERT_EQ(report.warnings.size(), 3u);
-  EXPECT_EQ(report.warnings[0], "expectation for FIELDS-OBJ not checked (skipped)");
+  EXPECT_EQ(report.warnings[0], "expectation for FIELDS-OBJ not checked (skip)");
   EXPECT_EQ(report.warnings[1], "expectation for REQ-FORMAT not checked (blocked)");
   EXPECT_NE(report.warnings[2].find("stale expectation for NOT-RUN"), std::string::npos);
   EXPECT_EQ(ExitStatus(report), 1);

@@ -16,7 +16,6 @@ const std::vector<KnownGap>& KnownGaps() {
        "a short or unterminated array makes the reader crash, which the suite reports as a crash "
        "(under REQ-GRANT for exporters, under the rule it was running for algorithms), never "
        "under this ID"},
-      {"MEMORY-WRITABLE", "no check writes into the memory of a writable exporter"},
       {"REQ-FILLINFO-ARGS",
        "about the arguments an exporter passes to PyBuffer_FillInfo; not observable through the "
        "adapter ABI"},

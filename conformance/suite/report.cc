@@ -105,6 +105,8 @@ const char* StatusName(Status status) {
       return "xfail";
     case Status::kXpass:
       return "xpass";
+    case Status::kError:
+      return "error";
   }
   return "?";
 }
@@ -131,6 +133,9 @@ Totals CountResults(const RunReport& report) {
       case Status::kXpass:
         ++t.xpass;
         break;
+      case Status::kError:
+        ++t.error;
+        break;
     }
   }
   return t;
@@ -146,7 +151,8 @@ bool NothingTested(const RunReport& report) {
 int ExitStatus(const RunReport& report) {
   const Totals t = CountResults(report);
   if (report.empty_run_fails && NothingTested(report)) return 1;
-  return t.fail == 0 && t.xpass == 0 ? 0 : 1;
+  if (t.fail != 0 || t.xpass != 0) return 1;
+  return t.error != 0 || !report.errors.empty() ? 3 : 0;
 }
 
 std::string SanitizeUtf8(const std::string& text) {
@@ -261,6 +267,10 @@ std::string ResultTable(const RunReport& report) {
     }
     if (!note.empty()) line += "  " + FirstLine(note, 70);
     out << line << "\n";
+    // Why CASES differs from the other rules' (blocked, not exercised, below the minimum).
+    for (const std::string& n : r.notes) {
+      out << std::string(rule_width + 13 + 9 + 8, ' ') << "  - " << FirstLine(n, 200) << "\n";
+    }
   }
 
   bool header = false;
@@ -268,16 +278,37 @@ std::string ResultTable(const RunReport& report) {
     if (!IsFailure(r.status)) continue;
     if (!header) out << "\nFailures:\n";
     header = true;
-    out << "\n" << r.rule << " (" << r.level << "): " << r.statement << "\n";
+    out << "\n"
+        << r.rule << " (" << r.level << (r.party.empty() ? "" : ", broken by the " + r.party)
+        << "): " << r.statement << "\n";
     out << "  " << StatusName(r.status) << ": " << Indented(r.reason, "    ") << "\n";
     if (r.status == Status::kFail) {
       if (r.cases_to_failure > 0) out << "  failed after " << r.cases_to_failure << " cases\n";
       if (r.failures.size() > 1) {
+        // The terminal abbreviates; --json, --junit and --html list every place.
+        constexpr size_t kShown = 8;
         out << "  fails in " << r.failures.size() << " places:";
-        for (size_t i = 0; i < r.failures.size() && i < 8; ++i) {
+        for (size_t i = 0; i < r.failures.size() && i < kShown; ++i) {
           out << (i ? "; " : " ") << r.failures[i].where;
         }
-        out << (r.failures.size() > 8 ? "; ...\n" : "\n");
+        if (r.failures.size() > kShown) {
+          out << "; and " << (r.failures.size() - kShown)
+              << " more (every place is in --json, --junit and --html)";
+        }
+        out << "\n";
+        // Crashes and hangs are always listed, each with its own counterexample.
+        for (size_t i = 1; i < r.failures.size(); ++i) {
+          const RuleFailure& f = r.failures[i];
+          if (f.message.find("the implementation crashed") == std::string::npos &&
+              f.message.find("the implementation hung") == std::string::npos &&
+              f.message.find("the implementation exited") == std::string::npos) {
+            continue;
+          }
+          out << "  also: " << FirstLine(f.message, 200) << "\n";
+          if (!f.counterexample_file.empty()) {
+            out << "    replay: bufconf replay " << f.counterexample_file << "\n";
+          }
+        }
       }
       if (!r.counterexample_file.empty()) {
         out << "  counterexample: " << r.counterexample_file << "\n";
@@ -286,6 +317,24 @@ std::string ResultTable(const RunReport& report) {
     }
   }
 
+  if (!report.skipped_objects.empty()) {
+    out << "\nSkipped objects (not judged):\n";
+    for (const auto& [what, why] : report.skipped_objects)
+      out << "  " << what << ": " << why << "\n";
+  }
+  if (!report.object_notes.empty()) {
+    out << "\nNotes:\n";
+    for (const auto& [what, note] : report.object_notes)
+      out << "  " << what << ": " << note << "\n";
+  }
+  if (!report.unfinished.empty()) {
+    out << "\nCut short:\n";
+    for (const std::string& u : report.unfinished) out << "  " << u << "\n";
+  }
+  if (!report.errors.empty()) {
+    out << "\nErrors of bufconf (not findings; the run is incomplete):\n";
+    for (const std::string& e : report.errors) out << "  " << e << "\n";
+  }
   if (!report.warnings.empty()) {
     out << "\nWarnings:\n";
     for (const std::string& w : report.warnings) out << "  " << w << "\n";
@@ -294,7 +343,9 @@ std::string ResultTable(const RunReport& report) {
   const Totals t = CountResults(report);
   out << "\n"
       << t.pass << " pass, " << t.fail << " fail, " << t.skip << " skip, " << t.blocked
-      << " blocked, " << t.xfail << " xfail, " << t.xpass << " xpass\n";
+      << " blocked, " << t.xfail << " xfail, " << t.xpass << " xpass";
+  if (t.error > 0) out << ", " << t.error << " error";
+  out << "\n";
   return out.str();
 }
 
@@ -317,18 +368,27 @@ nlohmann::ordered_json ScorecardJson(const RunReport& report) {
                    {"fork", report.isolate}};
   j["seconds"] = report.seconds;
   const Totals t = CountResults(report);
-  j["totals"] = {{"pass", t.pass},       {"fail", t.fail},   {"skip", t.skip},
-                 {"blocked", t.blocked}, {"xfail", t.xfail}, {"xpass", t.xpass}};
+  j["totals"] = {{"pass", t.pass},   {"fail", t.fail},   {"skip", t.skip},  {"blocked", t.blocked},
+                 {"xfail", t.xfail}, {"xpass", t.xpass}, {"error", t.error}};
   j["exit_status"] = ExitStatus(report);
   ordered_json results = ordered_json::array();
   for (const RuleResult& r : report.results) {
     ordered_json o;
     o["rule"] = str(r.rule);
     o["level"] = str(r.level);
+    o["party"] = str(r.party);
     o["statement"] = str(r.statement);
     o["status"] = StatusName(r.status);
     o["cases"] = r.cases;
     o["unsupported"] = r.unsupported;
+    o["blocked"] = r.blocked;
+    if (!r.blocked_reason.empty()) o["blocked_reason"] = str(r.blocked_reason);
+    o["not_exercised"] = r.not_exercised;
+    o["minimum_cases"] = r.minimum_cases;
+    if (!r.notes.empty()) {
+      o["notes"] = ordered_json::array();
+      for (const std::string& n : r.notes) o["notes"].push_back(str(n));
+    }
     o["seconds"] = r.seconds;
     if (!r.reason.empty()) o["reason"] = str(r.reason);
     if (!r.counterexample_file.empty()) o["counterexample_file"] = str(r.counterexample_file);
@@ -348,6 +408,23 @@ nlohmann::ordered_json ScorecardJson(const RunReport& report) {
   ordered_json warnings = ordered_json::array();
   for (const std::string& w : report.warnings) warnings.push_back(str(w));
   j["warnings"] = std::move(warnings);
+  ordered_json errors = ordered_json::array();
+  for (const std::string& e : report.errors) errors.push_back(str(e));
+  j["errors"] = std::move(errors);
+  j["objects"] = report.objects;
+  ordered_json skipped = ordered_json::array();
+  for (const auto& [what, why] : report.skipped_objects) {
+    skipped.push_back({{"object", str(what)}, {"reason", str(why)}});
+  }
+  j["skipped_objects"] = std::move(skipped);
+  ordered_json notes = ordered_json::array();
+  for (const auto& [what, note] : report.object_notes) {
+    notes.push_back({{"object", str(what)}, {"note", str(note)}});
+  }
+  j["object_notes"] = std::move(notes);
+  ordered_json unfinished = ordered_json::array();
+  for (const std::string& u : report.unfinished) unfinished.push_back(str(u));
+  j["unfinished"] = std::move(unfinished);
   return j;
 }
 
@@ -358,13 +435,13 @@ std::string JUnitXml(const RunReport& report) {
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out << "<testsuites" << Attr("name", "bufconf")
       << Attr("tests", std::to_string(report.results.size()))
-      << Attr("failures", std::to_string(t.fail + t.xpass)) << Attr("errors", "0")
-      << Attr("time", Seconds(report.seconds)) << ">\n";
+      << Attr("failures", std::to_string(t.fail + t.xpass))
+      << Attr("errors", std::to_string(t.error)) << Attr("time", Seconds(report.seconds)) << ">\n";
   out << "  <testsuite" << Attr("name", "bufconf")
       << Attr("tests", std::to_string(report.results.size()))
       << Attr("failures", std::to_string(t.fail + t.xpass))
-      << Attr("skipped", std::to_string(t.skip + t.blocked + t.xfail)) << Attr("errors", "0")
-      << Attr("time", Seconds(report.seconds)) << ">\n";
+      << Attr("skipped", std::to_string(t.skip + t.blocked + t.xfail))
+      << Attr("errors", std::to_string(t.error)) << Attr("time", Seconds(report.seconds)) << ">\n";
   out << "    <properties>\n";
   out << "      " << Property("adapter", report.adapter_name) << "\n";
   out << "      " << Property("adapter_version", report.adapter_version) << "\n";
@@ -396,6 +473,15 @@ std::string JUnitXml(const RunReport& report) {
           details += "\ncounterexample: " + r.counterexample_file;
         }
         if (!r.replay_command.empty()) details += "\nreplay: " + r.replay_command;
+        if (r.failures.size() > 1) {
+          details += "\nfails in " + std::to_string(r.failures.size()) + " places:";
+          for (const RuleFailure& f : r.failures) {
+            details += "\n- " + f.where + ": " + f.message;
+            if (!f.counterexample_file.empty()) {
+              details += "\n  replay: bufconf replay " + f.counterexample_file;
+            }
+          }
+        }
         out << "      <failure" << Attr("message", FirstLine(r.reason, 500)) << Attr("type", "fail")
             << ">" << XmlEscape(details) << "</failure>\n";
         break;
@@ -403,6 +489,10 @@ std::string JUnitXml(const RunReport& report) {
       case Status::kXpass:
         out << "      <failure" << Attr("message", "unexpected pass: remove the expectation")
             << Attr("type", "xpass") << ">" << XmlEscape(r.reason) << "</failure>\n";
+        break;
+      case Status::kError:
+        out << "      <error" << Attr("message", "bufconf could not judge this rule")
+            << Attr("type", "bufconf-error") << ">" << XmlEscape(r.reason) << "</error>\n";
         break;
       case Status::kSkip:
       case Status::kBlocked:

@@ -12,9 +12,11 @@ namespace bufconf::suite {
 
 // kXfail: failed, as the expectations file says it does. kXpass: passed although the
 // expectations file says it fails (the expectation is out of date: a failure of the run).
-enum class Status { kPass, kFail, kSkip, kBlocked, kXfail, kXpass };
+// kError: bufconf itself could not judge the rule (its own limit or bug): an error of the run,
+// never a finding against the implementation.
+enum class Status { kPass, kFail, kSkip, kBlocked, kXfail, kXpass, kError };
 
-// "pass", "fail", "skip", "blocked", "xfail", "xpass".
+// "pass", "fail", "skip", "blocked", "xfail", "xpass", "error".
 const char* StatusName(Status status);
 
 // One place a rule failed: an enumerated exporter (its description), or "generated exporter" /
@@ -28,6 +30,7 @@ struct RuleFailure {
 struct RuleResult {
   std::string rule;       // catalogue ID, e.g. "REQ-WRITABLE"
   std::string level;      // "MUST" | "SHOULD" | "PORTABILITY"
+  std::string party;      // who must keep it: "exporter" | "consumer" | "interpreter"
   std::string statement;  // one line
   Status status = Status::kSkip;
   int64_t cases = 0;                  // cases run for this rule
@@ -38,6 +41,11 @@ struct RuleResult {
   int64_t cases_to_failure = 0;       // cases until the first failure (failures)
   double seconds = 0;                 // time spent on this rule (JUnit `time`)
   std::vector<RuleFailure> failures;  // every place it failed (first one = reason above)
+  int64_t blocked = 0;                // cases not judged: their exporter's full description broke
+  std::string blocked_reason;         //   a MUST rule (the first one's reason)
+  int64_t not_exercised = 0;          // cases run that could not break this rule
+  int64_t minimum_cases = 0;          // the profile's minimum (fewer is said in `notes`)
+  std::vector<std::string> notes;     // why CASES is what it is: blocked, not exercised, few
 };
 
 struct RunReport {
@@ -57,11 +65,18 @@ struct RunReport {
   std::vector<RuleResult> results;    // one per rule: the checked rules, then (bufconf run) the
                                       // catalogue rules the suite cannot check, as skips
   std::vector<std::string> warnings;  // e.g. stale expectations
+  // bufconf's own errors (its limits, its bugs, the adapter failing to make an object): the run
+  // is incomplete, exit status 3 unless a rule failed.
+  std::vector<std::string> errors;
+  int64_t objects = 0;  // enumerated exporters judged
+  std::vector<std::pair<std::string, std::string>> skipped_objects;  // (description, why)
+  std::vector<std::pair<std::string, std::string>> object_notes;     // (description, note)
+  std::vector<std::string> unfinished;  // objects a hang or crashes cut short
 };
 
 // How many results have each status.
 struct Totals {
-  int64_t pass = 0, fail = 0, skip = 0, blocked = 0, xfail = 0, xpass = 0;
+  int64_t pass = 0, fail = 0, skip = 0, blocked = 0, xfail = 0, xpass = 0, error = 0;
 };
 Totals CountResults(const RunReport& report);
 
@@ -94,8 +109,8 @@ std::string JUnitXml(const RunReport& report);
 // True when no rule ran a single case.
 bool NothingTested(const RunReport& report);
 
-// 0 when there is no fail and no xpass (and, with `empty_run_fails`, some rule ran a case), 1
-// otherwise.
+// 1 when a rule failed or passed unexpectedly (xpass), or (with `empty_run_fails`) no rule ran a
+// case; else 3 when bufconf could not judge everything (an error status or a run error); else 0.
 int ExitStatus(const RunReport& report);
 
 // `text` as valid UTF-8: each byte that is not part of a valid sequence becomes "\xNN".

@@ -314,7 +314,8 @@ class Page {
          << "<ul class=\"totals\">\n";
     const std::pair<Status, int64_t> kCounts[] = {
         {Status::kPass, t.pass},       {Status::kFail, t.fail},   {Status::kSkip, t.skip},
-        {Status::kBlocked, t.blocked}, {Status::kXfail, t.xfail}, {Status::kXpass, t.xpass}};
+        {Status::kBlocked, t.blocked}, {Status::kXfail, t.xfail}, {Status::kXpass, t.xpass},
+        {Status::kError, t.error}};
     for (const auto& [status, count] : kCounts) {
       const std::string name = StatusName(status);
       out_ << "<li class=\"total st-" << name << "\" data-status=\"" << name << "\" data-count=\""
@@ -389,6 +390,9 @@ class Page {
         if (!r.reason.empty()) {
           out_ << "<div class=\"reason\">" << Esc(r.reason.substr(0, r.reason.find('\n')))
                << "</div>";
+        }
+        for (const std::string& note : r.notes) {
+          out_ << "<div class=\"reason note\">" << Esc(note) << "</div>";
         }
         out_ << "</td></tr>\n";
       }
@@ -527,10 +531,21 @@ class Page {
   }
 
   void Warnings() {
-    if (report_.warnings.empty()) return;
-    out_ << "<section id=\"warnings\">\n<h2>Warnings</h2>\n<ul>\n";
-    for (const std::string& w : report_.warnings) out_ << "<li>" << Esc(w) << "</li>\n";
-    out_ << "</ul>\n</section>\n";
+    const auto list = [&](const char* id, const char* title,
+                          const std::vector<std::string>& items) {
+      if (items.empty()) return;
+      out_ << "<section id=\"" << id << "\">\n<h2>" << title << "</h2>\n<ul>\n";
+      for (const std::string& w : items) out_ << "<li>" << Esc(w) << "</li>\n";
+      out_ << "</ul>\n</section>\n";
+    };
+    std::vector<std::string> skipped, notes;
+    for (const auto& [what, why] : report_.skipped_objects) skipped.push_back(what + ": " + why);
+    for (const auto& [what, note] : report_.object_notes) notes.push_back(what + ": " + note);
+    list("errors", "Errors of bufconf (not findings; the run is incomplete)", report_.errors);
+    list("skipped-objects", "Skipped objects (not judged)", skipped);
+    list("unfinished", "Cut short", report_.unfinished);
+    list("object-notes", "Notes", notes);
+    list("warnings", "Warnings", report_.warnings);
   }
 
   static constexpr const char* kCss = R"css(*{box-sizing:border-box}
@@ -564,6 +579,7 @@ ul.totals .count{display:block;font-size:1.7em;font-weight:bold}
 .st-blocked{background:#fff1e5;color:#953800}
 .st-xfail{background:#f5ebff;color:#6e40c9}
 .st-xpass{background:#fff8c5;color:#7d4e00}
+.st-error{background:#ffe0e0;color:#8b0000}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-weight:bold;font-size:.85em}
 nav.areas a{margin-right:.6em}
 .area-title{font-weight:normal;color:#57606a}

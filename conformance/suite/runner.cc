@@ -153,7 +153,11 @@ std::string CaseSummary(const json& c) {
              spec.value("format", "") + "', asked for flags " + flags;
     }
     if (kind == "enumerated") {
-      return "enumerated exporter " + c.at("index").dump() + " asked for flags " + flags;
+      const std::string description = c.value("description", "");
+      return (description.empty()
+                  ? "enumerated exporter " + c.at("index").dump()
+                  : description + " (enumerated exporter " + c.at("index").dump() + ")") +
+             " asked for flags " + flags;
     }
     if (kind == "algorithm") {
       const json& view = c.at("view");
@@ -280,9 +284,8 @@ ordered_json SmallerExporterCounterexample(const bufconf_adapter& adapter, const
     } catch (const AdapterError&) {
       return false;
     }
-    bool basic_failed = false;
-    for (const Finding& f : result.findings) basic_failed = basic_failed || f.basic;
-    if (basic_failed && !IsBasicExporterRule(rule)) return false;
+    // A finding of the rule itself counts even when the full description is broken (it may be
+    // that finding); other rules' findings are not looked at.
     for (const Finding& f : result.findings) {
       if (f.rule == rule) {
         *message = f.message;
@@ -380,7 +383,11 @@ ordered_json RunRuleProperty(const bufconf_adapter& adapter, const std::string& 
   using Clock = std::chrono::steady_clock;
   int64_t cases = 0;
   int64_t unsupported = 0;
-  int64_t blocked_cases = 0;  // cases whose full description already broke a basic rule
+  int64_t blocked_cases = 0;    // cases whose full description already broke a basic rule
+  std::string blocked_reason;   // the first such case's reason
+  int64_t not_exercised = 0;    // cases that could not break this rule (checked nothing of it)
+  int64_t internal_errors = 0;  // cases bufconf itself could not judge (its limits, its bugs)
+  std::string internal_error;   // the first one's message
   LastFailure last;
   // Shrinking has a budget: once it is spent, new candidates are not run (they "pass"), so
   // RapidCheck stops with the smallest failure found so far (`last`).
@@ -425,6 +432,14 @@ ordered_json RunRuleProperty(const bufconf_adapter& adapter, const std::string& 
       // Not a rule, but the run must say what went wrong and on which case.
       failed(case_json, std::string("adapter error: ") + e.what());
       RC_FAIL(last.message);
+    } catch (const std::exception& e) {
+      // bufconf's own limit or bug: never a finding against the implementation.
+      if (!first_failure) {
+        if (internal_errors++ == 0) {
+          internal_error = std::string(e.what()) + " (on " + CaseSummary(case_json) + ")";
+        }
+      }
+      return;
     }
     if (result.unsupported) {
       if (!first_failure) ++unsupported;
@@ -438,15 +453,16 @@ ordered_json RunRuleProperty(const bufconf_adapter& adapter, const std::string& 
       if (f.rule == rule && mine == nullptr) mine = &f;
     }
     // A case whose full description is broken says nothing about the other rules.
-    if (!basic_rule && exporter_side && basic_failed) {
-      if (!first_failure) ++blocked_cases;
+    // (A finding of this very rule about the full description is judged, not blocked.)
+    if (!basic_rule && exporter_side && basic_failed && mine == nullptr) {
+      if (!first_failure && blocked_cases++ == 0) blocked_reason = result.blocked_reason;
       return;
     }
     // A case that did not exercise the rule (e.g. an exporter that cannot be resized) is not
     // counted as one that passed it.
     if (std::find(result.rules_checked.begin(), result.rules_checked.end(), rule) ==
         result.rules_checked.end()) {
-      if (!first_failure) ++unsupported;
+      if (!first_failure) ++not_exercised;
       return;
     }
     if (!first_failure) ++cases;
@@ -474,14 +490,24 @@ ordered_json RunRuleProperty(const bufconf_adapter& adapter, const std::string& 
           last.message.empty() ? "the property failed: " + failure.description : last.message;
       line["case"] = last.case_json;
       line["cases_to_failure"] = cases_to_failure;
+    } else if (internal_errors > 0) {
+      line["status"] = "error";
+      line["message"] = "bufconf could not judge " + std::to_string(internal_errors) +
+                        " cases: " + internal_error;
     } else if (cases == 0 && blocked_cases > 0) {
       line["status"] = "blocked";
-      line["message"] = "every case's full description already broke a basic rule";
+      line["message"] = "every judged case's exporter was blocked: " + blocked_reason;
     } else if (cases == 0) {
       line["status"] = "skip";
-      line["message"] = "none of the " + std::to_string(unsupported) +
-                        " generated cases could be checked for this rule (the adapter answered "
-                        "BUFCONF_UNSUPPORTED)";
+      line["message"] =
+          not_exercised > 0
+              ? "no case exercised this rule (" + std::to_string(not_exercised) +
+                    " cases could not break it" +
+                    (unsupported > 0 ? ", " + std::to_string(unsupported) + " unsupported" : "") +
+                    ")"
+              : "none of the " + std::to_string(unsupported) +
+                    " generated cases could be checked for this rule (the adapter answered "
+                    "BUFCONF_UNSUPPORTED)";
     } else {
       line["status"] = "pass";
     }
@@ -492,6 +518,13 @@ ordered_json RunRuleProperty(const bufconf_adapter& adapter, const std::string& 
   }
   line["cases"] = cases;
   line["unsupported"] = unsupported;
+  line["blocked"] = blocked_cases;
+  if (blocked_cases > 0) line["blocked_reason"] = blocked_reason;
+  line["not_exercised"] = not_exercised;
+  if (internal_errors > 0) {
+    line["internal_errors"] = internal_errors;
+    line["internal_error"] = internal_error;
+  }
   return line;
 }
 
@@ -501,6 +534,7 @@ constexpr std::pair<uint64_t, const char*> kCapabilityNames[] = {
     {BUFCONF_CAP_MAKE_EXPORTER, "make_exporter"},
     {BUFCONF_CAP_ENUMERATE, "enumerate"},
     {BUFCONF_CAP_EXPORT_COUNT, "export_count"},
+    {BUFCONF_CAP_VIA_INTERPRETER, "via_interpreter"},
     {BUFCONF_CAP_IS_CONTIGUOUS, "is_contiguous"},
     {BUFCONF_CAP_GET_POINTER, "get_pointer"},
     {BUFCONF_CAP_TO_CONTIGUOUS, "to_contiguous"},
@@ -560,6 +594,23 @@ std::string SaveCounterexample(const RunSettings& settings, const bufconf_adapte
       {"message", message},
       {"case", case_json}};
   if (!settings.factory.empty()) file["factory"] = settings.factory;
+  if (!settings.env_names.empty()) {
+    ordered_json env = ordered_json::object();
+    for (const std::string& name : settings.env_names) {
+      const char* value = std::getenv(name.c_str());
+      env[name] = value != nullptr ? ordered_json(std::string(value)) : ordered_json();
+    }
+    file["env"] = env;
+  }
+  // What replaying must see: a finding under the rule, or the crash or hang itself. A failure
+  // found before a crash while shrinking ("... (then, while shrinking, ...)") is a finding.
+  const bool shrinking = message.find("(then, while shrinking") != std::string::npos;
+  file["expect"] = shrinking                                                      ? "finding"
+                   : message.find("the implementation hung") != std::string::npos ? "hang"
+                   : message.find("the implementation crashed") != std::string::npos ||
+                           message.find("the implementation exited") != std::string::npos
+                       ? "crash"
+                       : "finding";
   if (!returned.is_null()) file["returned"] = returned;
   std::ofstream(path) << file.dump(2) << "\n";
   return path;
@@ -670,92 +721,250 @@ struct SweepFailure {
 
 struct SweepRule {
   int64_t cases = 0;
-  std::vector<SweepFailure> failures;  // the first failure of each failing exporter
+  int64_t blocked = 0;        // cases not judged: the object's full description broke a MUST rule
+  int64_t not_exercised = 0;  // cases run that could not break this rule
+  std::set<std::string> blocked_objects;  // their descriptions
+  std::string blocked_reason;             // the first one's reason
+  std::vector<SweepFailure> failures;     // the first failure of each failing exporter
   bool failed() const { return !failures.empty(); }
 };
 
-// Every enumerated exporter with every sweep flags value, one forked child per exporter. A crash
-// or hang is a failure of REQ-GRANT, as for generated exporters: the exporter neither granted
-// nor refused the request. (It was filed under REQ-FAIL-BUFFERERROR, which no property reports,
-// so a crashing enumerated exporter went unreported.)
-std::map<std::string, SweepRule> EnumeratedSweep(const bufconf_adapter& adapter,
-                                                 const RunSettings& settings) {
-  std::map<std::string, SweepRule> out;
+// What the sweep of the enumerated exporters found, beyond the rules.
+struct SweepResult {
+  std::map<std::string, SweepRule> rules;
+  int64_t objects = 0;                                       // exporters enumerated (not skipped)
+  std::vector<std::pair<std::string, std::string>> skipped;  // (description, why) per skipped one
+  std::vector<std::pair<std::string, std::string>> notes;    // (description, note)
+  std::vector<std::string> errors;  // bufconf's own errors (limits, internal), each on an object
+  std::vector<std::string> unfinished;  // objects a hang cut short: what was not asked
+};
+
+// How an enumerated exporter is named in the report: its description, or its index when the
+// adapter gave none.
+std::string ObjectName(size_t index, const std::string& description) {
+  return description.empty() ? "enumerated exporter " + std::to_string(index) : description;
+}
+
+// Every enumerated exporter with every sweep flags value, one forked child per exporter (a new
+// child resumes after a crash, so the flags after it are still asked). A crash or hang is a
+// failure of REQ-GRANT, as for generated exporters: the exporter neither granted nor refused the
+// request; each is listed with the object's description and its own counterexample.
+SweepResult EnumeratedSweep(const bufconf_adapter& adapter, const RunSettings& settings) {
+  SweepResult out;
   const std::vector<int> flags_list = SweepFlags(settings.profile);
+  constexpr int kMaxCrashesPerObject = 4;  // then the rest of the object's flags are not asked
   for (size_t index = 0; index < 100000; ++index) {
-    auto body = [&](ChildChannel* channel) {
+    // What the adapter calls the object, asked first in a child of its own (making it may
+    // crash): crash places then name it.
+    std::string description, note;
+    bool exists = true, skipped = false;
+    auto describe = [&](ChildChannel* channel) {
+      void* handle = nullptr;
+      bufconf_enumerated info{};
+      const int rc = adapter.enumerate(adapter.context, index, &handle, &info);
+      info.description[sizeof info.description - 1] = '\0';
+      ordered_json line = {{"rc", rc}, {"description", std::string(info.description)}};
+      if (rc == BUFCONF_OK && info.note != nullptr) line["note"] = std::string(info.note);
+      if (rc == BUFCONF_OK && adapter.destroy_exporter != nullptr) {
+        adapter.destroy_exporter(adapter.context, handle);
+      }
+      if (channel != nullptr) channel->Write(line.dump());
+      return line;
+    };
+    ordered_json described;
+    if (settings.isolate) {
+      const IsolatedResult child =
+          RunChild(adapter, settings, [&](ChildChannel& channel) { describe(&channel); });
+      if (child.outcome == IsolatedResult::Outcome::kOk && !child.payload.empty()) {
+        described = json::parse(child.payload.substr(0, child.payload.find('\n')), nullptr, false);
+      }
+      if (described.is_discarded() || described.empty()) {
+        const std::string where = ObjectName(index, "");
+        out.rules["REQ-GRANT"].failures.push_back(
+            {where, where + ": enumerate " + WhatHappened(child, settings),
+             ToJson(EnumeratedCase{index, BUFCONF_PYBUF_FULL_RO, ""}), nullptr});
+        ++out.objects;
+        continue;
+      }
+    } else {
+      described = describe(nullptr);
+    }
+    const int rc = described.value("rc", BUFCONF_ERROR);
+    description = described.value("description", "");
+    note = described.value("note", "");
+    exists = rc != BUFCONF_UNSUPPORTED;
+    skipped = rc == BUFCONF_SKIPPED;
+    if (!exists) break;
+    if (skipped) {
+      out.skipped.push_back({description, "the adapter skipped it (BUFCONF_SKIPPED)"});
+      continue;
+    }
+    if (rc != BUFCONF_OK) {
+      out.errors.push_back("the adapter failed to make " + ObjectName(index, description) +
+                           " (enumerate returned " + std::to_string(rc) + "): not judged");
+      continue;
+    }
+    ++out.objects;
+    const std::string name = ObjectName(index, description);
+    if (!note.empty()) out.notes.push_back({name, note});
+
+    // Runs flags_list[from..] on the object; one JSON line per flags value judged.
+    auto body = [&](size_t from, ChildChannel* channel) {
       std::map<std::string, SweepRule> rules;
-      bool exists = true;
-      for (int flags : flags_list) {
-        EnumeratedCase c{index, flags, ""};
+      std::vector<std::string> errors;
+      for (size_t k = from; k < flags_list.size(); ++k) {
+        EnumeratedCase c{index, flags_list[k], description};
         if (channel != nullptr) channel->Note(ToJson(c).dump());
-        const CheckResult result = CheckEnumeratedCase(adapter, c, &c.description);
-        if (result.unsupported) {
-          exists = false;
-          break;
+        CheckResult result;
+        try {
+          result = CheckEnumeratedCase(adapter, c);
+        } catch (const AdapterError& e) {
+          errors.push_back("the adapter failed on " + name + " with flags " +
+                           std::to_string(c.flags) + ": " + e.what());
+          continue;
+        } catch (const std::exception& e) {
+          errors.push_back("bufconf could not judge " + name + " with flags " +
+                           std::to_string(c.flags) + ": " + e.what());
+          continue;
         }
+        if (result.unsupported) break;
         bool basic_failed = false;
         for (const Finding& f : result.findings) basic_failed = basic_failed || f.basic;
-        for (const std::string& rule : result.rules_checked) {
-          if (basic_failed && !IsBasicExporterRule(rule)) continue;
+        for (const std::string& rule : ExporterRules()) {
+          const bool checked = std::find(result.rules_checked.begin(), result.rules_checked.end(),
+                                         rule) != result.rules_checked.end();
           SweepRule& r = rules[rule];
+          bool mine = false;
+          for (const Finding& f : result.findings) mine = mine || f.rule == rule;
+          if (basic_failed && !IsBasicExporterRule(rule) && !mine) {
+            if (checked && r.blocked++ == 0) r.blocked_reason = name + ": " + result.blocked_reason;
+            continue;
+          }
+          if (!checked) {
+            ++r.not_exercised;
+            continue;
+          }
           ++r.cases;
           for (const Finding& f : result.findings) {
             if (f.rule == rule && !r.failed()) {
-              r.failures.push_back({c.description, c.description + ": " + f.message, ToJson(c),
-                                    ReturnedView(adapter, ToJson(c))});
+              r.failures.push_back(
+                  {name, name + ": " + f.message, ToJson(c), ReturnedView(adapter, ToJson(c))});
             }
           }
         }
       }
-      ordered_json line = {{"exists", exists}, {"rules", ordered_json::object()}};
+      ordered_json line = {{"rules", ordered_json::object()}, {"errors", errors}};
       for (const auto& [rule, r] : rules) {
-        line["rules"][rule] = {{"cases", r.cases}, {"failed", r.failed()}};
+        ordered_json& j = line["rules"][rule];
+        j = {{"cases", r.cases},
+             {"blocked", r.blocked},
+             {"not_exercised", r.not_exercised},
+             {"failed", r.failed()}};
+        if (r.blocked > 0) j["blocked_reason"] = r.blocked_reason;
         if (r.failed()) {
-          line["rules"][rule]["where"] = r.failures[0].where;
-          line["rules"][rule]["message"] = r.failures[0].message;
-          line["rules"][rule]["case"] = r.failures[0].case_json;
-          line["rules"][rule]["returned"] = r.failures[0].returned;
+          j["where"] = r.failures[0].where;
+          j["message"] = r.failures[0].message;
+          j["case"] = r.failures[0].case_json;
+          j["returned"] = r.failures[0].returned;
         }
       }
       return line;
     };
-    ordered_json line;
-    if (settings.isolate) {
-      const IsolatedResult child = RunChild(
-          adapter, settings, [&](ChildChannel& channel) { channel.Write(body(&channel).dump()); });
+    const auto merge = [&](const ordered_json& line) {
+      for (auto it = line["rules"].begin(); it != line["rules"].end(); ++it) {
+        SweepRule& r = out.rules[it.key()];
+        const ordered_json& v = it.value();
+        r.cases += v.value("cases", int64_t{0});
+        r.not_exercised += v.value("not_exercised", int64_t{0});
+        const int64_t blocked = v.value("blocked", int64_t{0});
+        if (blocked > 0) {
+          if (r.blocked == 0) r.blocked_reason = v.value("blocked_reason", "");
+          r.blocked += blocked;
+          r.blocked_objects.insert(name);
+        }
+        if (v.value("failed", false)) {
+          r.failures.push_back({v.value("where", ""), v.value("message", ""), v["case"],
+                                v.value("returned", ordered_json())});
+        }
+      }
+      for (const auto& e : line["errors"]) out.errors.push_back(e.get<std::string>());
+    };
+    if (!settings.isolate) {
+      merge(body(0, nullptr));
+      continue;
+    }
+    size_t from = 0;
+    for (int crashes = 0; from < flags_list.size();) {
+      const size_t start = from;
+      const IsolatedResult child = RunChild(adapter, settings, [&](ChildChannel& channel) {
+        channel.Write(body(start, &channel).dump());
+      });
+      ordered_json line;
       if (child.outcome == IsolatedResult::Outcome::kOk && !child.payload.empty()) {
         line = json::parse(child.payload.substr(0, child.payload.find('\n')), nullptr, false);
       }
-      if (line.is_discarded() || line.empty()) {
-        SweepRule& r = out["REQ-GRANT"];
-        const json note = json::parse(child.last_note, nullptr, false);
-        // The child notes each case before running it (the adapter's description of the
-        // exporter is not known yet then): name the exporter by its index and the flags.
-        std::string where = "enumerated exporter " + std::to_string(index);
-        if (!note.is_discarded() && note.contains("flags") && note["flags"].is_number_integer()) {
-          char flags[32];
-          std::snprintf(flags, sizeof flags, " with flags 0x%x", note["flags"].get<int>());
-          where += flags;
-        }
-        r.failures.push_back({where, where + ": " + WhatHappened(child, settings),
-                              note.is_discarded() ? ordered_json() : ordered_json(note), nullptr});
-        continue;
+      if (!line.is_discarded() && !line.empty()) {
+        merge(line);
+        break;
       }
-    } else {
-      line = body(nullptr);
-    }
-    if (!line.value("exists", false)) break;
-    for (auto it = line["rules"].begin(); it != line["rules"].end(); ++it) {
-      SweepRule& r = out[it.key()];
-      r.cases += it.value().value("cases", int64_t{0});
-      if (it.value().value("failed", false)) {
-        r.failures.push_back({it.value().value("where", ""), it.value().value("message", ""),
-                              it.value()["case"], it.value().value("returned", ordered_json())});
+      // The child died on the case it noted last: a place of its own, with its counterexample.
+      const json noted = json::parse(child.last_note, nullptr, false);
+      const int flags =
+          !noted.is_discarded() && noted.contains("flags") && noted["flags"].is_number_integer()
+              ? noted["flags"].get<int>()
+              : -1;
+      char flags_text[32] = "";
+      if (flags >= 0) std::snprintf(flags_text, sizeof flags_text, " with flags 0x%x", flags);
+      out.rules["REQ-GRANT"].failures.push_back(
+          {name, name + flags_text + ": " + WhatHappened(child, settings),
+           noted.is_discarded() ? ordered_json() : ordered_json(noted), nullptr});
+      const size_t died_at =
+          start + static_cast<size_t>(std::max<int64_t>(0, child.note_count - 1));
+      from = died_at + 1;
+      const bool hang = child.outcome == IsolatedResult::Outcome::kTimedOut;
+      if ((hang || ++crashes >= kMaxCrashesPerObject) && from < flags_list.size()) {
+        out.unfinished.push_back(name + ": " + std::to_string(flags_list.size() - from) +
+                                 " flags values not asked after the " +
+                                 (hang ? "hang" : "crashes") + " (each would cost " +
+                                 (hang ? "a timeout" : "another crash") + ")");
+        break;
       }
     }
   }
   return out;
+}
+
+// What a case needs to exercise a rule that only some cases can break.
+std::string WhatExercises(const std::string& rule) {
+  if (rule == "REQ-CONTENTS") {
+    return "it needs expected contents: generated exporters, or enumerated ones with "
+           "has_expected (a factory entry's expected values)";
+  }
+  if (rule == "MEMORY-WRITABLE") {
+    return "it needs exporters whose memory is declared read-only (memory_readonly; a factory "
+           "entry's memory_readonly)";
+  }
+  if (rule == "RELEASE-RESIZE-WHILE-EXPORTED") return "it needs exporters the adapter can resize";
+  if (rule == "REQ-READ-WRITE-FLAGS") {
+    return "it needs an adapter whose get_buffer goes through the interpreter";
+  }
+  return "it applies only to some exporters or requests";
+}
+
+// The fewest cases a rule should be judged on: a quarter of --examples. Fewer is said next to
+// the rule's status (a 2-D-only adapter gets few cases for some rules).
+int64_t MinimumCases(const RunSettings& settings) {
+  return std::max<int64_t>(1, settings.examples / 4);
+}
+
+// What the sweep found beyond the rules goes into the report: skipped objects, notes, bufconf's
+// own errors, objects a hang cut short.
+void ReportSweep(const SweepResult& sweep, RunReport* report) {
+  report->objects = sweep.objects;
+  for (const auto& [what, why] : sweep.skipped) report->skipped_objects.push_back({what, why});
+  for (const auto& [what, note] : sweep.notes) report->object_notes.push_back({what, note});
+  for (const std::string& e : sweep.errors) report->errors.push_back(e);
+  for (const std::string& u : sweep.unfinished) report->unfinished.push_back(u);
 }
 
 }  // namespace
@@ -780,8 +989,9 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
                         adapter.make_exporter && adapter.get_buffer && adapter.regions;
   const bool can_enumerate = HasCapability(adapter, BUFCONF_CAP_ENUMERATE) && adapter.enumerate &&
                              adapter.get_buffer && adapter.regions;
-  std::map<std::string, SweepRule> sweep;
+  SweepResult sweep;
   bool swept = false;
+  const int64_t minimum_cases = MinimumCases(settings);
 
   struct Planned {
     std::string rule;
@@ -796,6 +1006,14 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
       skip =
           "the adapter has no exporter side (neither make_exporter nor enumerate, with "
           "get_buffer and regions)";
+    }
+    const rules::Rule* catalogued = rules::FindRule(rule);
+    if (skip.empty() && catalogued != nullptr && catalogued->party == rules::Party::kInterpreter &&
+        !HasCapability(adapter, BUFCONF_CAP_VIA_INTERPRETER)) {
+      skip =
+          "an interpreter's rule: the adapter's get_buffer calls the exporter directly, with no "
+          "interpreter in between (BUFCONF_CAP_VIA_INTERPRETER is clear), and exporters are not "
+          "judged on it";
     }
     if (rule == "RELEASE-EXPORT-COUNT" && !HasCapability(adapter, BUFCONF_CAP_EXPORT_COUNT)) {
       skip = "the adapter does not report export counts (export_count)";
@@ -845,6 +1063,7 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
     result.rule = p.rule;
     if (const rules::Rule* r = rules::FindRule(p.rule)) {
       result.level = rules::LevelName(r->level);
+      result.party = rules::PartyName(r->party);
       result.statement = r->statement;
     }
     if (!p.skip_reason.empty()) {
@@ -931,30 +1150,98 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
       }
     }
     // Exporters the implementation enumerates: every one with every sweep flags value.
+    int64_t blocked = line.value("blocked", int64_t{0});
+    std::string blocked_reason = line.value("blocked_reason", "");
+    int64_t not_exercised = line.value("not_exercised", int64_t{0});
+    std::vector<std::string> notes;
     if (p.exporter_side && can_enumerate) {
       if (!swept) {
         sweep = EnumeratedSweep(adapter, settings);
         swept = true;
+        ReportSweep(sweep, &report);
       }
-      const auto it = sweep.find(p.rule);
-      if (it != sweep.end()) {
+      const auto it = sweep.rules.find(p.rule);
+      if (it != sweep.rules.end()) {
         const SweepRule& r = it->second;
         line["cases"] = line.value("cases", int64_t{0}) + r.cases;
         for (const SweepFailure& f : r.failures) places.push_back(f);
-        if (r.cases > 0 && line.value("status", "") == "skip") line["status"] = "pass";
+        const std::string status = line.value("status", "");
+        // Judged on enumerated exporters: a pass, unless a crash or hang blocked the rule (its
+        // generated cases never ran); generated cases blocked one by one are noted below.
+        const bool crash_blocked = status == "blocked" && blocked == 0;
+        if (r.cases > 0 && (status == "skip" || (status == "blocked" && !crash_blocked))) {
+          line["status"] = "pass";
+        }
+        if (r.cases == 0 && r.blocked > 0 && status == "skip") {
+          line["status"] = "blocked";
+          line["message"] = "every enumerated exporter was blocked: " + r.blocked_reason;
+        }
+        if (r.blocked > 0 && blocked == 0) blocked_reason = r.blocked_reason;
+        blocked += r.blocked;
+        not_exercised += r.not_exercised;
+        if (!r.blocked_objects.empty()) {
+          notes.push_back(std::to_string(r.blocked_objects.size()) + " of " +
+                          std::to_string(sweep.objects) +
+                          " enumerated exporters not judged on this rule for some flags: their "
+                          "full description breaks a MUST rule (first: " +
+                          r.blocked_reason + ")");
+        }
       }
+    }
+    // The party that must keep an interpreter rule is the interpreter: its failure is one place,
+    // the interpreter, whichever exporters showed it.
+    const rules::Rule* catalogued = rules::FindRule(p.rule);
+    if (catalogued != nullptr && catalogued->party == rules::Party::kInterpreter &&
+        p.exporter_side && places.size() > 0) {
+      SweepFailure one = places[0];
+      one.where = "interpreter " + report.adapter_name + " " + report.adapter_version;
+      one.message = "the interpreter (" + report.adapter_name + " " + report.adapter_version +
+                    "): " + places[0].message + " (shown by " + std::to_string(places.size()) +
+                    (places.size() == 1 ? " exporter" : " exporters") + ", first " +
+                    places[0].where + "; not a fault of the exporters)";
+      places = {one};
+    }
+    if (blocked > 0 && line.value("status", "") != "blocked") {
+      notes.push_back(std::to_string(blocked) +
+                      " cases not judged on this rule: their exporter's full description breaks a "
+                      "MUST rule (first: " +
+                      blocked_reason + ")");
+    }
+    if (line.value("status", "") == "skip" && not_exercised > 0 && places.empty()) {
+      line["message"] = "no case exercised this rule: " + std::to_string(not_exercised) +
+                        " cases could not break it (" + WhatExercises(p.rule) + ")";
+    } else if (not_exercised > 0) {
+      notes.push_back(std::to_string(not_exercised) +
+                      " cases could not break this rule (it applies only to some exporters or "
+                      "requests) and are not counted");
+    }
+    if (line.contains("internal_error")) {
+      report.errors.push_back(p.rule + ": bufconf could not judge " +
+                              std::to_string(line.value("internal_errors", int64_t{0})) +
+                              " cases: " + line.value("internal_error", ""));
     }
     const std::string status = places.empty() ? line.value("status", "fail") : "fail";
     result.cases = line.value("cases", int64_t{0});
     result.unsupported = line.value("unsupported", int64_t{0});
+    result.blocked = blocked;
+    result.blocked_reason = blocked_reason;
+    result.not_exercised = not_exercised;
+    result.minimum_cases = minimum_cases;
+    result.notes = notes;
     result.status = status == "pass"      ? Status::kPass
                     : status == "skip"    ? Status::kSkip
                     : status == "blocked" ? Status::kBlocked
+                    : status == "error"   ? Status::kError
                                           : Status::kFail;
+    if (result.status == Status::kPass && result.cases < minimum_cases) {
+      result.notes.insert(result.notes.begin(), "judged on only " + std::to_string(result.cases) +
+                                                    " cases, fewer than the profile's minimum of " +
+                                                    std::to_string(minimum_cases));
+    }
     result.reason = places.empty() ? line.value("message", "") : places[0].message;
     if (result.status == Status::kFail) {
       result.cases_to_failure = line.value("cases_to_failure", int64_t{0});
-      for (size_t i = 0; i < places.size() && i < 50; ++i) {
+      for (size_t i = 0; i < places.size(); ++i) {
         RuleFailure failure{places[i].where, places[i].message, ""};
         if (!places[i].case_json.is_null() && !places[i].case_json.empty()) {
           failure.counterexample_file = SaveCounterexample(
@@ -1014,6 +1301,7 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
       RuleResult result;
       result.rule = r.id;
       result.level = rules::LevelName(r.level);
+      result.party = rules::PartyName(r.party);
       result.statement = r.statement;
       result.status = Status::kSkip;
       if (const char* why = KnownGapReason(r.id)) {
@@ -1035,21 +1323,67 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
   return report;
 }
 
+std::string ReplayExpectation(const std::string& contents) {
+  const json file = json::parse(contents);
+  const std::string rule = file.at("rule").get<std::string>();
+  if (rules::FindRule(rule) == nullptr)
+    throw std::runtime_error("no catalogue rule '" + rule + "'");
+  const json& c = file.at("case");
+  const std::string kind = c.value("kind", "");
+  if (kind == "exporter") {
+    ExporterCaseFromJson(c);
+  } else if (kind == "enumerated") {
+    EnumeratedCaseFromJson(c);
+  } else if (kind == "algorithm") {
+    AlgorithmCaseFromJson(c);
+  } else {
+    throw std::runtime_error("case: unknown kind '" + kind + "'");
+  }
+  const std::string expect = file.value("expect", "finding");
+  if (expect != "finding" && expect != "crash" && expect != "hang") {
+    throw std::runtime_error("expect: '" + expect + "' is not finding, crash or hang");
+  }
+  return expect;
+}
+
 ReplayOutcome Replay(const bufconf_adapter& adapter, const std::string& contents) {
   ReplayOutcome out;
-  const json file = json::parse(contents);
+  json file;
+  try {
+    ReplayExpectation(contents);
+    file = json::parse(contents);
+  } catch (const std::exception& e) {
+    out.error = std::string("not a counterexample file bufconf can replay: ") + e.what();
+    return out;
+  }
   const std::string rule = file.at("rule").get<std::string>();
   const json& c = file.at("case");
   CheckResult result;
-  if (c.value("kind", "") == "exporter") {
-    result = CheckExporterCase(adapter, ExporterCaseFromJson(c));
-  } else if (c.value("kind", "") == "enumerated") {
-    result = CheckEnumeratedCase(adapter, EnumeratedCaseFromJson(c));
-  } else {
-    result = CheckAlgorithmCase(adapter, AlgorithmCaseFromJson(c), rule);
+  try {
+    if (c.value("kind", "") == "exporter") {
+      result = CheckExporterCase(adapter, ExporterCaseFromJson(c));
+    } else if (c.value("kind", "") == "enumerated") {
+      const EnumeratedCase e = EnumeratedCaseFromJson(c);
+      std::string now;
+      result = CheckEnumeratedCase(adapter, e, &now);
+      // The same object? An index names a different one when the factory's list changed.
+      if (!e.description.empty() && !result.unsupported && now != e.description) {
+        out.error = "enumerated exporter " + std::to_string(e.index) + " is now '" + now +
+                    "', but the file was written for '" + e.description +
+                    "' (the list of objects changed: the same factory and environment?)";
+        return out;
+      }
+    } else {
+      result = CheckAlgorithmCase(adapter, AlgorithmCaseFromJson(c), rule);
+    }
+  } catch (const AdapterError& e) {
+    out.report = std::string("adapter error: ") + e.what() + "\n";
+    out.reproduced = file.value("message", "").rfind("adapter error", 0) == 0;
+    return out;
   }
   if (result.unsupported) {
-    out.report = "the adapter cannot express this case (unsupported)\n";
+    out.report = result.skipped_object ? "the adapter skips this object (BUFCONF_SKIPPED)\n"
+                                       : "the adapter cannot express this case (unsupported)\n";
     return out;
   }
   for (const Finding& f : result.findings) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "conformance/adapter/bufconf_adapter.h"
 #include "conformance/suite/report.h"
@@ -30,18 +31,30 @@ struct RunSettings {
   std::string failures_dir = "bufconf-failures";
   std::string adapter_spec;  // what --adapter said (name or path), written into replay files
   std::string factory;       // what --factory said (python adapter), written into replay files
+  // Environment variables the implementation depends on (--env NAME): their values are written
+  // into replay files, and `bufconf replay` sets them again before loading the adapter.
+  std::vector<std::string> env_names;
   std::function<void(const std::string&)> progress;  // one line per rule done (may be empty)
 };
 
 RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings);
 
 // `bufconf replay`: re-runs the case of a counterexample file. Returns the findings' text and
-// whether the file's rule is broken again.
+// whether the file's rule is broken again (a finding under that rule; crashes and hangs are the
+// caller's to see, in the child it runs this in). `error` is set, and nothing is run, when the
+// file does not decode, names no catalogue rule, or names an enumerated object the adapter now
+// describes differently.
 struct ReplayOutcome {
   bool reproduced = false;
   std::string report;
+  std::string error;
 };
 ReplayOutcome Replay(const bufconf_adapter& adapter, const std::string& file_contents);
+
+// What a counterexample file says its case does: "finding" (breaks the rule), "crash" or "hang".
+// Throws std::exception when the file is not a counterexample file (bad JSON, no rule, no case
+// that decodes).
+std::string ReplayExpectation(const std::string& file_contents);
 
 }  // namespace bufconf::suite
 

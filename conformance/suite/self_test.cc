@@ -140,8 +140,11 @@ TEST(SelfTest, CrashingEnumeratedExporterIsReported) {
     if (r.rule != "REQ-GRANT") continue;
     EXPECT_EQ(r.status, Status::kFail) << r.reason;
     for (const RuleFailure& f : r.failures) {
-      reported = reported || (f.where.find("enumerated exporter 0") != std::string::npos &&
-                              f.message.find("crashed") != std::string::npos);
+      // Named by what the adapter calls it (asked before the crash), with the flags.
+      reported = reported || (f.where == "the crashing 2x3 exporter" &&
+                              f.message.find("the crashing 2x3 exporter with flags 0x") == 0 &&
+                              f.message.find("crashed") != std::string::npos &&
+                              !f.counterexample_file.empty());
     }
   }
   EXPECT_TRUE(reported) << "the crash of the enumerated exporter is not in REQ-GRANT's failures";

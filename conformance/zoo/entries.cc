@@ -769,7 +769,11 @@ ZOO_ADAPTER(Readonly2, "fillinfo-readonly-eq-1", a.get_buffer = Readonly2Get)
 ZOO_ADAPTER(NegativeBase, "negative-stride-wrong-base", a.get_buffer = NegativeBaseGet)
 ZOO_ADAPTER(SliceLen, "len-not-updated-after-slicing", a.get_buffer = SliceLenGet)
 ZOO_ADAPTER(NullStrides, "null-strides-non-contiguous", a.get_buffer = NullStridesGet)
-ZOO_ADAPTER(ReadWrite, "read-write-flags-accepted", a.get_buffer = ReadWriteGet)
+// An interpreter whose PyObject_GetBuffer lets PyBUF_READ / PyBUF_WRITE through (CPython before
+// 3.13): its get_buffer is the interpreter's entry point, so the rule is judged, on the
+// interpreter.
+ZOO_ADAPTER(ReadWrite, "read-write-flags-accepted", a.get_buffer = ReadWriteGet;
+            a.capabilities |= BUFCONF_CAP_VIA_INTERPRETER)
 ZOO_ADAPTER(IndirectNotNeeded, "suboffsets-without-indirect", a.get_buffer = IndirectNotNeededGet)
 ZOO_ADAPTER(NegativeSuboffsets, "all-negative-suboffsets", a.get_buffer = NegativeSuboffsetsGet)
 ZOO_ADAPTER(Itemsize1, "itemsize-1-without-format", a.get_buffer = Itemsize1Get)
