@@ -252,8 +252,10 @@ std::string ChangedFields(const Descriptor& then, const Descriptor& now) {
 class Session {
  public:
   Session(ExporterHandle& first, const Descriptor& first_full, ExporterHandle* second,
-          const ReportFn& report)
-      : sink_(report), report_([this](const std::string& rule, const std::string& message) {
+          const ReportFn& report, std::vector<std::string>* steps)
+      : steps_(steps),
+        sink_(report),
+        report_([this](const std::string& rule, const std::string& message) {
           Report(rule, message);
         }) {
     sides_[0].handle = &first;
@@ -300,8 +302,7 @@ class Session {
       s.handle = nullptr;
       return nullptr;
     }
-    const std::vector<bufconf_region> regions = s.handle->Regions();
-    const Snapshot snap = conformance::TakeSnapshot(v->buffer, regions.data(), regions.size());
+    const Snapshot snap = SnapshotOrRelease(s, *v);
     v->granted = snap.view;
     s.original = snap.memory;
     s.model = snap.memory;
@@ -357,8 +358,7 @@ class Session {
       Step(s.name + ": get and release " + what);
       return nullptr;
     }
-    const std::vector<bufconf_region> regions = s.handle->Regions();
-    const Snapshot snap = conformance::TakeSnapshot(v->buffer, regions.data(), regions.size());
+    const Snapshot snap = SnapshotOrRelease(s, *v);
     v->granted = snap.view;
     v->writable = Has(flags, layout::kWritable) && snap.view.readonly == 0;
     JudgeGrantedResponse(s.full, s.model, flags, snap, Prefix(*v), report_);
@@ -411,6 +411,18 @@ class Session {
     Write(v, bytes, "write of the original bytes through " + v->name);
   }
 
+  const std::string& last_step() const { return last_step_; }
+
+  // Reports that the session stopped before its end, after the last step it finished.
+  void ReportStop(const std::string& why) {
+    Report("RELEASE-MEMORY-STABLE",
+           "multi-consumer session stopped after " +
+               (last_step_.empty() ? std::string("its start") : last_step_) +
+               ": what the exporter declares or hands out can no longer be read (" + why +
+               "), although its full description, live all along, could; the remaining steps "
+               "were not judged");
+  }
+
   // The session's writes undone byte by byte (a no-op when the original bytes were written
   // back); a step of its own when something was left.
   void RestoreAll() {
@@ -420,6 +432,18 @@ class Session {
   }
 
  private:
+  // What `v` (granted, not yet in views_) shows, with the regions its exporter declares now. When
+  // they cannot be read, `v` is released before the exception goes on, so no view is left live.
+  static Snapshot SnapshotOrRelease(Side& s, View& v) {
+    try {
+      const std::vector<bufconf_region> regions = s.handle->Regions();
+      return conformance::TakeSnapshot(v.buffer, regions.data(), regions.size());
+    } catch (...) {
+      s.handle->Release(&v.buffer);
+      throw;
+    }
+  }
+
   std::string Prefix(const View& v) const {
     return "multi-consumer session, " + v.name + ", flags " + FlagsText(v.flags) + ": ";
   }
@@ -494,6 +518,7 @@ class Session {
   // exporter counts exactly its own live exports (RELEASE-EXPORT-COUNT).
   void Step(const std::string& what) {
     last_step_ = what;
+    if (steps_ != nullptr) steps_->push_back(what);
     for (int side = 0; side < 2; ++side) {
       Side& s = sides_[side];
       if (s.handle == nullptr || !s.started) continue;
@@ -553,8 +578,9 @@ class Session {
     }
   }
 
-  const ReportFn& sink_;   // the caller's
-  const ReportFn report_;  // Report: the first finding of each rule to sink_
+  std::vector<std::string>* steps_;  // the caller's log of steps, or null
+  const ReportFn& sink_;             // the caller's
+  const ReportFn report_;            // Report: the first finding of each rule to sink_
   Side sides_[2];
   std::vector<std::unique_ptr<View>> views_;  // live, in the order they were got
   std::set<std::string> reported_;
@@ -565,12 +591,18 @@ class Session {
 }  // namespace
 
 void RunSession(ExporterHandle& first, const Descriptor& first_full, ExporterHandle* second,
-                int flags, const ReportFn& report) {
+                int flags, const ReportFn& report, SessionLog* log) {
+  SessionLog local;
+  SessionLog& out = log != nullptr ? *log : local;
+  out = SessionLog();
+  Session s(first, first_full, second, report, &out.steps);
   try {
-    Session s(first, first_full, second, report);
     // Both full descriptions live; the case's request beside them.
     View* full1 = s.Start(0);
-    if (full1 == nullptr) return;
+    if (full1 == nullptr) {
+      out.stopped = "E1's full description was refused";  // reported as REQ-GRANT
+      return;
+    }
     View* full2 = s.Start(1);
     View* request = s.Get(0, flags);
     // Two writable exports of one exporter at once (the oracle decides whether they must be
@@ -607,11 +639,14 @@ void RunSession(ExporterHandle& first, const Descriptor& first_full, ExporterHan
     s.Release(writer2);
     s.Release(writer1);
     s.Release(other_writer);
+    out.completed = true;
   } catch (const AdapterError&) {
     throw;
-  } catch (const std::exception&) {
+  } catch (const std::exception& e) {
     // A view or the regions could not be read (TakeSnapshot's limits): the rest of the session
-    // is not judged.
+    // cannot be judged, and that is said.
+    out.stopped = "after " + s.last_step() + ": " + e.what();
+    s.ReportStop(e.what());
   }
 }
 

@@ -71,13 +71,24 @@ void JudgeGrantedResponse(const layout::Descriptor& full, const layout::Memory& 
                           int flags, const conformance::Snapshot& response, const std::string& what,
                           const ReportFn& report);
 
+// What a session did: its steps in order ("E1: get PyBUF_FULL_RO", "release of E1 view 3
+// (PyBUF_FULL)", ...), whether it ran to its last step, and why it stopped when it did not.
+struct SessionLog {
+  std::vector<std::string> steps;
+  bool completed = false;
+  std::string stopped;  // empty when completed
+};
+
 // Runs the session on `first` (a live exporter whose full description, `first_full`, is sane and
 // which has no export left) and, when `second` is given, on a second exporter made for the same
 // spec; `flags` are the case's request flags. Reports at most one finding per rule. Every view
 // it gets is released and every byte it wrote is restored, also when the adapter fails
 // (AdapterError is passed on). Neither exporter is destroyed.
+// A session that cannot go on (what the exporter declares or hands out can no longer be read,
+// although its full description, live all along, could) is not silently cut short: it reports
+// RELEASE-MEMORY-STABLE with the step it stopped after, and `log` (when given) says so too.
 void RunSession(ExporterHandle& first, const layout::Descriptor& first_full, ExporterHandle* second,
-                int flags, const ReportFn& report);
+                int flags, const ReportFn& report, SessionLog* log = nullptr);
 
 }  // namespace bufconf::suite
 

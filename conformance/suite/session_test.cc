@@ -7,6 +7,8 @@
 //   - a release that scribbles over fields other live views share (RELEASE-MEMORY-STABLE),
 //   - a writable get that re-copies the exporter's contents from a master copy, losing what was
 //     written through live views (REQ-CONTENTS).
+#include "conformance/suite/session.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -18,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "conformance/adapter/real_layout.h"
 #include "conformance/adapter/reference_adapter.h"
 #include "conformance/suite/cases.h"
 #include "conformance/suite/checks.h"
@@ -219,6 +222,126 @@ TEST(Session, NoSecondExporterAndNoCountsIsNoFinding) {
     EXPECT_TRUE(r.findings.empty()) << ToJson(c).dump() << "\n" << Text(r);
   }
   EXPECT_EQ(g_live_made, 0);
+}
+
+// ---------------------------------------------------------------- the session runs to its end
+
+// A 2x3 int32 C array (writable), made by `a`; its full description through `handle`.
+void* MakeInts(const bufconf_adapter& a) {
+  static const int32_t kItems[6] = {1, 2, 3, 4, 5, 6};
+  static const bufconf_ssize_t kShape[2] = {2, 3};
+  bufconf_array_spec spec{};
+  spec.format = "i";
+  spec.itemsize = 4;
+  spec.ndim = 2;
+  spec.shape = kShape;
+  spec.items = kItems;
+  void* exporter = nullptr;
+  char message[256];
+  EXPECT_EQ(a.make_exporter(a.context, &spec, &exporter, message, sizeof message), BUFCONF_OK)
+      << message;
+  return exporter;
+}
+
+layout::Descriptor FullOf(ExporterHandle& handle) {
+  bufconf_buffer view;
+  std::string why;
+  EXPECT_EQ(handle.Get(&view, BUFCONF_PYBUF_FULL_RO, &why), BUFCONF_OK) << why;
+  const layout::Descriptor full = conformance::DescriptorOf(view);
+  handle.Release(&view);
+  return full;
+}
+
+// Every step of the script, in order, written out by hand for a writable 2x3 C array of int32
+// asked for PyBUF_ND (0x8): it is not Fortran-contiguous, so only PyBUF_F_CONTIGUOUS is refused.
+TEST(Session, ReferenceSessionRunsEveryStep) {
+  ExporterHandle first(Ref(), MakeInts(Ref()));
+  ExporterHandle second(Ref(), MakeInts(Ref()));
+  const layout::Descriptor full = FullOf(first);
+  std::string findings;
+  SessionLog log;
+  RunSession(
+      first, full, &second, BUFCONF_PYBUF_ND,
+      [&](const std::string& rule, const std::string& message) {
+        findings += rule + ": " + message + "\n";
+      },
+      &log);
+  EXPECT_EQ(findings, "");
+  EXPECT_TRUE(log.completed) << log.stopped;
+  EXPECT_EQ(log.stopped, "");
+  const std::vector<std::string> expected = {
+      "E1: get PyBUF_FULL_RO",
+      "E2: get PyBUF_FULL_RO",
+      "E1: get flags 0x8",
+      "E1: get PyBUF_FULL",
+      "E1: get PyBUF_FULL",
+      "E2: get PyBUF_FULL",
+      "write of new bytes through E1 view 3 (PyBUF_FULL)",
+      "E1: get PyBUF_FULL_RO",
+      "release of E1 view 5 (PyBUF_FULL_RO)",
+      "E1: get PyBUF_FULL",
+      "release of E1 view 6 (PyBUF_FULL)",
+      "write of new bytes through E2 view 2 (PyBUF_FULL)",
+      "E1: get PyBUF_C_CONTIGUOUS",
+      "E2: get PyBUF_C_CONTIGUOUS",
+      "release of E1 view 7 (PyBUF_C_CONTIGUOUS)",
+      "release of E2 view 3 (PyBUF_C_CONTIGUOUS)",
+      "E1: get PyBUF_F_CONTIGUOUS (refused)",
+      "E2: get PyBUF_F_CONTIGUOUS (refused)",
+      "E1: get PyBUF_ANY_CONTIGUOUS",
+      "E2: get PyBUF_ANY_CONTIGUOUS",
+      "release of E1 view 9 (PyBUF_ANY_CONTIGUOUS)",
+      "release of E2 view 5 (PyBUF_ANY_CONTIGUOUS)",
+      "release of E1 view 1 (PyBUF_FULL_RO)",
+      "write of the original bytes through E1 view 4 (PyBUF_FULL)",
+      "write of the original bytes through E2 view 2 (PyBUF_FULL)",
+      "E2: get flags 0x8",
+      "release of E2 view 1 (PyBUF_FULL_RO)",
+      "release of E2 view 6 (flags 0x8)",
+      "release of E1 view 2 (flags 0x8)",
+      "release of E1 view 4 (PyBUF_FULL)",
+      "release of E1 view 3 (PyBUF_FULL)",
+      "release of E2 view 2 (PyBUF_FULL)",
+  };
+  EXPECT_EQ(log.steps, expected);
+  EXPECT_EQ(first.Count(), 0);
+  EXPECT_EQ(second.Count(), 0);
+}
+
+// An exporter whose declared regions become unreadable (a NULL base) after a few calls: the
+// session cannot go on, and says so (RELEASE-MEMORY-STABLE, naming the step it stopped after)
+// instead of ending without a word.
+int g_regions_calls = 0;
+size_t BrokenRegions(void* ctx, void* exporter, bufconf_region* out, size_t n) {
+  const size_t count = Ref().regions(ctx, exporter, out, n);
+  if (++g_regions_calls > 4 && n > 0 && count > 0) out[0].base = nullptr;
+  return count;
+}
+
+TEST(Session, SessionThatCannotGoOnReportsItsEarlyStop) {
+  bufconf_adapter a = Ref();
+  a.name = "regions-go-bad";
+  a.regions = BrokenRegions;
+  ExporterHandle first(a, MakeInts(a));
+  const layout::Descriptor full = FullOf(first);
+  g_regions_calls = 0;
+  std::vector<std::pair<std::string, std::string>> findings;
+  SessionLog log;
+  RunSession(
+      first, full, nullptr, BUFCONF_PYBUF_ND,
+      [&](const std::string& rule, const std::string& message) {
+        findings.emplace_back(rule, message);
+      },
+      &log);
+  EXPECT_FALSE(log.completed);
+  EXPECT_NE(log.stopped.find("NULL base"), std::string::npos) << log.stopped;
+  EXPECT_LT(log.steps.size(), 10u);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].first, "RELEASE-MEMORY-STABLE");
+  EXPECT_NE(findings[0].second.find("multi-consumer session stopped after " + log.steps.back()),
+            std::string::npos)
+      << findings[0].second;
+  EXPECT_EQ(first.Count(), 0) << "a view was not released";
 }
 
 // ---------------------------------------------------------------- broken exporters
