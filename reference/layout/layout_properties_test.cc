@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "conformance/generators/layout_gen.h"
@@ -272,27 +273,82 @@ TEST(LayoutCopy, CopyDataMakesTheValuesEqual) {
   });
 }
 
-// (8) CONTIG-MEMORYVIEW: memoryview's c/f_contiguous are both true for ndim 0; for ndim 1 both
-// are "shape[0] == 1 or strides[0] == itemsize" (NULL strides: itemsize); for ndim > 1 they are
-// IsContiguous 'C' and 'F'; with suboffsets both are false.
-TEST(LayoutContiguity, MemoryviewFlagsFollowMemoryview) {
+// (8) CONTIG-MEMORYVIEW, from the element addresses instead of IsContiguous: memoryview's
+// c_contiguous (f_contiguous) says the elements, enumerated in C (Fortran) order, are the
+// consecutive items buf, buf + itemsize, ... - except that suboffsets make both false, a 0-d
+// view is both, and a 1-D view of extent 0 is contiguous only with stride itemsize (CPython's
+// MV_CONTIGUOUS_NDIM1 looks at the stride alone: memoryview(b'abcd')[0:0:2] is not).
+bool ConsecutiveItems(const Layout& l, char order) {
+  const std::vector<uint64_t> addresses = Addresses(l, order);
+  for (size_t k = 0; k < addresses.size(); ++k) {
+    if (addresses[k] != l.view.buf + k * static_cast<uint64_t>(l.view.itemsize)) return false;
+  }
+  return true;
+}
+
+TEST(LayoutContiguity, MemoryviewFlagsFollowTheElementAddresses) {
   CheckAtLeast(500, [] {
     const Layout l = AnyLayout();
     const Descriptor& v = l.view;
-    bool c = IsContiguous(v, 'C');
-    bool f = IsContiguous(v, 'F');
+    bool c = ConsecutiveItems(l, 'C');
+    bool f = ConsecutiveItems(l, 'F');
     if (v.suboffsets) {
       c = f = false;
     } else if (v.ndim == 0) {
       c = f = true;
-    } else if (v.ndim == 1 && v.shape) {
-      const int64_t stride = v.strides ? (*v.strides)[0] : v.itemsize;
-      c = f = (*v.shape)[0] == 1 || stride == v.itemsize;
+    } else if (v.ndim == 1 && v.shape && (*v.shape)[0] == 0) {
+      c = f = !v.strides || (*v.strides)[0] == v.itemsize;
     }
+    RC_LOG() << "expected c " << c << " f " << f << "\n";
     const MemoryviewContiguity mv = MemoryviewFlags(v);
     RC_ASSERT(mv.c == c);
     RC_ASSERT(mv.f == f);
   });
+}
+
+// The same on hand-made views whose flags were read from Debian's CPython 3.11 and numpy 1.24:
+// memoryview(x).c_contiguous and .f_contiguous of the Python expression x given.
+TEST(LayoutContiguity, MemoryviewFlagsOfKnownViews) {
+  const auto view = [](int64_t itemsize, std::vector<int64_t> shape,
+                       std::optional<std::vector<int64_t>> strides) {
+    Descriptor d;
+    d.buf = 0x1000;
+    d.itemsize = itemsize;
+    d.ndim = static_cast<int>(shape.size());
+    int64_t n = itemsize;
+    for (int64_t e : shape) n *= e;
+    d.len = n;
+    d.format = "B";
+    d.shape = std::move(shape);
+    d.strides = std::move(strides);
+    return d;
+  };
+  const struct {
+    const char* python;
+    Descriptor view;
+    bool c, f;
+  } kViews[] = {
+      {"memoryview(b'abcd')", view(1, {4}, std::vector<int64_t>{1}), true, true},
+      {"memoryview(b'abcd')[::2]", view(1, {2}, std::vector<int64_t>{2}), false, false},
+      {"memoryview(b'abcd')[0:0:2]", view(1, {0}, std::vector<int64_t>{2}), false, false},
+      {"memoryview(b'abcd')[0:1:2]", view(1, {1}, std::vector<int64_t>{2}), true, true},
+      {"memoryview(b'abcd')[::-1]", view(1, {4}, std::vector<int64_t>{-1}), false, false},
+      {"memoryview(bytes(6)).cast('B', (2, 3))", view(1, {2, 3}, std::vector<int64_t>{3, 1}), true,
+       false},
+      {"numpy.zeros((2, 3), 'B', order='F').data", view(1, {2, 3}, std::vector<int64_t>{1, 2}),
+       false, true},
+      {"numpy.zeros((2, 3), 'B')[:, ::2].data", view(1, {2, 2}, std::vector<int64_t>{3, 2}), false,
+       false},
+      {"_testbuffer.ndarray(list(range(200)), shape=[1, 3], strides=[99, 1], format='B')",
+       view(1, {1, 3}, std::vector<int64_t>{99, 1}), true, true},
+      {"numpy.zeros((0, 3), 'B').data", view(1, {0, 3}, std::vector<int64_t>{3, 1}), true, true},
+      {"memoryview(numpy.float64(1))", view(8, {}, std::nullopt), true, true},
+  };
+  for (const auto& k : kViews) {
+    const MemoryviewContiguity mv = MemoryviewFlags(k.view);
+    EXPECT_EQ(mv.c, k.c) << k.python;
+    EXPECT_EQ(mv.f, k.f) << k.python;
+  }
 }
 
 // (9) ALGO-UNIT-EXTENT-STRIDES: the stride of a dimension of extent 0 or 1 changes no result:
