@@ -1,7 +1,7 @@
 // The shared codec (fuzz/fuzz_input.h): the suite's case files decode through the fuzz targets'
 // input decoding to the same case, and what the fuzz inputs decode to is written as a case file
-// that decodes back to the same case; recipes are valid by construction; every JSON seed of the
-// corpus decodes for its target.
+// that decodes back to the same case; recipes are valid by construction; every JSON seed and every
+// regression (JSON or binary) of the corpus decodes for its target.
 #include "fuzz/fuzz_input.h"
 
 #include <dirent.h>
@@ -198,9 +198,10 @@ TEST(Recipe, LayoutsAreValidAndVaried) {
   EXPECT_GT(null_shape, 2);
 }
 
-std::vector<std::string> Files(const std::string& dir) {
+std::vector<std::string> Files(const std::string& dir,
+                               std::vector<const char*> subs = {"/seeds", "/regressions"}) {
   std::vector<std::string> out;
-  for (const char* sub : {"/seeds", "/regressions"}) {
+  for (const char* sub : subs) {
     DIR* d = opendir((dir + sub).c_str());
     if (d == nullptr) continue;
     while (dirent* e = readdir(d)) {
@@ -216,14 +217,19 @@ std::vector<uint8_t> Read(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
+const std::vector<std::pair<std::string, Target>>& CaseTargets() {
+  static const std::vector<std::pair<std::string, Target>> targets = {
+      {"corpus/descriptor_fuzzer", Target::kDescriptor},
+      {"corpus/model_fuzzer", Target::kModel},
+      {"corpus/differential_fuzzer", Target::kDifferential},
+      {"corpus/mirror_fuzzer", Target::kMirror}};
+  return targets;
+}
+
 // A JSON seed that does not decode would be silently skipped by its target.
 TEST(Corpus, EveryJsonInputDecodesForItsTarget) {
   int json = 0;
-  for (const auto& [dir, target] : std::vector<std::pair<std::string, Target>>{
-           {"corpus/descriptor_fuzzer", Target::kDescriptor},
-           {"corpus/model_fuzzer", Target::kModel},
-           {"corpus/differential_fuzzer", Target::kDifferential},
-           {"corpus/mirror_fuzzer", Target::kMirror}}) {
+  for (const auto& [dir, target] : CaseTargets()) {
     const std::vector<std::string> files = Files(dir);
     EXPECT_FALSE(files.empty()) << dir;
     for (const std::string& path : files) {
@@ -236,6 +242,37 @@ TEST(Corpus, EveryJsonInputDecodesForItsTarget) {
     }
   }
   EXPECT_GT(json, 20);
+}
+
+// A regression replays what once broke; one that no longer decodes (the codec changed under it)
+// would replay as a no-op and pass forever. Every regression, JSON or binary, decodes for its
+// target, and the format target's are within the 4096 bytes it reads.
+TEST(Corpus, EveryRegressionDecodesForItsTarget) {
+  int json = 0, binary = 0;
+  for (const auto& [dir, target] : CaseTargets()) {
+    for (const std::string& path : Files(dir, {"/regressions"})) {
+      const std::vector<uint8_t> bytes = Read(path);
+      ASSERT_FALSE(bytes.empty()) << path;
+      const size_t at = target == Target::kMirror ? 1 : 0;
+      const bool is_json = bytes.size() > at && bytes[at] == '{';
+      ++(is_json ? json : binary);
+      FuzzCase f;
+      EXPECT_TRUE(DecodeTargetInput(target, bytes.data(), bytes.size(), &f)) << path;
+      if (!is_json && target != Target::kMirror) {  // the descriptor codec, or a recipe
+        EXPECT_TRUE(f.form == InputForm::kBinary || f.form == InputForm::kRecipe) << path;
+      }
+    }
+  }
+  // 16 regressions on 2026-12-06: 5 JSON, 9 binary, and 2 format strings below.
+  EXPECT_GE(json, 5);
+  EXPECT_GE(binary, 9);
+  const std::vector<std::string> formats = Files("corpus/format_fuzzer", {"/regressions"});
+  EXPECT_GE(formats.size(), 2u);
+  for (const std::string& path : formats) {
+    const size_t size = Read(path).size();
+    EXPECT_GT(size, 0u) << path;
+    EXPECT_LE(size, 4096u) << path << ": format_fuzzer ignores inputs over 4096 bytes";
+  }
 }
 
 }  // namespace
