@@ -26,7 +26,8 @@ def good():
 
 
 class Holder:
-    make = staticmethod(lambda: [bytearray(b'dotted')])
+    make = staticmethod(lambda: [('dotted', bytearray(b'dotted'),
+                                  {'format': 'B', 'shape': (6,), 'items': b'dotted'})])
 
 
 def wrong_contents():
