@@ -69,7 +69,9 @@ std::vector<std::vector<uint8_t>> Extremes() {
     v.ndim = 2;
     v.format = "T{(2,3)i:a:}";
     v.shape = std::vector<int64_t>{x, x};
-    v.strides = std::vector<int64_t>{x, -x - (x == kMin ? 0 : 1)};
+    // -x - 1 (-x for kMin), computed without overflow (UBSan): modulo 2^64, as the codec sees it.
+    const uint64_t negated = uint64_t{0} - static_cast<uint64_t>(x) - (x == kMin ? 0u : 1u);
+    v.strides = std::vector<int64_t>{x, static_cast<int64_t>(negated)};
     v.suboffsets = std::vector<int64_t>{x, -1};
     bufconf::layout::Memory m;
     m.AddRegion({0x1000, std::vector<uint8_t>(16, 0xab), "data"});

@@ -2,7 +2,14 @@
 
 load("//third_party:copts.bzl", "BUFCONF_COPTS")
 
-def bufconf_fuzz_target(name, srcs, deps = [], copts = [], corpus = None, replay_size = "small"):
+def bufconf_fuzz_target(
+        name,
+        srcs,
+        deps = [],
+        copts = [],
+        corpus = None,
+        replay_size = "small",
+        lsan_suppressions = None):
     """A fuzz target `name` and its replay test `name`_replay.
 
     Args:
@@ -12,6 +19,8 @@ def bufconf_fuzz_target(name, srcs, deps = [], copts = [], corpus = None, replay
       copts: extra compiler options.
       corpus: the corpus directory under corpus/ (default: `name`).
       replay_size: the replay test's size.
+      lsan_suppressions: a LeakSanitizer suppressions file the replay test runs with (leaks of
+        system libraries it loads, seen under --config=asan), or None.
     """
     corpus = corpus or name
 
@@ -32,6 +41,9 @@ def bufconf_fuzz_target(name, srcs, deps = [], copts = [], corpus = None, replay
         srcs = srcs + ["replay_main.cc"],
         copts = BUFCONF_COPTS + copts,
         args = ["corpus/" + corpus],
-        data = ["//corpus:" + corpus],
+        data = ["//corpus:" + corpus] + ([lsan_suppressions] if lsan_suppressions else []),
+        env = {
+            "LSAN_OPTIONS": "suppressions=$(rootpath %s)" % lsan_suppressions,
+        } if lsan_suppressions else {},
         deps = deps,  # fuzz_checks among them: replay_main.cc calls SetExhaustive
     )
