@@ -28,8 +28,10 @@ build descriptor_fuzzer -DBUFCONF_CUSTOM_MUTATOR "${common[@]}" "${cases[@]}" \
 build model_fuzzer "${common[@]}" "${cases[@]}" fuzz/model_fuzzer.cc "$rapidcheck"
 # An adapter's algorithm side against the oracle: the reference adapter (BUFCONF_FUZZ_ADAPTER
 # may name a .so at run time).
+# Its sources are those of //fuzz:differential_fuzzer; list them again after a change with
+#   bazel query 'kind("source file", deps(//fuzz:differential_fuzzer))' | grep '\.cc$'
 build differential_fuzzer "${common[@]}" "${cases[@]}" conformance/suite/checks.cc \
-  conformance/suite/algorithm_checks.cc conformance/adapter/loader.cc \
+  conformance/suite/session.cc conformance/suite/algorithm_checks.cc conformance/adapter/loader.cc \
   conformance/adapter/reference_adapter.cc fuzz/differential_fuzzer.cc "$rapidcheck" -ldl
 # The fast mirroring library against the oracle (mirror/, its own sources and real memory).
 build mirror_fuzzer "${common[@]}" "${cases[@]}" mirror/mirror.cc fuzz/mirror_fuzzer.cc \
