@@ -34,6 +34,7 @@ import sys
 import traceback
 
 import numpy as np
+from _testbuffer import ND_PIL
 from _testbuffer import ndarray as TestNdarray
 
 # --- the C-API through ctypes -----------------------------------------------------------------
@@ -358,6 +359,11 @@ def _():
             v = get_buffer(obj, flags)
             check(isinstance(v, Granted) and v.obj and v.buf,
                   f"{type(obj).__name__} flags {flags:#x}: {v!r}")
+    # 0x100 is not read as the INDIRECT bit: an exporter that needs suboffsets still refuses it.
+    pil = TestNdarray(list(range(6)), shape=[2, 3], format="i", flags=ND_PIL)
+    r = get_buffer(pil, PyBUF_READ)
+    check(isinstance(r, BufferError), f"_testbuffer ND_PIL flags 0x100: {r!r}")
+    check(isinstance(get_buffer(pil, request(PyBUF_INDIRECT)), Granted), "ND_PIL refuses INDIRECT")
 
 
 class LE(C.LittleEndianStructure):
