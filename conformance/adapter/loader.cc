@@ -79,11 +79,11 @@ std::string CheckAdapter(const bufconf_adapter& a) {
            std::to_string(BUFCONF_ADAPTER_ABI_VERSION) + " (bufconf_adapter.h)";
   }
   if (a.name == nullptr) return "the adapter's name is NULL";
-  const uint64_t known = BUFCONF_CAP_MAKE_EXPORTER | BUFCONF_CAP_ENUMERATE |
-                         BUFCONF_CAP_EXPORT_COUNT | BUFCONF_CAP_RESIZE | BUFCONF_CAP_IS_CONTIGUOUS |
-                         BUFCONF_CAP_GET_POINTER | BUFCONF_CAP_TO_CONTIGUOUS |
-                         BUFCONF_CAP_FROM_CONTIGUOUS | BUFCONF_CAP_FILL_STRIDES |
-                         BUFCONF_CAP_SIZE_FROM_FORMAT | BUFCONF_CAP_COPY_DATA;
+  const uint64_t known =
+      BUFCONF_CAP_MAKE_EXPORTER | BUFCONF_CAP_ENUMERATE | BUFCONF_CAP_EXPORT_COUNT |
+      BUFCONF_CAP_RESIZE | BUFCONF_CAP_IS_CONTIGUOUS | BUFCONF_CAP_GET_POINTER |
+      BUFCONF_CAP_TO_CONTIGUOUS | BUFCONF_CAP_FROM_CONTIGUOUS | BUFCONF_CAP_FILL_STRIDES |
+      BUFCONF_CAP_SIZE_FROM_FORMAT | BUFCONF_CAP_COPY_DATA | BUFCONF_CAP_VIA_INTERPRETER;
   if ((a.capabilities & ~known) != 0) {
     return "unknown capability bits " + Hex(a.capabilities & ~known) + " (ABI version " +
            std::to_string(BUFCONF_ADAPTER_ABI_VERSION) + " defines " + Hex(known) + ")";

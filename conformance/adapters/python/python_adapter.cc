@@ -741,9 +741,11 @@ const bufconf_adapter* MakeAdapter() {
       // expectations kept for "python" do not apply).
       factory ? "python-factory" : "python",
       version.c_str(),
-      // With a factory only its objects are judged: no make_exporter.
+      // With a factory only its objects are judged: no make_exporter. get_buffer is CPython's
+      // PyObject_GetBuffer: the interpreter's own checks (e.g. 3.11 letting PyBUF_READ/WRITE
+      // through, gh-114685) are judged once, on the interpreter, not on each exporter.
       (factory ? 0 : BUFCONF_CAP_MAKE_EXPORTER) | BUFCONF_CAP_ENUMERATE | BUFCONF_CAP_RESIZE |
-          kAlgorithms,
+          BUFCONF_CAP_VIA_INTERPRETER | kAlgorithms,
       nullptr,  // context: the interpreter is process-wide
       AfterFork,
       factory ? nullptr : MakeExporter,

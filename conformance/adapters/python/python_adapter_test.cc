@@ -111,6 +111,8 @@ TEST(PythonAdapter, LoadsAsBuiltin) {
   EXPECT_EQ(conformance::CheckAdapter(*loaded.adapter), "");
   EXPECT_STREQ(loaded.adapter->name, "python");
   EXPECT_EQ(loaded.adapter->capabilities & BUFCONF_CAP_EXPORT_COUNT, 0u);
+  // get_buffer is PyObject_GetBuffer (GetBuffer in python_adapter.cc).
+  EXPECT_NE(loaded.adapter->capabilities & BUFCONF_CAP_VIA_INTERPRETER, 0u);
 }
 
 TEST(PythonAdapter, EmbeddedInterpreterIsDebians) {

@@ -112,6 +112,7 @@ TEST(PythonFactoryEntries, LoadsWithEntriesThatCannotBeJudged) {
   EXPECT_STREQ(A().name, "python-factory");
   EXPECT_EQ(conformance::CheckAdapter(A()), "");
   EXPECT_EQ(A().make_exporter, nullptr);
+  EXPECT_NE(A().capabilities & BUFCONF_CAP_VIA_INTERPRETER, 0u);
 }
 
 TEST(PythonFactoryEntries, ObjectsWithoutBufferInterfaceAreSkippedAlone) {
