@@ -164,14 +164,22 @@ std::unique_ptr<RealLayout> Materialize(const bufconf_array_spec& spec) {
                   : SpecAdd(SpecMul(shape[i] - 1, a, "the parent array"), 1, "the parent array");
   }
   const bool fortran = (spec.layout & BUFCONF_LAYOUT_FORTRAN) != 0;
+  // An empty array has an empty parent: its strides are the parent's (numpy's for the same
+  // shape), but no byte is allocated, however large its other extents ((2**58, 0)). Not with
+  // pointer tables: their pointers lead into the parent even when no element exists.
+  bool any_indirect = false;
+  for (size_t i = 0; i < n; ++i) any_indirect = any_indirect || indirect[i];
+  const bool empty_parent = count == 0 && !any_indirect;
   int64_t acc = itemsize;
   for (size_t k = 0; k < n; ++k) {
     const size_t i = fortran ? k : n - 1 - k;
     pitch[i] = acc;
     acc = SpecMul(acc, base[i], "the parent array");
-    if (static_cast<uint64_t>(acc) > kMaxMemory) InvalidSpec("the parent array exceeds 256 MiB");
+    if (!empty_parent && static_cast<uint64_t>(acc) > kMaxMemory) {
+      InvalidSpec("the parent array exceeds 256 MiB");
+    }
   }
-  const int64_t data_bytes = acc;
+  const int64_t data_bytes = empty_parent ? 0 : acc;
   int64_t data_offset = 0;
   for (size_t i = 0; i < n; ++i) {
     data_strides[i] = SpecMul(pitch[i], steps[i], "a stride");

@@ -124,6 +124,14 @@ int GetBuffer(void*, void* exporter, bufconf_buffer* view, int flags, char* mess
               size_t message_size) {
   try {
     auto* ex = static_cast<Exporter*>(exporter);
+    // The interpreter's entry point first (BUFCONF_CAP_VIA_INTERPRETER), as CPython 3.13's
+    // PyObject_GetBuffer: PyBUF_READ / PyBUF_WRITE never reach the exporter.
+    if (flags == layout::kRead || flags == layout::kWrite) {
+      SetMessage(message, message_size,
+                 "REQ-READ-WRITE-FLAGS: SystemError: bad argument to internal function "
+                 "(PyObject_GetBuffer refuses PyBUF_READ / PyBUF_WRITE)");
+      return BUFCONF_REFUSED;
+    }
     const layout::RequestOutcome outcome = layout::Request(ex->full, flags);
     if (outcome.verdict != layout::RequestOutcome::Verdict::kMustSucceed) {
       // kMayFail (FORMAT without ND) is refused too, as memoryview does.

@@ -364,7 +364,7 @@ void AddReplayCommand(CLI::App& app, std::function<int()>* run) {
       "replay",
       "Re-run the counterexample of a failure file. Exit 1 when it fails again as recorded (a "
       "finding under the file's rule, or the recorded crash or hang), 0 when not, 2 when the "
-      "file does not decode or the object it names changed.");
+      "file does not decode.");
   cmd->add_option("FILE", *file, "a counterexample file written by bufconf run")->required();
   cmd->add_option("--adapter", *adapter, "override the adapter named in the file");
   cmd->add_option(

@@ -73,6 +73,12 @@ bool SameValues(const format::Value& a, const format::Value& b, size_t ndim) {
   return true;
 }
 
+std::string ShapeText(const std::vector<int64_t>& shape) {
+  std::string out = "(";
+  for (size_t i = 0; i < shape.size(); ++i) out += (i ? ", " : "") + std::to_string(shape[i]);
+  return out + (shape.size() == 1 ? ",)" : ")");
+}
+
 // The spec's items as a C-contiguous array in a memory of their own: the expected contents.
 format::Value ExpectedValues(const ArraySpec& spec) {
   layout::Descriptor d;
@@ -161,7 +167,7 @@ std::vector<std::string> UnwrittenFields(bufconf_buffer* view) {
 CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
                           const std::optional<format::Value>& expected, size_t expected_ndim,
                           int flags, SessionMode session, const std::function<void*()>& make_second,
-                          bool memory_readonly) {
+                          bool memory_readonly, const std::vector<int64_t>* empty_shape = nullptr) {
   CheckResult out;
   // Findings about the full description (PyBUF_FULL_RO refused, or breaking a MUST rule) are
   // basic: the case says nothing about the other rules. Every later finding is not.
@@ -226,8 +232,21 @@ CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
           "consumer may write through it)");
     }
   }
+  // An empty array's contents are its shape alone: compared without listing (a (2**58, 0) view
+  // has no element but 2**58 empty rows).
+  if (basic_ok && empty_shape != nullptr) {
+    const std::vector<int64_t> shape =
+        fv.shape ? *fv.shape
+                 : std::vector<int64_t>{fv.itemsize > 0 ? fv.len / fv.itemsize : fv.len};
+    if (shape != *empty_shape) {
+      add("REQ-CONTENTS", "the view's shape " + ShapeText(shape) +
+                              " differs from the empty array's " + ShapeText(*empty_shape));
+    }
+  }
+  // (Listed whenever there are expected values: a case blocked by its full description is then
+  // one that could have broken it.)
+  if (expected || empty_shape != nullptr) out.rules_checked.push_back("REQ-CONTENTS");
   if (basic_ok && expected) {
-    out.rules_checked.push_back("REQ-CONTENTS");
     try {
       if (!SameValues(layout::ToList(fv, full_snapshot.memory), *expected, expected_ndim)) {
         add("REQ-CONTENTS", "the elements differ from the values the exporter was made with");
@@ -334,7 +353,15 @@ CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
     bufconf_buffer odd;
     if (exporter.Get(&odd, flags, &why) == BUFCONF_OK) {
       const Snapshot os = conformance::TakeSnapshot(odd, regions.data(), regions.size());
-      for (const layout::Violation& v : layout::Validate(os.view, &full_snapshot.memory)) {
+      // What a consumer could read through it: its elements, or, without a shape (whatever
+      // ndim says), len bytes from buf — as for any request without PyBUF_ND.
+      layout::Descriptor readable = os.view;
+      if (!readable.shape) {
+        readable.ndim = 1;
+        readable.strides.reset();
+        readable.suboffsets.reset();
+      }
+      for (const layout::Violation& v : layout::Validate(readable, &full_snapshot.memory)) {
         if (v.rule.rfind("MEMORY-", 0) == 0) {
           add(v.rule, "flags " + FlagsText(flags) +
                           " (not a request a consumer can form) were granted, and the view "
@@ -348,11 +375,19 @@ CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
   // REQ-READ-WRITE-FLAGS is the interpreter's: PyObject_GetBuffer must refuse PyBUF_READ and
   // PyBUF_WRITE before any bf_getbuffer sees them. Any exporter granting them shows that it
   // did not.
+  // Only an answer that shows who answered is a case: a grant (the interpreter let the value
+  // through) or the interpreter's own refusal (SystemError, as CPython 3.13 raises before any
+  // bf_getbuffer runs). An exporter that refuses the value itself says nothing about the
+  // interpreter.
   if (basic_ok && (a.capabilities & BUFCONF_CAP_VIA_INTERPRETER) != 0) {
-    out.rules_checked.push_back("REQ-READ-WRITE-FLAGS");
+    bool judged = false;
     for (const int rw : {layout::kRead, layout::kWrite}) {
       bufconf_buffer x;
-      if (exporter.Get(&x, rw, &why) != BUFCONF_OK) continue;
+      if (exporter.Get(&x, rw, &why) != BUFCONF_OK) {
+        judged = judged || why.find("SystemError") != std::string::npos;
+        continue;
+      }
+      judged = true;
       add("REQ-READ-WRITE-FLAGS",
           std::string("PyObject_GetBuffer passed ") +
               (rw == layout::kRead ? "PyBUF_READ (0x100)" : "PyBUF_WRITE (0x200)") +
@@ -360,6 +395,7 @@ CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
       exporter.Release(&x);
       break;
     }
+    if (judged) out.rules_checked.push_back("REQ-READ-WRITE-FLAGS");
   }
   // Resizing while a buffer is exported must be refused (RELEASE-RESIZE-WHILE-EXPORTED): with
   // one export live, the adapter resizes the exporter the way its users can. The exporter is
@@ -441,17 +477,35 @@ CheckResult CheckEnumeratedCase(const bufconf_adapter& a, const EnumeratedCase& 
   if (description != nullptr) *description = info.description;
   if (note != nullptr) *note = info.note != nullptr ? info.note : "";
   std::optional<format::Value> expected;
+  std::optional<std::vector<int64_t>> empty_shape;
   if (info.has_expected) {
+    if (info.ndim < 0 || info.ndim > 64 || (info.ndim > 0 && info.shape == nullptr) ||
+        info.itemsize < 0) {
+      throw AdapterError("enumerate: the expected contents have ndim " + std::to_string(info.ndim) +
+                         " and itemsize " + std::to_string(info.itemsize));
+    }
     ArraySpec spec;
     spec.format = info.format != nullptr ? info.format : "B";
     spec.itemsize = info.itemsize;
-    for (int i = 0; i < info.ndim; ++i) spec.shape.push_back(info.shape[i]);
-    int64_t n = spec.itemsize;
-    for (int64_t d : spec.shape) n *= d;
+    bool empty = false;
+    for (int i = 0; i < info.ndim; ++i) {
+      if (info.shape[i] < 0) throw AdapterError("enumerate: a negative expected extent");
+      spec.shape.push_back(info.shape[i]);
+      empty = empty || info.shape[i] == 0;
+    }
+    int64_t n = empty ? 0 : spec.itemsize;
+    for (int64_t d : spec.shape) {
+      if (!empty && __builtin_mul_overflow(n, d, &n)) {
+        throw AdapterError("enumerate: the expected contents are larger than memory");
+      }
+    }
+    if (empty && info.ndim > 0) {
+      empty_shape = spec.shape;
+    }
     const uint8_t* items = static_cast<const uint8_t*>(info.items);
     spec.items.assign(items, items + n);
     try {
-      expected = ExpectedValues(spec);
+      if (!empty_shape) expected = ExpectedValues(spec);
     } catch (const std::exception& e) {
       throw AdapterError(std::string("enumerate: the expected contents cannot be read: ") +
                          e.what());
@@ -459,7 +513,8 @@ CheckResult CheckEnumeratedCase(const bufconf_adapter& a, const EnumeratedCase& 
   }
   // Enumerated exporters cannot be made twice: the session runs on this one alone.
   return JudgeExporter(a, handle, expected, info.has_expected ? static_cast<size_t>(info.ndim) : 0,
-                       c.flags, SessionMode::kWith, nullptr, info.memory_readonly != 0);
+                       c.flags, SessionMode::kWith, nullptr, info.memory_readonly != 0,
+                       empty_shape ? &*empty_shape : nullptr);
 }
 
 }  // namespace bufconf::suite

@@ -42,8 +42,8 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings);
 // `bufconf replay`: re-runs the case of a counterexample file. Returns the findings' text and
 // whether the file's rule is broken again (a finding under that rule; crashes and hangs are the
 // caller's to see, in the child it runs this in). `error` is set, and nothing is run, when the
-// file does not decode, names no catalogue rule, or names an enumerated object the adapter now
-// describes differently.
+// file does not decode or names no catalogue rule. An enumerated object the adapter now
+// describes differently (another factory, e.g. the fixed one) is said in `report`.
 struct ReplayOutcome {
   bool reproduced = false;
   std::string report;
