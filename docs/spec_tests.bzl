@@ -5,6 +5,7 @@ SPEC_TESTS = [
     "//conformance/adapter:real_layout_test",
     "//conformance/adapter:reference_adapter_test",
     "//conformance/adapters/python:python_adapter_test",
+    "//conformance/adapters/python:python_factory_entries_test",
     "//conformance/adapters/python:python_factory_error_test",
     "//conformance/adapters/python:python_factory_test",
     "//conformance/cli:html_browser_test",
@@ -18,7 +19,9 @@ SPEC_TESTS = [
     "//conformance/suite:self_test",
     "//conformance/suite:session_test",
     "//conformance/suite:tiny_cases_test",
+    "//conformance/suite:verdicts_test",
     "//conformance/zoo:zoo_test",
+    "//examples/cython:cython_factory_test",
     "//examples/exporter:example_test",
     "//fuzz:descriptor_fuzzer_replay",
     "//fuzz:descriptor_mutator_test",
@@ -42,4 +45,5 @@ SPEC_TESTS = [
     "//reference/layout:request_test",
     "//reference/layout:rule_ids_test",
     "//reference/rules:catalogue_test",
+    "//tools:findings_repro_test",
 ]
