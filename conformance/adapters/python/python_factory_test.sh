@@ -118,8 +118,21 @@ if expect_rc outside 1; then
 fi
 # The same rule passes when every view lies inside what its entry declares.
 bufconf_run declared factories:declared_memory --expectations "$tmp/expect.txt" \
-  --filter 'MEMORY-*'
-expect_rc declared 0
+  --filter 'MEMORY-*' --json "$tmp/declared.json"
+if expect_rc declared 0; then
+  # numpy over a bytes object, the bytes declared: read-only memory, judged and kept.
+  /usr/bin/python3 - "$tmp/declared.json" <<'PY' || fail "declared: MEMORY-WRITABLE judged"
+import json, sys
+r = {x["rule"]: x for x in json.load(open(sys.argv[1]))["results"]}["MEMORY-WRITABLE"]
+assert r["status"] == "pass" and r["cases"] > 0, r
+PY
+fi
+# A writable exporter over memory declared read-only: MEMORY-WRITABLE fails on it.
+bufconf_run writable factories:writable_over_readonly --expectations "$tmp/expect.txt" \
+  --filter 'MEMORY-WRITABLE'
+if expect_rc writable 1; then
+  expect_out writable "bytearray declared read-only: the exporter's memory is declared read-only"
+fi
 
 # 6. Errors of the factory as a whole: exit 2, the reason on stderr.
 check_error() {  # check_error FACTORY TEXT...
