@@ -89,6 +89,63 @@ std::set<std::string> NamedRules(const std::string& text) {
   return out;
 }
 
+// The code of a test's source file, comments blanked out: a rule ID in a comment, in a file's
+// name or in a data file (JSON, corpora) is not a check that can fail. C and C++ sources: // and
+// /* */ comments; shell and Python: # to the end of the line (a Python docstring counts as a
+// comment too). String literals are kept (an assertion names the ID in one) and followed, so a
+// comment marker inside one is not taken for a comment. Other files: "" (data).
+std::string CodeOf(const std::string& path, const std::string& text) {
+  auto ends = [&](const char* suffix) {
+    const size_t n = std::strlen(suffix);
+    return path.size() >= n && path.compare(path.size() - n, n, suffix) == 0;
+  };
+  const bool c_like = ends(".cc") || ends(".h") || ends(".c");
+  const bool python = ends(".py");
+  const bool hash = python || ends(".sh") || ends(".bash");
+  if (!c_like && !hash) return "";
+  const std::string kDocstring(3, '"');
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (python && text.compare(i, 3, kDocstring) == 0) {
+      const size_t close = text.find(kDocstring, i + 3);
+      i = close == std::string::npos ? text.size() : close + 3;
+      out += ' ';
+      continue;
+    }
+    if (c_like && text.compare(i, 2, "//") == 0) {
+      while (i < text.size() && text[i] != '\n') ++i;
+      continue;
+    }
+    if (c_like && text.compare(i, 2, "/*") == 0) {
+      const size_t close = text.find("*/", i + 2);
+      i = close == std::string::npos ? text.size() : close + 2;
+      out += ' ';
+      continue;
+    }
+    if (hash && c == '#' && (i == 0 || std::isspace(static_cast<unsigned char>(text[i - 1])))) {
+      while (i < text.size() && text[i] != '\n') ++i;
+      continue;
+    }
+    if (c == '"' || (c == '\'' && hash)) {
+      // A one-line string literal (C++ raw strings are scanned as code: the embedded Python or
+      // JSON of a test is what it checks).
+      out += c;
+      ++i;
+      while (i < text.size() && text[i] != c && text[i] != '\n') {
+        if (text[i] == '\\' && i + 1 < text.size()) out += text[i++];
+        out += text[i++];
+      }
+      if (i < text.size()) out += text[i++];
+      continue;
+    }
+    out += c;
+    ++i;
+  }
+  return out;
+}
+
 // Markdown text: characters that could format are escaped: '_' only at a word's edge (inside a
 // word, as in PyBUF_ND, it never emphasizes), '<' only where it could open a tag or autolink,
 // '>' only at the start (a block quote).
@@ -157,9 +214,11 @@ void Header(std::ostream& out, const std::vector<std::string>& scanned,
          "else.\n"
       << "- **checker**: `bufconf check` reports the rule: it is in `layout::CheckedRules()` "
          "(`checker_test` holds a violating descriptor for each).\n"
-      << "- **tests**: a test's source or data files name the rule's ID as a whole token (a "
-         "maximal run of `A-Z`, `0-9`, `-`), in an assertion, a comment at the check, or a "
-         "regression input named `<RULE>-<what>`. Only tests that exercise a judging component "
+      << "- **tests**: a test's code names the rule's ID as a whole token (a maximal run of "
+         "`A-Z`, `0-9`, `-`), in an assertion or the expected values it compares with: C and "
+         "C++, shell and Python sources with their comments (and Python docstrings) left out; "
+         "file names and data files (JSON, corpora) do not count. Only tests that exercise a "
+         "judging component "
          "count: those that depend, through deps or data, on the reference model or the "
          "suite's checks (`JUDGES` in `docs/spec.bzl`); tests of the catalogue, the report or "
          "the expectations use IDs as data.\n"
@@ -245,9 +304,10 @@ int Main(int argc, char** argv) {
       std::cerr << "spec_gen: cannot read '" << m.path << "' (of " << m.test << ")\n";
       return 2;
     }
-    std::set<std::string> named = NamedRules(m.path);
-    for (const std::string& id : NamedRules(text)) named.insert(id);
-    for (const std::string& id : named) traces.at(id).tests[m.test].insert(m.path);
+    // Only the code counts: not comments, file names or data files.
+    for (const std::string& id : NamedRules(CodeOf(m.path, text))) {
+      traces.at(id).tests[m.test].insert(m.path);
+    }
   }
 
   // Coverage problems.

@@ -181,7 +181,7 @@ TEST(Checker, AnyStrideIsLegalWhenTheElementsAreInside) {
           "memory":[{"base":"0x1000","size":9}]})"},
   };
   for (const auto& c : kStrides) {
-    SCOPED_TRACE(c.what);
+    SCOPED_TRACE(std::string("LAYOUT-STRIDES-ANY: ") + c.what);
     std::set<std::string> broken = RulesBroken(c.inside);
     broken.erase("LAYOUT-STRIDES-MULTIPLE");
     EXPECT_TRUE(broken.empty()) << *broken.begin();
@@ -193,6 +193,7 @@ TEST(Checker, AnyStrideIsLegalWhenTheElementsAreInside) {
 // 2-byte items then fills exactly 12 bytes, element (i, j) at buf + 6i + 2j: valid in 12 bytes
 // of memory, MEMORY-SPAN in 11.
 TEST(Checker, NullStridesAreTheCStrides) {
+  SCOPED_TRACE("LAYOUT-STRIDES-NULL-C");
   const char* kInside = R"({"buf":"0x1000","len":12,"itemsize":2,"ndim":2,"shape":[2,3],
       "memory":[{"base":"0x1000","size":12}]})";
   EXPECT_TRUE(RulesBroken(kInside).empty());
@@ -205,6 +206,23 @@ TEST(Checker, NullStridesAreTheCStrides) {
   EXPECT_EQ(full.strides, (std::vector<int64_t>{6, 2}));
   EXPECT_EQ(ElementAddresses(full, *d.memory, 'C'),
             (std::vector<uint64_t>{0x1000, 0x1002, 0x1004, 0x1006, 0x1008, 0x100a}));
+}
+
+// A response to a request without ND: shape NULL, len bytes read from buf as unsigned bytes,
+// whatever itemsize and format say. len 6 with itemsize 4 (not a multiple) reads exactly 6 bytes:
+// valid in 6 bytes of memory, MEMORY-SPAN in 5; the model lists 6 unsigned bytes.
+TEST(Checker, NullShapeIsLenBytes) {
+  SCOPED_TRACE("LAYOUT-LEN-SIMPLE");
+  const char* kInside = R"({"buf":"0x1000","len":6,"itemsize":4,"ndim":1,
+      "memory":[{"base":"0x1000","bytes":"0102030405ff"}]})";
+  EXPECT_TRUE(RulesBroken(kInside).empty());
+  EXPECT_EQ(RulesBroken(R"({"buf":"0x1000","len":6,"itemsize":4,"ndim":1,
+      "memory":[{"base":"0x1000","size":5}]})")
+                .count("MEMORY-SPAN"),
+            1u);
+  const DescriptorFile d = DescriptorFromJson(nlohmann::json::parse(kInside));
+  EXPECT_EQ(ElementAddresses(Expand(d.view), *d.memory, 'C'),
+            (std::vector<uint64_t>{0x1000, 0x1001, 0x1002, 0x1003, 0x1004, 0x1005}));
 }
 
 TEST(Checker, ArrayOfArraysInsideItsMemoryIsValid) {

@@ -364,7 +364,7 @@ TEST(LayoutAddressing, StridesOfUnitExtentsChangeNothing) {
     for (size_t i = 0; i < shape.size(); ++i) {
       if (shape[i] <= 1) (*m.view.strides)[i] = *rc::gen::inRange<int64_t>(-100, 101);
     }
-    RC_LOG() << "changed: " << gen::Describe(m) << "\n";
+    RC_LOG() << "ALGO-UNIT-EXTENT-STRIDES broken by: " << gen::Describe(m) << "\n";
     for (char order : {'C', 'F', 'A'}) {
       RC_ASSERT(IsContiguous(m.view, order) == IsContiguous(l.view, order));
       RC_ASSERT(ToContiguous(m.view, m.memory, m.view.len, order) ==
@@ -390,6 +390,7 @@ TEST(LayoutValues, NullFormatIsUnsignedBytes) {
   unsigned_bytes.format = "B";
   Descriptor signed_bytes = v;
   signed_bytes.format = "b";
+  SCOPED_TRACE("FORMAT-NULL-IS-B");
   EXPECT_EQ(ToList(v, memory), ToList(unsigned_bytes, memory));
   EXPECT_NE(ToList(v, memory), ToList(signed_bytes, memory));
   Descriptor wide = v;
@@ -415,6 +416,7 @@ TEST(LayoutLimits, SixtyFourDimensions) {
   v.strides = FillContiguousStrides(shape, 1, 'C');
   Memory memory;
   memory.AddRegion({0x1000, {1, 2, 3, 4}, "data"});
+  SCOPED_TRACE("ALGO-NDIM-64");
   EXPECT_TRUE(IsContiguous(v, 'C'));
   EXPECT_FALSE(IsContiguous(v, 'F'));
   EXPECT_EQ(ElementAddresses(Expand(v), memory, 'C'),

@@ -410,6 +410,7 @@ TEST(MemoryviewPairs, EqualTolistTobytesAgreeWithCPython) {
     }
 
     // ALGO-EQUAL: a == b, b == a, a == a, b == b.
+    RC_LOG() << "judging ALGO-EQUAL, ALGO-TOLIST and ALGO-TOBYTES\n";
     const std::pair<int, int> operands[] = {{0, 1}, {1, 0}, {0, 0}, {1, 1}};
     for (size_t k = 0; k < 4; ++k) {
       const auto [x, y] = operands[k];

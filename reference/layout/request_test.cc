@@ -103,7 +103,7 @@ TEST(Request, FilledFieldsFollowTheFlags) {
   c.strides.reset();  // a C-contiguous exporter may keep strides NULL
   const Descriptor simple = Request(c, kSimple).expected;
   EXPECT_FALSE(simple.format);  // REQ-FORMAT-NULL
-  EXPECT_FALSE(simple.shape);   // REQ-SIMPLE-SHAPE
+  EXPECT_FALSE(simple.shape) << "REQ-SIMPLE-SHAPE";
   EXPECT_EQ(simple.ndim, 1);
   EXPECT_EQ(simple.itemsize, 4);  // REQ-ITEMSIZE-KEPT
   EXPECT_EQ(simple.readonly, 1);
