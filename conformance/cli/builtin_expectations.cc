@@ -17,10 +17,10 @@ namespace {
 
 // The interpreter itself (party "interpreter"): PyObject_GetBuffer before 3.13 passes PyBUF_READ /
 // PyBUF_WRITE on to bf_getbuffer. The runner files it once, at "interpreter <adapter> <version>".
-constexpr const char kCPythonBefore313[] = R"(
+constexpr const char kCPythonBefore313[] = R"exp(
 # -- CPython < 3.13: the interpreter --
-REQ-READ-WRITE-FLAGS  @interpreter*  PyObject_GetBuffer passes PyBUF_READ / PyBUF_WRITE on to bf_getbuffer before 3.13 (gh-114685)
-)";
+REQ-READ-WRITE-FLAGS  @interpreter*  ~"*PyObject_GetBuffer passed PyBUF_*"  PyObject_GetBuffer passes PyBUF_READ / PyBUF_WRITE on to bf_getbuffer before 3.13 (gh-114685)
+)exp";
 
 // "CPython 3.11.2 ..." -> true when the minor version is below 13.
 bool CPythonBefore313(const std::string& version) {
@@ -30,38 +30,38 @@ bool CPythonBefore313(const std::string& version) {
 }
 
 // _testbuffer: CPython's own test exporter.
-constexpr const char kTestbuffer[] = R"(
+constexpr const char kTestbuffer[] = R"exp(
 # -- _testbuffer --
-REQ-GRANT             @_testbuffer*ND_GETBUF_FAIL*  by design: ND_GETBUF_FAIL refuses every request (with BufferError, as it must)
-)";
+REQ-GRANT             @_testbuffer*ND_GETBUF_FAIL*  ~"*ND_GETBUF_FAIL: forced test exception"  by design: ND_GETBUF_FAIL refuses every request (with BufferError, as it must)
+)exp";
 
 // ctypes (Modules/_ctypes): formats and request flags.
-constexpr const char kCtypes[] = R"(
+constexpr const char kCtypes[] = R"exp(
 # -- ctypes --
-FORMAT-PARSES         @ctypes?(c_void_p*2)*      ctypes exports '<P' for c_void_p: a code with no standard size
-FORMAT-PARSES         @ctypes?(c_longdouble*2)*  ctypes exports '<g' for c_longdouble: a code with no standard size
-FORMAT-PARSES         @ctypes?(c_char_p*2)*      ctypes exports '<z' for c_char_p: no such format code
-FORMAT-SIZE           @ctypes*Structure*         ctypes 3.11 writes struct formats without padding and '_pack_' structs as 'B' (bpo-32780)
-FORMAT-SIZE           @ctypes?(S*3)*             ctypes 3.11 writes struct formats without padding, in arrays of structs too (bpo-32780)
-FORMAT-SIZE           @ctypes?bit-field*         ctypes writes bit-fields as whole fields: 'T{<i:a:<i:b:}' (8 bytes) for a 4-byte struct
-FORMAT-SIZE           @ctypes?Union*             ctypes exports a Union as 'B' with the union's itemsize (8)
-FORMAT-SIZE           @ctypes?(c_wchar*3)*       ctypes exports c_wchar as '<u' (2 bytes) with itemsize 4
-REQ-FORMAT-NULL       @ctypes*                   ctypes ignores the request flags: format is filled without PyBUF_FORMAT
-REQ-ND-SHAPE          @ctypes*                   ctypes ignores the request flags: shape is filled without PyBUF_ND
-REQ-STRIDES-FILLED    @ctypes*                   ctypes ignores the request flags: strides stay NULL with PyBUF_STRIDES (bpo-12851, gh-57060)
-REQ-F-CONTIGUOUS      @ctypes?(c_short*3)*2*     ctypes grants PyBUF_F_CONTIGUOUS on a C-ordered 2-D array
-RELEASE-RESIZE-WHILE-EXPORTED  @ctypes*          ctypes.resize reallocates the memory under a live export (a use after free; docs/findings.md)
-)";
+FORMAT-PARSES         @ctypes?(c_void_p*2)*      ~"*code 'P' has no standard size*"  ctypes exports '<P' for c_void_p: a code with no standard size
+FORMAT-PARSES         @ctypes?(c_longdouble*2)*  ~"*code 'g' has no standard size*"  ctypes exports '<g' for c_longdouble: a code with no standard size
+FORMAT-PARSES         @ctypes?(c_char_p*2)*      ~"*bad character 'z'*"  ctypes exports '<z' for c_char_p: no such format code
+FORMAT-SIZE           @ctypes*Structure*         ~"*no dialect gives the format that size*"  ctypes 3.11 writes struct formats without padding and '_pack_' structs as 'B' (bpo-32780)
+FORMAT-SIZE           @ctypes?(S*3)*             ~"*no dialect gives the format that size*"  ctypes 3.11 writes struct formats without padding, in arrays of structs too (bpo-32780)
+FORMAT-SIZE           @ctypes?bit-field*         ~"*no dialect gives the format that size*"  ctypes writes bit-fields as whole fields: 'T{<i:a:<i:b:}' (8 bytes) for a 4-byte struct
+FORMAT-SIZE           @ctypes?Union*             ~"*no dialect gives the format that size*"  ctypes exports a Union as 'B' with the union's itemsize (8)
+FORMAT-SIZE           @ctypes?(c_wchar*3)*       ~"*itemsize is 4 but no dialect gives the format that size (pep3118 2)"  ctypes exports c_wchar as '<u' (2 bytes) with itemsize 4
+REQ-FORMAT-NULL       @ctypes*                   ~"*flags 0x0: format '*' without PyBUF_FORMAT"  ctypes ignores the request flags: format is filled without PyBUF_FORMAT
+REQ-ND-SHAPE          @ctypes*                   ~"*flags 0x0: shape * without PyBUF_ND"  ctypes ignores the request flags: shape is filled without PyBUF_ND
+REQ-STRIDES-FILLED    @ctypes*                   ~"*: strides NULL"  ctypes ignores the request flags: strides stay NULL with PyBUF_STRIDES (bpo-12851, gh-57060)
+REQ-F-CONTIGUOUS      @ctypes?(c_short*3)*2*     ~"*flags 0x58 were granted although the buffer is not Fortran-contiguous"  ctypes grants PyBUF_F_CONTIGUOUS on a C-ordered 2-D array
+RELEASE-RESIZE-WHILE-EXPORTED  @ctypes*          ~"*resized while a buffer was exported (ctypes.resize*"  ctypes.resize reallocates the memory under a live export (a use after free; docs/findings.md)
+)exp";
 
 // numpy 1.24 (numpy/core/src/multiarray/buffer.c).
-constexpr const char kNumpy[] = R"(
+constexpr const char kNumpy[] = R"exp(
 # -- numpy --
-FORMAT-SIZE           @generated*numpy*          numpy exports structured dtypes without their trailing padding ('T{B:x:}' with itemsize 4, numpy #7797)
-REQ-GRANT             @numpy?datetime64*         numpy has no PEP 3118 code for datetime64: PyBUF_FORMAT requests are refused
-REQ-GRANT             @numpy?timedelta64*        numpy has no PEP 3118 code for timedelta64: PyBUF_FORMAT requests are refused
-REQ-FAIL-BUFFERERROR  @numpy*                    numpy refuses requests with ValueError, not BufferError (numpy #3634)
-REQ-FAIL-BUFFERERROR  @generated?numpy*          the same on generated numpy.ndarray / numpy.frombuffer exporters
-)";
+FORMAT-SIZE           @generated*numpy*          ~"*no dialect gives the format that size*"  numpy exports structured dtypes without their trailing padding ('T{B:x:}' with itemsize 4, numpy #7797)
+REQ-GRANT             @numpy?datetime64*         ~"*was refused*cannot include dtype 'M' in a buffer*"  numpy has no PEP 3118 code for datetime64: PyBUF_FORMAT requests are refused
+REQ-GRANT             @numpy?timedelta64*        ~"*was refused*cannot include dtype 'm' in a buffer*"  numpy has no PEP 3118 code for timedelta64: PyBUF_FORMAT requests are refused
+REQ-FAIL-BUFFERERROR  @numpy*                    ~"*it raised ValueError: * (not BufferError)"  numpy refuses requests with ValueError, not BufferError (numpy #3634)
+REQ-FAIL-BUFFERERROR  @generated?numpy*          ~"*it raised ValueError: * (not BufferError)"  the same on generated numpy.ndarray / numpy.frombuffer exporters
+)exp";
 
 }  // namespace
 

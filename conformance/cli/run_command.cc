@@ -44,6 +44,7 @@ struct RunOptions {
   bool no_fork = false;
   bool quiet = false;
   bool allow_empty = false;
+  bool print_expectations = false;
   std::vector<std::string> env;  // --env NAME: recorded in counterexample files
 };
 
@@ -232,6 +233,10 @@ int Run(const RunOptions& o) {
     } else if (!o.no_expectations) {
       const std::string builtin = BuiltinExpectations(
           loaded.adapter->name, loaded.adapter->version != nullptr ? loaded.adapter->version : "");
+      if (o.print_expectations) {
+        std::cout << builtin << (builtin.empty() || builtin.back() == '\n' ? "" : "\n");
+        return 0;
+      }
       if (!builtin.empty()) {
         expectations = suite::ParseExpectations(
             builtin, std::string("built-in expectations of '") + loaded.adapter->name + "'", ids);
@@ -246,6 +251,10 @@ int Run(const RunOptions& o) {
   } catch (const std::exception& e) {
     std::cerr << "bufconf run: " << e.what() << "\n";
     return 2;
+  }
+  if (o.print_expectations) {
+    // An --expectations file, or none: there is nothing built in to print.
+    return 0;
   }
   suite::RunSettings settings;
   settings.seed = *ParseSeed(o.seed);
@@ -349,6 +358,9 @@ void AddRunCommand(CLI::App& app, std::function<int()>* run) {
       ->capture_default_str();
   cmd->add_flag("--no-fork", o->no_fork, "run in this process (a crash ends the run)");
   cmd->add_flag("--quiet", o->quiet, "no progress lines");
+  cmd->add_flag("--print-expectations", o->print_expectations,
+                "print the adapter's built-in expectations (an expectations file: copy lines "
+                "from it into yours) and exit without running");
   cmd->add_flag("--allow-empty", o->allow_empty,
                 "exit 0 even when no rule ran a single case (by default such a run exits 1: "
                 "nothing was tested)");

@@ -67,6 +67,29 @@ Expectations ParseExpectations(std::string_view text, const std::string& file_na
         continue;
       }
     }
+    std::string message;
+    if (!reason.empty() && reason.front() == '~') {
+      size_t stop = 1;
+      if (reason.size() > 1 && reason[1] == '"') {
+        stop = reason.find('"', 2);
+        if (stop == std::string_view::npos) {
+          errors.push_back(where + "unterminated message pattern after '~\"'");
+          continue;
+        }
+        message = std::string(reason.substr(2, stop - 2));
+        ++stop;
+      } else {
+        while (stop < reason.size() && !IsBlank(reason[stop])) ++stop;
+        message = std::string(reason.substr(1, stop - 1));
+      }
+      reason.remove_prefix(stop);
+      while (!reason.empty() && IsBlank(reason.front())) reason.remove_prefix(1);
+      if (message.empty()) {
+        errors.push_back(where + "empty message pattern after '~'");
+        continue;
+      }
+      if (scope.empty()) scope = "*";
+    }
 
     if (reason.empty()) {
       errors.push_back(where + "expectation for " + id + " has no reason");
@@ -78,7 +101,8 @@ Expectations ParseExpectations(std::string_view text, const std::string& file_na
                                 "' (see `bufconf rules`): the line is ignored");
       continue;
     }
-    const std::string key = scope.empty() ? id : id + " @" + scope;
+    const std::string key =
+        (scope.empty() ? id : id + " @" + scope) + (message.empty() ? "" : " ~" + message);
     const auto [it, inserted] = first_line.emplace(key, line_number);
     if (!inserted) {
       errors.push_back(where + "duplicate expectation for " + key + " (first on line " +
@@ -88,7 +112,7 @@ Expectations ParseExpectations(std::string_view text, const std::string& file_na
     if (scope.empty()) {
       result.reasons[id] = std::string(reason);
     } else {
-      result.scoped.push_back({id, scope, std::string(reason)});
+      result.scoped.push_back({id, scope, std::string(reason), message});
     }
   }
   if (!errors.empty()) throw ExpectationsError(std::move(errors));
@@ -129,7 +153,8 @@ void ApplyExpectations(const Expectations& expectations, RunReport& report) {
     for (const RuleFailure& f : places) {
       bool covered = whole != expectations.reasons.end();
       for (size_t i = 0; i < scoped.size(); ++i) {
-        if (GlobMatch(scoped[i]->scope, f.where)) {
+        if (GlobMatch(scoped[i]->scope, f.where) &&
+            (scoped[i]->message.empty() || GlobMatch(scoped[i]->message, f.message))) {
           covered = true;
           if (!used[i]) reasons += (reasons.empty() ? "" : "; ") + scoped[i]->reason;
           used[i] = true;
@@ -140,7 +165,10 @@ void ApplyExpectations(const Expectations& expectations, RunReport& report) {
     if (whole != expectations.reasons.end()) reasons = whole->second;
     std::string stale;
     for (size_t i = 0; i < scoped.size(); ++i) {
-      if (!used[i]) stale += (stale.empty() ? "@" : ", @") + scoped[i]->scope;
+      if (!used[i]) {
+        stale += (stale.empty() ? "@" : ", @") + scoped[i]->scope +
+                 (scoped[i]->message.empty() ? "" : " ~\"" + scoped[i]->message + "\"");
+      }
     }
     if (r.status == Status::kFail && uncovered != nullptr) {
       r.reason = uncovered->where.empty() ? r.reason : uncovered->message;

@@ -11,6 +11,10 @@
 // - An optional scope after the ID, '@GLOB' ('*' and '?' wildcards, no blanks), limits the
 //   expectation to failures whose place matches: an enumerated exporter's description, or
 //   "generated exporter" / "generated view". A failure anywhere else still fails the run.
+// - After the scope, an optional message pattern, '~GLOB' (no blanks) or '~"GLOB"' (blanks
+//   allowed, no '"'), limits it further to failures whose message matches, so a known deviation
+//   is expected and a new one of the same rule at the same place still fails:
+//     REQ-FAIL-BUFFERERROR  @numpy*  ~"*raised ValueError: *"  numpy #3634
 // - A line is a rule ID (an ID of the rules catalogue: letters, digits and '-'), then at least
 //   one space or tab, then the reason: free text to the end of the line (it may contain '#').
 // - Blank lines and comment lines are ignored; leading and trailing blanks are ignored.
@@ -35,6 +39,7 @@ struct Expectation {
   std::string rule;
   std::string scope;  // glob over failure places; empty: the whole rule
   std::string reason;
+  std::string message;  // glob over the failure's message; empty: any
 };
 
 struct Expectations {

@@ -167,6 +167,40 @@ TEST(ScopedExpectations, CoverOnlyTheirPlaces) {
   EXPECT_EQ(passed.results[0].status, Status::kXpass);
 }
 
+// A message pattern expects one known deviation: a new failure of the same rule at the same
+// place (another exception, say) still fails the run.
+TEST(ScopedExpectations, AMessagePatternExpectsOnlyThatDeviation) {
+  const Expectations e = ParseExpectations(
+      "REQ-FAIL-BUFFERERROR  @numpy*  ~\"*raised ValueError: *\"  numpy #3634\n"
+      "FORMAT-SIZE  ~*padding*  any place, that message\n",
+      "f", {"REQ-FAIL-BUFFERERROR", "FORMAT-SIZE"});
+  ASSERT_EQ(e.scoped.size(), 2u);
+  EXPECT_EQ(e.scoped[0].scope, "numpy*");
+  EXPECT_EQ(e.scoped[0].message, "*raised ValueError: *");
+  EXPECT_EQ(e.scoped[0].reason, "numpy #3634");
+  EXPECT_EQ(e.scoped[1].scope, "*");
+  EXPECT_EQ(e.scoped[1].message, "*padding*");
+  RuleResult r;
+  r.rule = "REQ-FAIL-BUFFERERROR";
+  r.status = Status::kFail;
+  r.failures = {{"numpy a", "it raised ValueError: not C-contiguous", "f1"}};
+  RunReport known;
+  known.results.push_back(r);
+  ApplyExpectations(e, known);
+  EXPECT_EQ(known.results[0].status, Status::kXfail);
+
+  r.failures.push_back({"numpy b", "it raised TypeError: new", "f2"});
+  RunReport fresh;
+  fresh.results.push_back(r);
+  ApplyExpectations(e, fresh);
+  EXPECT_EQ(fresh.results[0].status, Status::kFail);
+  EXPECT_EQ(fresh.results[0].reason, "it raised TypeError: new");
+  EXPECT_THROW(ParseExpectations("FORMAT-SIZE ~\"open reason\n", "f", {"FORMAT-SIZE"}),
+               ExpectationsError);
+  EXPECT_THROW(ParseExpectations("FORMAT-SIZE @x ~ reason\n", "f", {"FORMAT-SIZE"}),
+               ExpectationsError);
+}
+
 TEST(ScopedExpectations, EmptyScopeIsAnError) {
   EXPECT_THROW(ParseExpectations("FORMAT-SIZE @ reason\n", "f", {"FORMAT-SIZE"}),
                ExpectationsError);

@@ -69,6 +69,30 @@ for rule in ("REQ-FIELDS-ALL-FILLED", "REQ-CONTENTS", "REQ-WRITABLE", "REQ-F-CON
 print("scorecard as expected:", s["totals"])
 PY
 
+# 4. Expectations name a deviation, not a family: the built-in line for numpy's ValueError
+# refusals (REQ-FAIL-BUFFERERROR @numpy* ~"...ValueError...") expects a lookalike refusing with
+# ValueError, and a new deviation in the same family, a TypeError refusal, still fails the run.
+"$bufconf" run --adapter python --print-expectations >"$tmp/builtin.txt" 2>&1 ||
+  fail "--print-expectations"
+grep '^REQ-FAIL-BUFFERERROR  *@numpy\*' "$tmp/builtin.txt" >"$tmp/numpy.txt" ||
+  fail "no built-in REQ-FAIL-BUFFERERROR line for numpy"
+for error in value_error type_error; do
+  BUFCONF_PYTHON_PATH="$build:$factory_dir" "$bufconf" run --adapter python \
+    --factory "factory:$error" --quiet --expectations "$tmp/numpy.txt" \
+    --filter 'REQ-FAIL-BUFFERERROR' --failures-dir "$tmp/$error" >"$tmp/$error.out" 2>&1
+  echo $? >"$tmp/$error.rc"
+done
+if [ "$(cat "$tmp/value_error.rc")" != 0 ]; then
+  fail "the known deviation (ValueError) is not expected: exit $(cat "$tmp/value_error.rc")"
+  cat "$tmp/value_error.out"
+fi
+if [ "$(cat "$tmp/type_error.rc")" != 1 ] ||
+  ! grep -q "REQ-FAIL-BUFFERERROR .*fail" "$tmp/type_error.out" ||
+  ! grep -q "raised TypeError" "$tmp/type_error.out"; then
+  fail "a new deviation in the numpy family (TypeError) did not fail the run"
+  cat "$tmp/type_error.out"
+fi
+
 if (( failures > 0 )); then
   echo "$failures failure(s)"
   exit 1

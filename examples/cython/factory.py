@@ -32,3 +32,20 @@ def correct():
     anon.write(bytes(range(16)))
     out.append(("mmap(-1, 16)", anon, {"format": "B", "shape": (16,), "items": bytes(range(16))}))
     return out
+
+
+def numpy_lookalikes(error_name):
+    """Objects described as numpy's, refusing improperly with `error_name` (ValueError: numpy's
+    known deviation, numpy #3634; TypeError: a new one): the built-in expectation for numpy,
+    scoped by place and message, must expect the first and still fail the second."""
+    error = {"ValueError": ValueError, "TypeError": TypeError}[error_name]
+    return [("numpy lookalike refusing with %s" % error_name,
+             matrix.Matrix(2, 3, True, error), _doubles(2, 3))]
+
+
+def value_error():
+    return numpy_lookalikes("ValueError")
+
+
+def type_error():
+    return numpy_lookalikes("TypeError")

@@ -18,8 +18,10 @@ cdef class Matrix:
     cdef Py_ssize_t strides[2]
     cdef readonly int exports
     cdef readonly bint readonly
+    cdef object error  # what a refusal raises: BufferError, as the protocol requires
 
-    def __cinit__(self, Py_ssize_t rows, Py_ssize_t cols, bint readonly=False):
+    def __cinit__(self, Py_ssize_t rows, Py_ssize_t cols, bint readonly=False,
+                  error=BufferError):
         if rows < 0 or cols < 0:
             raise ValueError("negative extent")
         self.data = <double*>PyMem_Malloc(max(1, rows * cols) * sizeof(double))
@@ -32,6 +34,7 @@ cdef class Matrix:
         self.strides[0] = cols * sizeof(double)
         self.strides[1] = sizeof(double)
         self.readonly = readonly
+        self.error = error
 
     def __dealloc__(self):
         PyMem_Free(self.data)
@@ -39,11 +42,11 @@ cdef class Matrix:
     def __getbuffer__(self, Py_buffer* buffer, int flags):
         cdef Py_ssize_t rows = self.shape[0], cols = self.shape[1]
         if (flags & PyBUF_WRITABLE) == PyBUF_WRITABLE and self.readonly:
-            raise BufferError("the matrix is read-only")
+            raise self.error("the matrix is read-only")
         # C order: Fortran-contiguous only when empty or a single row or column.
         if ((flags & PyBUF_F_CONTIGUOUS) == PyBUF_F_CONTIGUOUS
                 and not (rows * cols == 0 or rows == 1 or cols == 1)):
-            raise BufferError("the matrix is not Fortran-contiguous")
+            raise self.error("the matrix is not Fortran-contiguous")
         buffer.buf = <char*>self.data
         buffer.obj = self
         buffer.len = rows * cols * sizeof(double)
