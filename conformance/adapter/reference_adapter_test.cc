@@ -135,6 +135,120 @@ TEST(ReferenceAdapter, GetBufferIsTheOracleOnFixedLayouts) {
   }
 }
 
+// The same requests against vectors derived by hand from Doc/c-api/buffer.rst's request tables
+// and PEP 3118 (independent of layout::Request, which the adapter calls): a 2x3 int32 array in
+// C order, in Fortran order and read-only, and a 2x3 PIL-style array of arrays. For each flags
+// value: refused, or the ndim, shape, strides and suboffsets a consumer gets and whether format
+// is filled. (The sweep above checks the plumbing; these check the answers.)
+struct HandVector {
+  int flags;
+  bool granted;
+  int ndim;                              // when granted
+  std::vector<bufconf_ssize_t> shape;    // empty: NULL
+  std::vector<bufconf_ssize_t> strides;  // empty: NULL
+  bool suboffsets;                       // non-NULL
+  bool format;                           // filled
+  int readonly;
+};
+
+std::string CheckVectors(void* exporter, const std::vector<HandVector>& vectors,
+                         bufconf_ssize_t itemsize) {
+  for (const HandVector& v : vectors) {
+    bufconf_buffer view{};
+    char message[256] = "";
+    const int rc = A().get_buffer(A().context, exporter, &view, v.flags, message, sizeof message);
+    const std::string where = "flags 0x" + [&] {
+      char b[16];
+      std::snprintf(b, sizeof b, "%x", v.flags);
+      return std::string(b);
+    }() + ": ";
+    if (!v.granted) {
+      if (rc != BUFCONF_REFUSED) return where + "granted, must be refused";
+      continue;
+    }
+    if (rc != BUFCONF_OK) return where + "refused: " + message;
+    std::vector<bufconf_ssize_t> shape, strides;
+    if (view.shape != nullptr) shape.assign(view.shape, view.shape + view.ndim);
+    if (view.strides != nullptr) strides.assign(view.strides, view.strides + view.ndim);
+    std::string problem;
+    if (view.ndim != v.ndim) problem = "ndim " + std::to_string(view.ndim);
+    if (shape != v.shape) problem = "shape";
+    if (strides != v.strides) problem = "strides";
+    if ((view.suboffsets != nullptr) != v.suboffsets) problem = "suboffsets";
+    if ((view.format != nullptr) != v.format) problem = "format";
+    if (v.format && view.format != nullptr && std::string(view.format) != "i" &&
+        std::string(view.format) != "B") {
+      problem = std::string("format '") + view.format + "'";
+    }
+    if (view.readonly != v.readonly) problem = "readonly";
+    if (view.itemsize != itemsize) problem = "itemsize";  // kept without FORMAT too
+    A().release_buffer(A().context, exporter, &view);
+    if (!problem.empty()) return where + problem + " differs from the hand vector";
+  }
+  return "";
+}
+
+TEST(ReferenceAdapter, GetBufferMatchesHandDerivedVectors) {
+  using V = std::vector<bufconf_ssize_t>;
+  // C order, 2x3 int32: strides (12, 4). C-contiguous, not Fortran-contiguous.
+  const std::vector<HandVector> c_order = {
+      {0x0, true, 1, {}, {}, false, false, 0},  // SIMPLE: ndim 1, shape NULL
+      {0x1, true, 1, {}, {}, false, false, 0},  // WRITABLE
+      // FORMAT without ND: either answer conforms (bytes grant, memoryview refuses); the
+      // reference refuses, as memoryview does.
+      {0x4, false, 0, {}, {}, false, false, 0},
+      {0x8, true, 2, V{2, 3}, {}, false, false, 0},  // ND: shape, strides NULL
+      {0x18, true, 2, V{2, 3}, V{12, 4}, false, false, 0},
+      {0x38, true, 2, V{2, 3}, V{12, 4}, false, false, 0},  // C_CONTIGUOUS
+      {0x58, false, 0, {}, {}, false, false, 0},            // F_CONTIGUOUS: not F-contiguous
+      {0x98, true, 2, V{2, 3}, V{12, 4}, false, false, 0},  // ANY_CONTIGUOUS
+      {0x11c, true, 2, V{2, 3}, V{12, 4}, false, true, 0},  // FULL_RO: no suboffsets needed
+      {0x100, false, 0, {}, {}, false, false, 0},           // PyBUF_READ
+      {0x200, false, 0, {}, {}, false, false, 0},           // PyBUF_WRITE
+  };
+  // Fortran order: strides (4, 8): needs STRIDES; F- and ANY-contiguous, not C.
+  const std::vector<HandVector> f_order = {
+      {0x0, false, 0, {}, {}, false, false, 0},  // SIMPLE needs C-contiguous memory
+      {0x8, false, 0, {}, {}, false, false, 0},  // ND without STRIDES: likewise
+      {0x18, true, 2, V{2, 3}, V{4, 8}, false, false, 0},
+      {0x38, false, 0, {}, {}, false, false, 0},
+      {0x58, true, 2, V{2, 3}, V{4, 8}, false, false, 0},
+      {0x98, true, 2, V{2, 3}, V{4, 8}, false, false, 0},
+      {0x11d, true, 2, V{2, 3}, V{4, 8}, false, true, 0},  // FULL
+  };
+  // Read-only C order: WRITABLE refused, readonly 1 otherwise.
+  const std::vector<HandVector> readonly = {
+      {0x1, false, 0, {}, {}, false, false, 0},
+      {0x19, false, 0, {}, {}, false, false, 0},
+      {0x18, true, 2, V{2, 3}, V{12, 4}, false, false, 1},
+  };
+  // PIL style: rows through a pointer table: needs INDIRECT; suboffsets only then.
+  const std::vector<HandVector> pil = {
+      {0x0, false, 0, {}, {}, false, false, 0},
+      {0x18, false, 0, {}, {}, false, false, 0},
+      {0x38, false, 0, {}, {}, false, false, 0},
+      // strides: 8 (one pointer) through the table, 1 byte within a row.
+      {0x118, true, 2, V{2, 3}, V{8, 1}, true, false, 0},
+  };
+  const struct {
+    const char* what;
+    OwnedSpec spec;
+    const std::vector<HandVector>* vectors;
+  } kCases[] = {
+      {"C order", Spec({2, 3}, 4, "i", 0), &c_order},
+      {"Fortran order", Spec({2, 3}, 4, "i", BUFCONF_LAYOUT_FORTRAN), &f_order},
+      {"read-only", Spec({2, 3}, 4, "i", BUFCONF_LAYOUT_READONLY), &readonly},
+      {"PIL", Spec({2, 3}, 1, "B", 0, {}, {1, 0}), &pil},
+  };
+  for (const auto& c : kCases) {
+    SCOPED_TRACE(c.what);
+    void* exporter = Make(c.spec);
+    ASSERT_NE(exporter, nullptr);
+    EXPECT_EQ(CheckVectors(exporter, *c.vectors, c.spec.itemsize), "");
+    A().destroy_exporter(A().context, exporter);
+  }
+}
+
 TEST(ReferenceAdapter, GetBufferIsTheOracleOnGeneratedSpecs) {
   gen::CheckAtLeast(200, [] {
     const OwnedSpec spec = *ArraySpec();
