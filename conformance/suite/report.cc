@@ -319,8 +319,10 @@ std::string ResultTable(const RunReport& report) {
 
   if (!report.skipped_objects.empty()) {
     out << "\nSkipped objects (not judged):\n";
-    for (const auto& [what, why] : report.skipped_objects)
-      out << "  " << what << ": " << why << "\n";
+    for (const auto& [what, why] : report.skipped_objects) {
+      // The adapter's description usually says why already ("...: skipped: ...").
+      out << "  " << what << (what.find("skipped") != std::string::npos ? "" : ": " + why) << "\n";
+    }
   }
   if (!report.object_notes.empty()) {
     out << "\nNotes:\n";

@@ -321,10 +321,13 @@ class Page {
       out_ << "<li class=\"total st-" << name << "\" data-status=\"" << name << "\" data-count=\""
            << count << "\"><span class=\"count\">" << count << "</span> " << name << "</li>\n";
     }
-    out_ << "</ul>\n<p class=\"hint\">pass and fail: the rule was checked on generated and "
-            "enumerated cases; skip: the adapter lacks that side or function (never a pass); "
-            "blocked: a basic rule about the full description already failed; xfail / xpass: "
-            "listed in the expectations, failed / passed.</p>\n</section>\n";
+    out_ << "</ul>\n<p class=\"hint\">pass: judged on at least one case (generated or "
+            "enumerated) and never broken; fail: broken, by the party named with it; skip: no "
+            "case could break it (the adapter lacks that side or function, or no case exercised "
+            "the rule: never a pass); blocked: every case that could judge it was on an exporter "
+            "whose full description breaks a MUST rule, or the implementation crashes there; "
+            "error: bufconf could not judge it (its own limit or bug, never a finding); xfail / "
+            "xpass: listed in the expectations, failed / passed.</p>\n</section>\n";
   }
 
   // Areas in the fixed order, then any other prefix in order of appearance.
@@ -539,7 +542,10 @@ class Page {
       out_ << "</ul>\n</section>\n";
     };
     std::vector<std::string> skipped, notes;
-    for (const auto& [what, why] : report_.skipped_objects) skipped.push_back(what + ": " + why);
+    for (const auto& [what, why] : report_.skipped_objects) {
+      // The adapter's description usually says why already ("...: skipped: ...").
+      skipped.push_back(what.find("skipped") != std::string::npos ? what : what + ": " + why);
+    }
     for (const auto& [what, note] : report_.object_notes) notes.push_back(what + ": " + note);
     list("errors", "Errors of bufconf (not findings; the run is incomplete)", report_.errors);
     list("skipped-objects", "Skipped objects (not judged)", skipped);

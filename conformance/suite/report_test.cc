@@ -173,5 +173,37 @@ TEST(Report, JUnitOfAnEmptyRunIsWellFormed) {
   EXPECT_TRUE(ParsesAsXml(JUnitXml(RunReport{}), "empty.xml"));
 }
 
+// bufconf's own errors: status "error" and run errors give exit status 3 (a failure still wins),
+// and every rendering says they are bufconf's; skipped objects and notes are listed.
+TEST(Report, ErrorsOfBufconfAreTheirOwnStatus) {
+  RunReport report;
+  report.results.push_back(Result("REQ-GRANT", Status::kPass));
+  RuleResult error = Result("MEMORY-SPAN", Status::kError, "bufconf could not judge 2 cases");
+  report.results.push_back(error);
+  report.skipped_objects.push_back({"entry 3: skipped: no bf_getbuffer", "BUFCONF_SKIPPED"});
+  report.object_notes.push_back({"a memoryview", "CPython's memoryview is judged"});
+  EXPECT_EQ(ExitStatus(report), 3);
+  const nlohmann::ordered_json json = ScorecardJson(report);
+  EXPECT_EQ(json["totals"]["error"], 1);
+  EXPECT_EQ(json["exit_status"], 3);
+  EXPECT_EQ(json["skipped_objects"][0]["object"], "entry 3: skipped: no bf_getbuffer");
+  EXPECT_EQ(json["object_notes"][0]["note"], "CPython's memoryview is judged");
+  const std::string junit = JUnitXml(report);
+  EXPECT_NE(junit.find("<error message=\"bufconf could not judge this rule\""), std::string::npos)
+      << junit;
+  EXPECT_TRUE(ParsesAsXml(junit, "errors.xml"));
+  const std::string table = ResultTable(report);
+  EXPECT_NE(table.find("1 error"), std::string::npos) << table;
+  EXPECT_NE(table.find("Skipped objects (not judged):\n  entry 3: skipped: no bf_getbuffer\n"),
+            std::string::npos)
+      << table;
+  report.errors.push_back("bufconf could not ask the adapter for enumerated exporter 4");
+  EXPECT_NE(ResultTable(report).find("Errors of bufconf (not findings"), std::string::npos);
+  report.results[1].status = Status::kPass;
+  EXPECT_EQ(ExitStatus(report), 3);  // a run error alone
+  report.results[0].status = Status::kFail;
+  EXPECT_EQ(ExitStatus(report), 1);  // a failure wins
+}
+
 }  // namespace
 }  // namespace bufconf::suite
