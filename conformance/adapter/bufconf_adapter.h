@@ -70,10 +70,10 @@ typedef struct bufconf_buffer {
 #define BUFCONF_SKIPPED 4
 
 /* Capability bits: what the adapter implements. */
-#define BUFCONF_CAP_MAKE_EXPORTER (UINT64_C(1) << 0)     /* make_exporter */
-#define BUFCONF_CAP_ENUMERATE (UINT64_C(1) << 1)         /* enumerate */
-#define BUFCONF_CAP_EXPORT_COUNT (UINT64_C(1) << 2)      /* export_count */
-#define BUFCONF_CAP_RESIZE (UINT64_C(1) << 3)            /* resize (ABI 2) */
+#define BUFCONF_CAP_MAKE_EXPORTER (UINT64_C(1) << 0) /* make_exporter */
+#define BUFCONF_CAP_ENUMERATE (UINT64_C(1) << 1)     /* enumerate */
+#define BUFCONF_CAP_EXPORT_COUNT (UINT64_C(1) << 2)  /* export_count */
+#define BUFCONF_CAP_RESIZE (UINT64_C(1) << 3)        /* resize (ABI 2) */
 /* get_buffer goes through an interpreter's own entry point (CPython's PyObject_GetBuffer), whose
  * checks run before the exporter's bf_getbuffer: rules whose party is the interpreter
  * (`bufconf rules`) are judged once, on the interpreter, never on the exporters. */

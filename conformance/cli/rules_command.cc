@@ -20,9 +20,8 @@ void AddRulesCommand(CLI::App& app, std::function<int()>* run) {
         return 0;
       }
       for (const rules::Rule& r : rules::Catalogue()) {
-        std::cout << r.id << "  [" << rules::LevelName(r.level) << ", "
-                  << rules::PartyName(r.party) << "]\n  " << r.statement
-                  << "\n  source: " << r.source << "\n";
+        std::cout << r.id << "  [" << rules::LevelName(r.level) << ", " << rules::PartyName(r.party)
+                  << "]\n  " << r.statement << "\n  source: " << r.source << "\n";
         if (r.quote[0] != '\0') std::cout << "  quote: \"" << r.quote << "\"\n";
         std::cout << "\n";
       }

@@ -68,7 +68,7 @@ struct RunReport {
   // bufconf's own errors (its limits, its bugs, the adapter failing to make an object): the run
   // is incomplete, exit status 3 unless a rule failed.
   std::vector<std::string> errors;
-  int64_t objects = 0;  // enumerated exporters judged
+  int64_t objects = 0;                                               // enumerated exporters judged
   std::vector<std::pair<std::string, std::string>> skipped_objects;  // (description, why)
   std::vector<std::pair<std::string, std::string>> object_notes;     // (description, note)
   std::vector<std::string> unfinished;  // objects a hang or crashes cut short

@@ -141,10 +141,10 @@ TEST(SelfTest, CrashingEnumeratedExporterIsReported) {
     EXPECT_EQ(r.status, Status::kFail) << r.reason;
     for (const RuleFailure& f : r.failures) {
       // Named by what the adapter calls it (asked before the crash), with the flags.
-      reported = reported || (f.where == "the crashing 2x3 exporter" &&
-                              f.message.find("the crashing 2x3 exporter with flags 0x") == 0 &&
-                              f.message.find("crashed") != std::string::npos &&
-                              !f.counterexample_file.empty());
+      reported = reported ||
+                 (f.where == "the crashing 2x3 exporter" &&
+                  f.message.find("the crashing 2x3 exporter with flags 0x") == 0 &&
+                  f.message.find("crashed") != std::string::npos && !f.counterexample_file.empty());
     }
   }
   EXPECT_TRUE(reported) << "the crash of the enumerated exporter is not in REQ-GRANT's failures";
