@@ -1,6 +1,7 @@
 #include "conformance/suite/cases.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 #include <stdexcept>
 
@@ -364,11 +365,21 @@ rc::Gen<ArraySpec> GenArraySpec() {
     lengths.push_back({12, 64});
     const std::vector<SpecDim> dims = *gen::WeightedLengthVector<SpecDim>(lengths, GenSpecDim());
     const int ndim = static_cast<int>(dims.size());
-    int64_t elements = 1;
+    // The caps (kMaxSpecElements, kMaxSpecParent) count a 0 extent as 1: the extents after it
+    // still size the parent array the steps slice and its pointer tables, which the adapter
+    // allocates even though the array holds no element.
+    int64_t elements = 1, span = 1, parent = 1;
     for (const SpecDim& dim : dims) {
       int64_t extent = dim.extent;
-      if (ndim > 8 || elements * extent > 512) extent = 1;
+      const int64_t step = with_steps ? dim.step : 1;
+      const int64_t reach = std::max<int64_t>(extent, 1);
+      const int64_t based = extent == 0 || step == 0 ? 1 : (extent - 1) * std::abs(step) + 1;
+      if (ndim > 8 || span * reach > kMaxSpecElements || parent * based > kMaxSpecParent) {
+        extent = 1;
+      }
       elements *= extent;
+      span *= std::max<int64_t>(extent, 1);
+      parent *= extent == 0 || step == 0 ? 1 : (extent - 1) * std::abs(step) + 1;
       s.shape.push_back(extent);
       if (with_steps) s.steps.push_back(dim.step);
       if (with_indirect && ndim <= 8) s.indirect.push_back(dim.indirect);

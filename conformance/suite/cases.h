@@ -76,6 +76,12 @@ AlgorithmCase AlgorithmCaseFromJson(const nlohmann::json& j);
 // small), formats of the pep3118 dialect (scalars, structs, arrays, odd sizes), random item
 // bytes (equal along broadcast dimensions), C/F order, steps (negative, zero), array-of-arrays
 // dimensions, read-only. Flags: every named request, combinations, and illegal values.
+// The caps of every generated spec, in every profile: at most kMaxSpecElements elements counting
+// each 0 extent as 1 (an empty array's other extents still size its parent array), and a parent
+// array (the steps' slice source) of at most kMaxSpecParent elements; items are at most 256
+// bytes. generator_caps_test holds the generators to them.
+inline constexpr int64_t kMaxSpecElements = 512;
+inline constexpr int64_t kMaxSpecParent = 4096;
 rc::Gen<ArraySpec> GenArraySpec();
 rc::Gen<int> GenFlags();
 rc::Gen<ExporterCase> GenExporterCase();
