@@ -160,14 +160,16 @@ std::vector<std::string> UnwrittenFields(bufconf_buffer* view) {
 }
 
 // Judges one live exporter: its full description, its contents (when `expected` is given), the
-// request `flags` against the oracle, and export counting; then, when the full description is
+// request `flags` (and with `ask_named` every named request) against the oracle, and export
+// counting; then, when the full description is
 // sane and `session` is kWith, the multi-consumer session (session.h) with a second exporter from
 // `make_second` (null, or returning null: the session runs on this exporter alone). Destroys the
 // exporters.
 CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
                           const std::optional<format::Value>& expected, size_t expected_ndim,
                           int flags, SessionMode session, const std::function<void*()>& make_second,
-                          bool memory_readonly, const std::vector<int64_t>* empty_shape = nullptr) {
+                          bool memory_readonly, const std::vector<int64_t>* empty_shape,
+                          bool ask_named) {
   CheckResult out;
   // Findings about the full description (PyBUF_FULL_RO refused, or breaking a MUST rule) are
   // basic: the case says nothing about the other rules. Every later finding is not.
@@ -256,51 +258,44 @@ CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
     }
   }
 
-  // The request (a value no consumer can form is sent last, below: it is judged only for memory
-  // safety, and its refusal, however made, is no finding).
-  if (basic_ok && judged_request) {
-    const layout::RequestOutcome oracle = layout::Request(fv, flags);
+  // One request judged against the oracle: its verdict, and every field of a granted view.
+  auto judge_request = [&](int request) {
+    const layout::RequestOutcome oracle = layout::Request(fv, request);
     bufconf_buffer resp;
-    const int granted = exporter.Get(&resp, flags, &why);
+    const int granted = exporter.Get(&resp, request, &why);
     if (granted == BUFCONF_OK && memory_readonly && resp.readonly == 0) {
       add("MEMORY-WRITABLE",
-          "flags " + FlagsText(flags) + " gave readonly == 0 over memory declared read-only");
+          "flags " + FlagsText(request) + " gave readonly == 0 over memory declared read-only");
     }
     if (granted != BUFCONF_OK) {
       if (oracle.verdict == layout::RequestOutcome::Verdict::kMustSucceed) {
-        add("REQ-GRANT", "flags " + FlagsText(flags) + " were refused (" + why +
+        add("REQ-GRANT", "flags " + FlagsText(request) + " were refused (" + why +
                              ") although the memory can be shared that way");
       }
     } else if (oracle.verdict == layout::RequestOutcome::Verdict::kMustFail) {
       add(oracle.reasons[0].first,
-          "flags " + FlagsText(flags) + " were granted although " + oracle.reasons[0].second);
+          "flags " + FlagsText(request) + " were granted although " + oracle.reasons[0].second);
       exporter.Release(&resp);
     } else {
       const Snapshot rs = conformance::TakeSnapshot(resp, regions.data(), regions.size());
-      JudgeGrantedResponse(fv, full_snapshot.memory, flags, rs, "flags " + FlagsText(flags) + ": ",
-                           add);
+      JudgeGrantedResponse(fv, full_snapshot.memory, request, rs,
+                           "flags " + FlagsText(request) + ": ", add);
       exporter.Release(&resp);
     }
-    // Every case also makes the three contiguity requests: whether each must be granted depends
-    // on the layout alone, so every generated layout is judged on them, whatever `flags` drew.
-  }
+  };
+  // The request the case drew (a value no consumer can form is sent last, below: it is judged
+  // only for memory safety, and its refusal, however made, is no finding); then every named
+  // request (layout::NamedRequests), whatever the case drew: whether each must be granted, and
+  // what each granted view must hold, depends on the layout alone, so every exporter is judged
+  // on all of them (a fault in one request's answer is not left to the draw of the flags).
+  if (basic_ok && judged_request) judge_request(flags);
   if (basic_ok) {
-    for (const int extra : {layout::kCContiguous, layout::kFContiguous, layout::kAnyContiguous}) {
-      if (extra == flags) continue;
-      const layout::RequestOutcome o = layout::Request(fv, extra);
-      bufconf_buffer x;
-      if (exporter.Get(&x, extra, &why) != BUFCONF_OK) {
-        if (o.verdict == layout::RequestOutcome::Verdict::kMustSucceed) {
-          add("REQ-GRANT", "flags " + FlagsText(extra) + " were refused (" + why +
-                               ") although the memory can be shared that way");
-        }
-        continue;
-      }
-      if (o.verdict == layout::RequestOutcome::Verdict::kMustFail) {
-        add(o.reasons[0].first,
-            "flags " + FlagsText(extra) + " were granted although " + o.reasons[0].second);
-      }
-      exporter.Release(&x);
+    // (Without `ask_named`, for an enumerated exporter whose sweep asks each named request in
+    // turn: the three contiguity requests only.)
+    for (const int named : layout::NamedRequests()) {
+      const bool contiguity = named == layout::kCContiguous || named == layout::kFContiguous ||
+                              named == layout::kAnyContiguous;
+      if ((ask_named || contiguity) && named != flags) judge_request(named);
     }
     // REQ-FIELDS-ALL-FILLED: PyBUF_FULL_RO again, into a view whose every byte is 0xA5 (a
     // consumer's uninitialized Py_buffer): a field the exporter does not write keeps the pattern.
@@ -451,8 +446,11 @@ CheckResult CheckExporterCase(const bufconf_adapter& a, const ExporterCase& c,
     if (a.make_exporter(a.context, &spec, &second, why, sizeof why) != BUFCONF_OK) return nullptr;
     return second;
   };
+  // An exporter made read-only (BUFCONF_LAYOUT_READONLY) has memory declared read-only: its
+  // views must say readonly == 1 (MEMORY-WRITABLE), whatever was requested.
+  const bool readonly = (c.spec.layout & BUFCONF_LAYOUT_READONLY) != 0;
   return JudgeExporter(a, handle, ExpectedValues(c.spec), c.spec.shape.size(), c.flags, session,
-                       make_second, false);
+                       make_second, readonly, nullptr, /*ask_named=*/true);
 }
 
 CheckResult CheckEnumeratedCase(const bufconf_adapter& a, const EnumeratedCase& c,
@@ -514,7 +512,9 @@ CheckResult CheckEnumeratedCase(const bufconf_adapter& a, const EnumeratedCase& 
   // Enumerated exporters cannot be made twice: the session runs on this one alone.
   return JudgeExporter(a, handle, expected, info.has_expected ? static_cast<size_t>(info.ndim) : 0,
                        c.flags, SessionMode::kWith, nullptr, info.memory_readonly != 0,
-                       empty_shape ? &*empty_shape : nullptr);
+                       empty_shape ? &*empty_shape : nullptr,
+                       // The sweep asks every enumerated exporter each named request already.
+                       /*ask_named=*/false);
 }
 
 }  // namespace bufconf::suite

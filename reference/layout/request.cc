@@ -1,5 +1,7 @@
 #include "reference/layout/request.h"
 
+#include <initializer_list>
+
 #include "reference/layout/addressing.h"
 #include "reference/layout/contiguity.h"
 
@@ -13,6 +15,21 @@ bool IsConsumerRequest(int flags) {
   if ((flags & ~kKnownBits) != 0) return false;
   if ((flags & (0x20 | 0x40 | 0x80 | 0x100 | 0x10)) != 0 && !Has(flags, kStrides)) return false;
   return true;
+}
+
+const std::vector<int>& NamedRequests() {
+  static const std::vector<int> kNamed = [] {
+    std::vector<int> out;
+    for (const int base : std::initializer_list<int>{0, kNd, kStrides, kCContiguous, kFContiguous,
+                                                     kAnyContiguous, kIndirect}) {
+      for (const int extra :
+           std::initializer_list<int>{0, kWritable, kFormat, kWritable | kFormat}) {
+        out.push_back(base | extra);
+      }
+    }
+    return out;
+  }();
+  return kNamed;
 }
 
 RequestOutcome Request(const Descriptor& ex, int flags) {

@@ -41,6 +41,12 @@ enum RequestFlag : int {
 // on such values only for crashes, hangs and memory safety (docs/layouts.md).
 bool IsConsumerRequest(int flags);
 
+// The named requests: the base constants SIMPLE, ND, STRIDES, C/F/ANY_CONTIGUOUS and INDIRECT,
+// each alone and with WRITABLE, FORMAT or both (28 values; CONTIG, STRIDED, RECORDS, FULL and
+// their _RO forms among them). Every exporter the suite judges is asked each of them, whatever
+// flags its case drew.
+const std::vector<int>& NamedRequests();
+
 // "flags contains request R": every bit of R is set (memoryobject.c REQ_* macros).
 inline bool Has(int flags, int request) { return (flags & request) == request; }
 
