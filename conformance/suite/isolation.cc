@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -12,8 +13,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <iostream>
 #include <optional>
@@ -29,6 +32,20 @@ constexpr size_t kTailBytes = 4096;
 constexpr size_t kMaxScannedLine = 1024;
 constexpr int kExceptionExitCode = 3;
 constexpr int kOrphanExitCode = 4;
+
+// The child's notes, in memory shared with the parent: a note costs a copy, not a write to a
+// pipe that wakes the parent (the core's cases are noted by the tens of thousands). Two slots,
+// written in turn; `count` is published after a slot is complete, so a child killed while
+// writing a note leaves the previous one intact. A note larger than a slot goes through the note
+// pipe, its slot length set to kInPipe. The parent reads the board only after the child is
+// reaped, and checks every length (a wild write in the child may have hit the board).
+struct NoteBoard {
+  static constexpr size_t kSlot = size_t{32} << 20;  // reserved, not committed (MAP_NORESERVE)
+  static constexpr uint64_t kInPipe = ~uint64_t{0};
+  std::atomic<int64_t> count{0};
+  uint64_t length[2] = {0, 0};
+  char slot[2][kSlot];
+};
 
 // Writes all of `data`, retrying after EINTR and partial writes. Gives up silently if the
 // reader is gone (the parent then reports whatever it had).
@@ -278,14 +295,27 @@ void ChildChannel::Write(const std::string& line) {
 }
 
 void ChildChannel::Note(const std::string& note) {
-  std::string one_line = note;
-  std::replace(one_line.begin(), one_line.end(), '\n', ' ');
   if (in_process_ != nullptr) {
-    in_process_->last_note = one_line;
+    in_process_->last_note = note;
+    std::replace(in_process_->last_note.begin(), in_process_->last_note.end(), '\n', ' ');
     ++in_process_->note_count;
-  } else {
-    WriteAll(note_fd_, "N" + one_line + "\n");
+    return;
   }
+  NoteBoard* board = static_cast<NoteBoard*>(board_);
+  const int64_t n = board->count.load(std::memory_order_relaxed);
+  const size_t k = static_cast<size_t>(n & 1);
+  if (note.size() <= NoteBoard::kSlot) {
+    char* out = board->slot[k];
+    std::memcpy(out, note.data(), note.size());
+    std::replace(out, out + note.size(), '\n', ' ');
+    board->length[k] = note.size();
+  } else {
+    std::string one_line = note;
+    std::replace(one_line.begin(), one_line.end(), '\n', ' ');
+    WriteAll(note_fd_, "N" + one_line + "\n");
+    board->length[k] = NoteBoard::kInPipe;
+  }
+  board->count.store(n + 1, std::memory_order_release);
 }
 
 void ChildChannel::NoteFailure(const std::string& failure) {
@@ -317,6 +347,20 @@ IsolatedResult RunIsolated(const std::function<void(ChildChannel&)>& body, doubl
     }
   }
 
+  void* const board_memory = ::mmap(nullptr, sizeof(NoteBoard), PROT_READ | PROT_WRITE,
+                                    MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (board_memory == MAP_FAILED) {
+    const int saved = errno;
+    close_all_ends();
+    errno = saved;
+    ThrowErrno("bufconf: mmap");
+  }
+  NoteBoard* const board = new (board_memory) NoteBoard;
+  struct Unmap {
+    void* p;
+    ~Unmap() { ::munmap(p, sizeof(NoteBoard)); }
+  } unmap{board_memory};
+
   // Buffered output would otherwise be written twice (by both processes).
   std::cout.flush();
   std::cerr.flush();
@@ -343,6 +387,7 @@ IsolatedResult RunIsolated(const std::function<void(ChildChannel&)>& body, doubl
     ChildChannel channel;
     channel.result_fd_ = ends[Pipes::kResult][1];
     channel.note_fd_ = ends[Pipes::kNote][1];
+    channel.board_ = board;
     ChildMain(body, after_fork, channel);
   }
 
@@ -371,10 +416,21 @@ IsolatedResult RunIsolated(const std::function<void(ChildChannel&)>& body, doubl
     return static_cast<int>(std::min<int64_t>(ms, cap));
   };
 
+  // A note moves the per-note deadline: the board's count is looked at on every wake-up (at
+  // least every 100 ms).
+  int64_t notes_seen = 0;
+  const auto look_at_board = [&] {
+    const int64_t n = board->count.load(std::memory_order_acquire);
+    if (n != notes_seen) {
+      notes_seen = n;
+      pipes.last_note_time = Clock::now();
+    }
+  };
   bool timed_out = false;
   // Read until every pipe is closed. Wake up now and then to notice a child that exited while
   // someone else (a process it started, or a child forked concurrently) holds its pipes open.
   while (pipes.AnyOpen()) {
+    look_at_board();
     const int wait_ms = ms_left(100);
     if (wait_ms < 0) {
       timed_out = true;
@@ -403,6 +459,7 @@ IsolatedResult RunIsolated(const std::function<void(ChildChannel&)>& body, doubl
   if (!timed_out) {
     int sleep_ms = 1;
     while (!HasTerminated(pid)) {
+      look_at_board();
       const int wait_ms = ms_left(sleep_ms);
       if (wait_ms < 0) {
         timed_out = true;
@@ -422,8 +479,18 @@ IsolatedResult RunIsolated(const std::function<void(ChildChannel&)>& body, doubl
   const size_t complete = pipes.payload.rfind('\n');
   pipes.payload.resize(complete == std::string::npos ? 0 : complete + 1);
   result.payload = std::move(pipes.payload);
-  result.last_note = std::move(pipes.last_note);
-  result.note_count = pipes.note_count;
+  // The last complete note: on the board, or (when it was too large) the pipe's last one.
+  const int64_t count = board->count.load(std::memory_order_acquire);
+  result.note_count = std::max<int64_t>(count, 0);
+  if (count > 0) {
+    const size_t k = static_cast<size_t>((count - 1) & 1);
+    const uint64_t length = board->length[k];
+    if (length == NoteBoard::kInPipe) {
+      result.last_note = std::move(pipes.last_note);
+    } else if (length <= NoteBoard::kSlot) {
+      result.last_note.assign(board->slot[k], static_cast<size_t>(length));
+    }
+  }
   result.last_failure = std::move(pipes.last_failure);
   result.stderr_tail = pipes.err.Tail();
 

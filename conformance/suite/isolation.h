@@ -59,6 +59,7 @@ class ChildChannel {
 
   int result_fd_ = -1;  // forked: pipes to the parent
   int note_fd_ = -1;
+  void* board_ = nullptr;                 // forked: the notes' shared memory (isolation.cc)
   IsolatedResult* in_process_ = nullptr;  // in-process: the result being built
 };
 
