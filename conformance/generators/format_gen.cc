@@ -14,30 +14,6 @@ using format::Element;
 using format::Item;
 using format::Seq;
 
-std::vector<std::string> CodesOf(Dialect d) {
-  switch (d) {
-    case Dialect::kStruct:
-      return {"x", "c", "b", "B", "?", "h", "H", "i", "I", "l", "L",
-              "q", "Q", "n", "N", "e", "f", "d", "s", "p", "P"};
-    case Dialect::kNumpy:
-      return {"?", "c", "b", "B", "h",  "H",  "i",  "I", "l", "L", "q", "Q",
-              "e", "f", "d", "g", "Zf", "Zd", "Zg", "s", "w", "O", "x"};
-    case Dialect::kPep3118:
-      return {"x", "c", "b", "B", "?", "h", "H", "i", "I", "l", "L",  "q",  "Q",  "n", "N", "e",
-              "f", "d", "g", "s", "p", "P", "O", "u", "w", "t", "Zf", "Zd", "Zg", "F", "D"};
-  }
-  return {};
-}
-
-// Codes the dialect accepts in `mode` (native-only codes drop out of the standard modes).
-std::vector<std::string> CodesIn(Dialect d, char mode) {
-  std::vector<std::string> out;
-  for (const std::string& code : CodesOf(d)) {
-    if (format::LookupCode(d, code, mode).spec) out.push_back(code);
-  }
-  return out;
-}
-
 const char* const kNames[] = {"a", "b", "val", "f0", "x y", "_1", "n}", "T{"};
 
 class Drawer {
@@ -188,6 +164,30 @@ void AppendTokens(const Seq& seq, Dialect d, std::vector<std::string>& out) {
 }
 
 }  // namespace
+
+std::vector<std::string> CodesOf(Dialect d) {
+  switch (d) {
+    case Dialect::kStruct:
+      return {"x", "c", "b", "B", "?", "h", "H", "i", "I", "l", "L",
+              "q", "Q", "n", "N", "e", "f", "d", "s", "p", "P"};
+    case Dialect::kNumpy:
+      return {"?", "c", "b", "B", "h",  "H",  "i",  "I", "l", "L", "q", "Q",
+              "e", "f", "d", "g", "Zf", "Zd", "Zg", "s", "w", "O", "x"};
+    case Dialect::kPep3118:
+      return {"x", "c", "b", "B", "?", "h", "H", "i", "I", "l", "L",  "q",  "Q",  "n", "N", "e",
+              "f", "d", "g", "s", "p", "P", "O", "u", "w", "t", "Zf", "Zd", "Zg", "F", "D"};
+  }
+  return {};
+}
+
+// Codes the dialect accepts in `mode` (native-only codes drop out of the standard modes).
+std::vector<std::string> CodesIn(Dialect d, char mode) {
+  std::vector<std::string> out;
+  for (const std::string& code : CodesOf(d)) {
+    if (format::LookupCode(d, code, mode).spec) out.push_back(code);
+  }
+  return out;
+}
 
 rc::Gen<Seq> FormatSyntax(Dialect dialect, FormatGenOptions options) {
   return rc::gen::exec([dialect, options] { return Drawer(dialect, options).DrawTop(); });

@@ -23,6 +23,11 @@ struct FormatGenOptions {
   uint64_t max_count = 5;  // repeat counts and shape dimensions
 };
 
+// Every single-character-or-Z code the dialect knows, and those it accepts in `mode` (native-only
+// codes drop out of the standard modes).
+std::vector<std::string> CodesOf(format::Dialect d);
+std::vector<std::string> CodesIn(format::Dialect d, char mode);
+
 // A syntax tree the dialect accepts, whose layout succeeds.
 rc::Gen<format::Seq> FormatSyntax(format::Dialect dialect, FormatGenOptions options = {});
 

@@ -16,6 +16,7 @@
 
 #include "conformance/adapter/real_layout.h"
 #include "conformance/suite/checks.h"
+#include "conformance/suite/core_cases.h"
 #include "conformance/suite/counterexample.h"
 #include "conformance/suite/isolation.h"
 #include "conformance/suite/known_gaps.h"
@@ -76,38 +77,39 @@ ordered_json RunRuleProperty(const bufconf_adapter& adapter, const std::string& 
                                .dump());
     }
   };
-  auto property = [&] {
-    if (first_failure && Clock::now() - *first_failure > shrink_budget) return;
+  // A finding about another rule than the one being judged counts for that rule (the first one
+  // per rule, on a case not blocked): the runner files it there if that rule's own cases miss it.
+  ordered_json pooled = ordered_json::object();
+  // Judges one case for `rule`; returns the message when the case breaks it.
+  // The case's JSON is made only when needed (a failure, a finding of another rule, an error):
+  // core cases are noted by their index, which costs nothing (ResolveCoreNote).
+  auto judge = [&](const std::function<ordered_json()>& case_of, const std::string& note,
+                   const std::function<CheckResult()>& check) -> std::optional<std::string> {
+    if (channel != nullptr) channel->Note(note);
+    std::optional<ordered_json> made;
+    const auto case_json_fn = [&]() -> const ordered_json& {
+      if (!made) made = case_of();
+      return *made;
+    };
     CheckResult result;
-    ordered_json case_json;
     try {
-      if (exporter_side) {
-        const ExporterCase c = *GenExporterCase();
-        case_json = ToJson(c);
-        if (channel != nullptr) channel->Note(case_json.dump());
-        result = CheckExporterCase(adapter, c);
-      } else {
-        const AlgorithmCase c = *GenAlgorithmCase();
-        case_json = ToJson(c);
-        if (channel != nullptr) channel->Note(case_json.dump());
-        result = CheckAlgorithmCase(adapter, c, rule);
-      }
+      result = check();
     } catch (const AdapterError& e) {
       // Not a rule, but the run must say what went wrong and on which case.
-      failed(case_json, std::string("adapter error: ") + e.what());
-      RC_FAIL(last.message);
+      failed(case_json_fn(), std::string("adapter error: ") + e.what());
+      return last.message;
     } catch (const std::exception& e) {
       // bufconf's own limit or bug: never a finding against the implementation.
       if (!first_failure) {
         if (internal_errors++ == 0) {
-          internal_error = std::string(e.what()) + " (on " + CaseSummary(case_json) + ")";
+          internal_error = std::string(e.what()) + " (on " + CaseSummary(case_json_fn()) + ")";
         }
       }
-      return;
+      return std::nullopt;
     }
     if (result.unsupported) {
       if (!first_failure) ++unsupported;
-      return;
+      return std::nullopt;
     }
     const bool basic_rule = IsBasicExporterRule(rule);
     bool basic_failed = false;
@@ -115,6 +117,13 @@ ordered_json RunRuleProperty(const bufconf_adapter& adapter, const std::string& 
     for (const Finding& f : result.findings) {
       basic_failed = basic_failed || f.basic;
       if (f.rule == rule && mine == nullptr) mine = &f;
+    }
+    if (!first_failure) {
+      for (const Finding& f : result.findings) {
+        if (f.rule == rule || pooled.contains(f.rule)) continue;
+        if (exporter_side && basic_failed && !f.basic && !IsBasicExporterRule(f.rule)) continue;
+        pooled[f.rule] = {{"case", case_json_fn()}, {"message", f.message}};
+      }
     }
     // A case whose full description is broken says nothing about the other rules.
     // (A finding of this very rule about the full description is judged, not blocked.)
@@ -125,20 +134,66 @@ ordered_json RunRuleProperty(const bufconf_adapter& adapter, const std::string& 
                                    rule) != result.rules_checked.end();
       if (!first_failure && could && blocked_cases++ == 0) blocked_reason = result.blocked_reason;
       if (!first_failure && !could) ++not_exercised;
-      return;
+      return std::nullopt;
     }
     // A case that did not exercise the rule (e.g. an exporter that cannot be resized) is not
     // counted as one that passed it.
     if (std::find(result.rules_checked.begin(), result.rules_checked.end(), rule) ==
         result.rules_checked.end()) {
       if (!first_failure) ++not_exercised;
-      return;
+      return std::nullopt;
     }
     if (!first_failure) ++cases;
     if (mine != nullptr) {
-      failed(case_json, mine->message);
-      RC_FAIL(mine->message);
+      failed(case_json_fn(), mine->message);
+      return mine->message;
     }
+    return std::nullopt;
+  };
+  // The rule's bounded-exhaustive core first (algorithm side; the exporter core is judged once
+  // for all exporter rules, core_cases.h), in its fixed order: its first failure is the result,
+  // and the random cases are not run.
+  int64_t core_cases = 0;
+  if (!exporter_side && settings.core) {
+    const std::vector<AlgorithmCase>& core = CoreAlgorithmCases(rule);
+    for (size_t k = 0; k < core.size(); ++k) {
+      const AlgorithmCase& c = core[k];
+      ++core_cases;
+      const std::optional<std::string> broken =
+          judge([&] { return ToJson(c); }, CoreNote(rule, k),
+                [&] { return CheckAlgorithmCase(adapter, c, rule); });
+      if (broken) break;
+    }
+  }
+  if (first_failure) {
+    ordered_json line = {{"rule", rule},
+                         {"status", "fail"},
+                         {"message", last.message},
+                         {"case", last.case_json},
+                         {"cases_to_failure", cases_to_failure},
+                         {"found_by", "core"},
+                         {"cases", cases},
+                         {"unsupported", unsupported},
+                         {"blocked", blocked_cases},
+                         {"not_exercised", not_exercised},
+                         {"core_cases", core_cases}};
+    if (!pooled.empty()) line["pooled"] = pooled;
+    return line;
+  }
+  auto property = [&] {
+    if (first_failure && Clock::now() - *first_failure > shrink_budget) return;
+    std::optional<std::string> broken;
+    if (exporter_side) {
+      const ExporterCase c = *GenExporterCase();
+      const ordered_json j = ToJson(c);
+      broken = judge([&] { return j; }, j.dump(), [&] { return CheckExporterCase(adapter, c); });
+    } else {
+      const AlgorithmCase c = *GenAlgorithmCase();
+      const ordered_json j = ToJson(c);
+      broken =
+          judge([&] { return j; }, j.dump(), [&] { return CheckAlgorithmCase(adapter, c, rule); });
+    }
+    if (broken) RC_FAIL(*broken);
   };
   rc::detail::TestParams params;
   params.seed = settings.seed ^ std::hash<std::string>{}(rule);
@@ -194,6 +249,8 @@ ordered_json RunRuleProperty(const bufconf_adapter& adapter, const std::string& 
     line["internal_errors"] = internal_errors;
     line["internal_error"] = internal_error;
   }
+  line["core_cases"] = core_cases;
+  if (!pooled.empty()) line["pooled"] = pooled;
   return line;
 }
 
@@ -259,7 +316,7 @@ RuleRun RunProperty(const bufconf_adapter& adapter, const Planned& p, const RunS
               {"message", WhatHappened(child, settings)},
               {"cases", std::max<int64_t>(0, child.note_count - 1)}};
   const json note = json::parse(child.last_note, nullptr, false);
-  if (!note.is_discarded() && note.is_object()) run.crash = note;
+  if (!note.is_discarded() && note.is_object()) run.crash = ResolveCoreNote(note);
   return run;
 }
 
@@ -297,7 +354,8 @@ std::string WhatExercises(const std::string& rule) {
            "has_expected (a factory entry's expected values)";
   }
   if (rule == "MEMORY-WRITABLE") {
-    return "it needs exporters whose memory is declared read-only (memory_readonly; a factory "
+    return "it needs exporters whose memory is declared read-only (generated exporters made "
+           "with BUFCONF_LAYOUT_READONLY; enumerated ones with memory_readonly, a factory "
            "entry's memory_readonly)";
   }
   if (rule == "RELEASE-RESIZE-WHILE-EXPORTED") return "it needs exporters the adapter can resize";
@@ -414,6 +472,61 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
            CaseSummary(c.case_json) + ": see " + c.owner;
   };
 
+  // The exporter core (core_cases.h), judged once for every exporter rule before their random
+  // cases: each finding counts for the rule it breaks. A crash or hang in it is REQ-GRANT's, and
+  // blocks the other rules as one in their random cases would.
+  SweepResult core;
+  bool any_exporter_rule = false;
+  std::string first_exporter_rule;
+  for (const Planned& p : plan) {
+    if (p.exporter_side && p.skip_reason.empty() && GlobMatch(settings.filter, p.rule)) {
+      if (!any_exporter_rule) first_exporter_rule = p.rule;
+      any_exporter_rule = true;
+    }
+  }
+  // The cores are made here, once, before any child is forked (each child would make its own).
+  if (settings.core) {
+    CoreLayoutCases();
+    CoreAlgorithmCases("ALGO-SIZE-FROM-FORMAT");
+    CoreExporterCases();
+  }
+  if (settings.core && can_make && any_exporter_rule) {
+    core = CoreExporterSweep(adapter, settings);
+    for (const std::string& e : core.errors) report.errors.push_back(e);
+    for (const std::string& u : core.unfinished) report.unfinished.push_back(u);
+    if (core.unsupported > 0) {
+      report.object_notes.push_back(
+          {"the exporter core", std::to_string(core.unsupported) + " of its " +
+                                    std::to_string(CoreExporterCases().size()) +
+                                    " cases the adapter cannot make (BUFCONF_UNSUPPORTED): not "
+                                    "judged"});
+    }
+    if (core.crashed && !core.crash_places.empty()) {
+      Crash c;
+      c.owner = selected_grant ? "REQ-GRANT" : first_exporter_rule;
+      c.found_by = "the exporter core";
+      c.hang = core.hung;
+      c.message = core.crash_places[0].message;
+      c.case_json = core.crash_places[0].case_json;
+      c.filed = selected_grant;  // the core's places are merged into REQ-GRANT below
+      c.cases_to_failure = core.crash_places[0].cases_to_failure;
+      crashes["exporter"] = c;
+    }
+    if (settings.progress) {
+      settings.progress("the exporter core: " + std::to_string(CoreExporterCases().size()) +
+                        " cases judged");
+    }
+  }
+  // Findings of other rules than the one judged (RunRuleProperty's "pooled"), by rule: filed
+  // after the loop where that rule's own cases missed them.
+  struct Pooled {
+    ordered_json case_json;
+    std::string message;
+    std::string found_by;
+    bool exporter_side = false;
+  };
+  std::map<std::string, Pooled> pooled;
+
   for (const Planned& p : plan) {
     if (!GlobMatch(settings.filter, p.rule)) continue;
     const auto rule_start = Clock::now();
@@ -447,9 +560,22 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
                 {"message", blocked_by(known->second)},
                 {"cases", 0}};
       }
+    } else if (p.exporter_side && core.rules.count(p.rule) != 0 && core.rules[p.rule].failed()) {
+      // The core found it broken (its places are merged below): no random case needed.
+      line = {{"rule", p.rule},
+              {"status", "fail"},
+              {"cases", 0},
+              {"cases_to_failure", core.rules[p.rule].failures[0].cases_to_failure}};
     } else if (!p.exporter_side || can_make) {
       RuleRun run = RunRule(adapter, p, settings);
       line = run.line;
+      if (line.contains("pooled") && line["pooled"].is_object()) {
+        for (auto it = line["pooled"].begin(); it != line["pooled"].end(); ++it) {
+          if (pooled.count(it.key()) != 0 || !it.value().is_object()) continue;
+          pooled[it.key()] = {it.value().value("case", ordered_json()),
+                              it.value().value("message", ""), p.rule, p.exporter_side};
+        }
+      }
       if (run.died) {
         if (crashes.count(function) == 0) {
           Crash c;
@@ -507,44 +633,50 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
                           line.value("returned", ordered_json())});
       }
     }
-    // Exporters the implementation enumerates: every one with every sweep flags value.
+    // The exporter core, and the exporters the implementation enumerates (every one with every
+    // sweep flags value): their cases and places join the rule's own.
     int64_t blocked = line.value("blocked", int64_t{0});
     std::string blocked_reason = line.value("blocked_reason", "");
     int64_t not_exercised = line.value("not_exercised", int64_t{0});
     std::vector<std::string> notes;
+    const auto merge_sweep = [&](const SweepResult& sw, bool enumerated) {
+      const auto it = sw.rules.find(p.rule);
+      if (it == sw.rules.end()) return;
+      const SweepRule& r = it->second;
+      line["cases"] = line.value("cases", int64_t{0}) + r.cases;
+      for (const SweepFailure& f : r.failures) places.push_back(f);
+      const std::string status = line.value("status", "");
+      // Judged on these exporters: a pass, unless a crash or hang blocked the rule (its
+      // generated cases never ran); generated cases blocked one by one are noted below.
+      const bool crash_blocked = status == "blocked" && blocked == 0;
+      if (r.cases > 0 && (status == "skip" || (status == "blocked" && !crash_blocked))) {
+        line["status"] = "pass";
+      }
+      if (r.cases == 0 && r.blocked > 0 && status == "skip") {
+        line["status"] = "blocked";
+        line["message"] = std::string("every ") +
+                          (enumerated ? "enumerated exporter" : "core case") +
+                          " was blocked: " + r.blocked_reason;
+      }
+      if (r.blocked > 0 && blocked == 0) blocked_reason = r.blocked_reason;
+      blocked += r.blocked;
+      not_exercised += r.not_exercised;
+      if (enumerated && !r.blocked_objects.empty()) {
+        notes.push_back(std::to_string(r.blocked_objects.size()) + " of " +
+                        std::to_string(sw.objects) +
+                        " enumerated exporters not judged on this rule for some flags: their "
+                        "full description breaks a MUST rule (first: " +
+                        r.blocked_reason + ")");
+      }
+    };
+    if (p.exporter_side) merge_sweep(core, false);
     if (p.exporter_side && can_enumerate) {
       if (!swept) {
         sweep = EnumeratedSweep(adapter, settings);
         swept = true;
         ReportSweep(sweep, &report);
       }
-      const auto it = sweep.rules.find(p.rule);
-      if (it != sweep.rules.end()) {
-        const SweepRule& r = it->second;
-        line["cases"] = line.value("cases", int64_t{0}) + r.cases;
-        for (const SweepFailure& f : r.failures) places.push_back(f);
-        const std::string status = line.value("status", "");
-        // Judged on enumerated exporters: a pass, unless a crash or hang blocked the rule (its
-        // generated cases never ran); generated cases blocked one by one are noted below.
-        const bool crash_blocked = status == "blocked" && blocked == 0;
-        if (r.cases > 0 && (status == "skip" || (status == "blocked" && !crash_blocked))) {
-          line["status"] = "pass";
-        }
-        if (r.cases == 0 && r.blocked > 0 && status == "skip") {
-          line["status"] = "blocked";
-          line["message"] = "every enumerated exporter was blocked: " + r.blocked_reason;
-        }
-        if (r.blocked > 0 && blocked == 0) blocked_reason = r.blocked_reason;
-        blocked += r.blocked;
-        not_exercised += r.not_exercised;
-        if (!r.blocked_objects.empty()) {
-          notes.push_back(std::to_string(r.blocked_objects.size()) + " of " +
-                          std::to_string(sweep.objects) +
-                          " enumerated exporters not judged on this rule for some flags: their "
-                          "full description breaks a MUST rule (first: " +
-                          r.blocked_reason + ")");
-        }
-      }
+      merge_sweep(sweep, true);
     }
     // The party that must keep an interpreter rule is the interpreter: its failure is one place,
     // the interpreter, whichever exporters showed it.
@@ -619,6 +751,50 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
                         std::to_string(result.cases) + " cases)");
     }
     report.results.push_back(result);
+  }
+
+  // A finding made while judging another rule's case, for a rule whose own cases did not break
+  // it: the rule fails with it (shrunk for that rule), its place saying which rule's cases found
+  // it. (Interpreter rules are judged on every exporter case already.)
+  for (auto& [rule, found] : pooled) {
+    const rules::Rule* catalogued = rules::FindRule(rule);
+    if (catalogued == nullptr || catalogued->party == rules::Party::kInterpreter) continue;
+    for (RuleResult& r : report.results) {
+      if (r.rule != rule || (r.status != Status::kPass && r.status != Status::kSkip)) continue;
+      ordered_json case_json = found.case_json;
+      std::string message = found.message;
+      const ordered_json smaller =
+          found.exporter_side ? SmallerExporterCounterexample(adapter, rule, case_json, settings)
+                              : SmallerAlgorithmCounterexample(adapter, rule, case_json, settings);
+      if (!smaller.is_null()) {
+        case_json = smaller["case"];
+        message = smaller.value("message", message);
+      }
+      std::string where = found.exporter_side ? "generated exporter" : "generated view";
+      ordered_json returned;
+      if (found.exporter_side) {
+        const ordered_json got = FirstFoundInChild(adapter, settings, [&](ChildChannel& channel) {
+          channel.Note(case_json.dump());
+          channel.Write(ordered_json({{"case", ReturnedView(adapter, case_json)}}).dump());
+        });
+        returned = got.is_null() ? ordered_json() : got["case"];
+        if (returned.is_object() && returned.contains("made") && returned["made"].is_string()) {
+          where = "generated " + returned["made"].get<std::string>();
+        }
+      }
+      where += " (found by the cases of " + found.found_by + ")";
+      RuleFailure failure{where, message, ""};
+      failure.counterexample_file =
+          SaveCounterexample(settings, adapter, rule, rule, case_json, message, returned);
+      r.failures.insert(r.failures.begin(), failure);
+      r.status = Status::kFail;
+      r.reason = message;
+      r.counterexample_file = failure.counterexample_file;
+      r.replay_command = "bufconf replay " + r.counterexample_file;
+      if (settings.progress) {
+        settings.progress(r.rule + ": fail (found by the cases of " + found.found_by + ")");
+      }
+    }
   }
 
   // A crash found by another rule than the one it is filed under (REQ-GRANT ran first and its

@@ -26,6 +26,9 @@ struct RunSettings {
   // after half of it (at least 1 s) with the smallest failing case found.
   double timeout_seconds = 20;
   bool isolate = true;  // fork a child per rule
+  // Judge each rule's bounded-exhaustive core (core_cases.h) before its random cases. Off only
+  // to measure what the core costs (//bench:suite_benchmark).
+  bool core = true;
   // Also list every catalogue rule the suite does not check, as a skip with the reason.
   bool list_every_rule = false;
   std::string failures_dir = "bufconf-failures";

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "conformance/suite/checks.h"
+#include "conformance/suite/core_cases.h"
 #include "conformance/suite/run_support.h"
+#include "reference/layout/request.h"
 
 namespace bufconf::suite {
 
@@ -25,10 +28,7 @@ std::vector<int> SweepFlags(const std::string& profile) {
     flags.push_back(0x10000);
     return flags;
   }
-  const int kNamed[] = {0x0, 0x8, 0x18, 0x38, 0x58, 0x98, 0x118};
-  for (int named : kNamed) {
-    for (int extra : {0x0, 0x1, 0x4, 0x5}) flags.push_back(named | extra);
-  }
+  flags = layout::NamedRequests();
   for (int illegal : {0x100, 0x200, 0x20, 0x2}) flags.push_back(illegal);
   return flags;
 }
@@ -39,7 +39,159 @@ std::string ObjectName(size_t index, const std::string& description) {
   return description.empty() ? "enumerated exporter " + std::to_string(index) : description;
 }
 
+// Judges cases [from, count) in order; one JSON line of per-rule counts and first failures.
+ordered_json JudgeCases(const bufconf_adapter& adapter, const CaseList& list, size_t from,
+                        ChildChannel* channel) {
+  std::map<std::string, SweepRule> rules;
+  std::vector<std::string> errors;
+  int64_t unsupported = 0;
+  for (size_t k = from; k < list.count; ++k) {
+    if (channel != nullptr) channel->Note(list.note_at ? list.note_at(k) : list.json_at(k).dump());
+    std::optional<ordered_json> made;
+    const auto case_json = [&]() -> const ordered_json& {
+      if (!made) made = list.json_at(k);
+      return *made;
+    };
+    CheckResult result;
+    try {
+      result = list.check_at(k);
+    } catch (const AdapterError& e) {
+      errors.push_back("the adapter failed on " + list.describe_at(k) + ": " + e.what());
+      continue;
+    } catch (const std::exception& e) {
+      errors.push_back("bufconf could not judge " + list.describe_at(k) + ": " + e.what());
+      continue;
+    }
+    if (result.unsupported) {
+      if (list.stop_on_unsupported) break;
+      ++unsupported;
+      continue;
+    }
+    bool basic_failed = false;
+    for (const Finding& f : result.findings) basic_failed = basic_failed || f.basic;
+    // Every finding counts for the rule it breaks, whichever rule the case was made for.
+    ordered_json returned;
+    std::string where;
+    for (const std::string& rule : ExporterRules()) {
+      const bool checked = std::find(result.rules_checked.begin(), result.rules_checked.end(),
+                                     rule) != result.rules_checked.end();
+      SweepRule& r = rules[rule];
+      bool mine = false;
+      for (const Finding& f : result.findings) mine = mine || f.rule == rule;
+      if (basic_failed && !IsBasicExporterRule(rule) && !mine) {
+        if (checked && r.blocked++ == 0) {
+          r.blocked_reason = list.describe_at(k) + ": " + result.blocked_reason;
+        }
+        continue;
+      }
+      if (!checked) {
+        ++r.not_exercised;
+        continue;
+      }
+      ++r.cases;
+      for (const Finding& f : result.findings) {
+        if (f.rule != rule || r.failed()) continue;
+        if (where.empty()) {
+          returned = ReturnedView(adapter, case_json());
+          where = list.where_at(k, returned);
+        }
+        r.failures.push_back({where, list.prefix_messages ? where + ": " + f.message : f.message,
+                              case_json(), returned, static_cast<int64_t>(k + 1)});
+      }
+    }
+  }
+  ordered_json line = {
+      {"rules", ordered_json::object()}, {"errors", errors}, {"unsupported", unsupported}};
+  for (const auto& [rule, r] : rules) {
+    ordered_json& j = line["rules"][rule];
+    j = {{"cases", r.cases},
+         {"blocked", r.blocked},
+         {"not_exercised", r.not_exercised},
+         {"failed", r.failed()}};
+    if (r.blocked > 0) j["blocked_reason"] = r.blocked_reason;
+    if (r.failed()) {
+      j["where"] = r.failures[0].where;
+      j["message"] = r.failures[0].message;
+      j["case"] = r.failures[0].case_json;
+      j["returned"] = r.failures[0].returned;
+      j["cases_to_failure"] = r.failures[0].cases_to_failure;
+    }
+  }
+  return line;
+}
+
 }  // namespace
+
+void SweepCases(const bufconf_adapter& adapter, const RunSettings& settings, const CaseList& list,
+                SweepResult* out) {
+  constexpr int kMaxCrashes = 4;  // then the rest of the list is not asked
+  const auto merge = [&](const ordered_json& line) {
+    for (auto it = line["rules"].begin(); it != line["rules"].end(); ++it) {
+      SweepRule& r = out->rules[it.key()];
+      const ordered_json& v = it.value();
+      r.cases += v.value("cases", int64_t{0});
+      r.not_exercised += v.value("not_exercised", int64_t{0});
+      const int64_t blocked = v.value("blocked", int64_t{0});
+      if (blocked > 0) {
+        if (r.blocked == 0) r.blocked_reason = v.value("blocked_reason", "");
+        r.blocked += blocked;
+        if (!list.object.empty()) r.blocked_objects.insert(list.object);
+      }
+      if (v.value("failed", false)) {
+        r.failures.push_back({v.value("where", ""), v.value("message", ""), v["case"],
+                              v.value("returned", ordered_json()),
+                              v.value("cases_to_failure", int64_t{0})});
+      }
+    }
+    for (const auto& e : line["errors"]) out->errors.push_back(e.get<std::string>());
+    out->unsupported += line.value("unsupported", int64_t{0});
+  };
+  if (!settings.isolate) {
+    merge(JudgeCases(adapter, list, 0, nullptr));
+    return;
+  }
+  size_t from = 0;
+  for (int crashes = 0; from < list.count;) {
+    const size_t start = from;
+    const IsolatedResult child = RunChild(adapter, settings, [&](ChildChannel& channel) {
+      channel.Write(JudgeCases(adapter, list, start, &channel).dump());
+    });
+    ordered_json line;
+    if (child.outcome == IsolatedResult::Outcome::kOk && !child.payload.empty()) {
+      line = json::parse(child.payload.substr(0, child.payload.find('\n')), nullptr, false);
+    }
+    if (!line.is_discarded() && line.contains("bufconf_error")) {
+      out->errors.push_back("bufconf could not judge " + list.name + ": " +
+                            line.value("bufconf_error", ""));
+      return;
+    }
+    if (!line.is_discarded() && !line.empty()) {
+      merge(line);
+      return;
+    }
+    // The child died on the case it noted last: a place of its own, with its counterexample.
+    const size_t died_at = start + static_cast<size_t>(std::max<int64_t>(0, child.note_count - 1));
+    const bool hang = child.outcome == IsolatedResult::Outcome::kTimedOut;
+    const size_t at = std::min(died_at, list.count - 1);
+    out->rules["REQ-GRANT"].failures.push_back(
+        {list.where_at(at, ordered_json()),
+         list.crash_message_at(at, WhatHappened(child, settings)),
+         child.note_count > 0 ? list.json_at(at) : ordered_json(), nullptr,
+         static_cast<int64_t>(died_at + 1)});
+    if (hang) out->hung = true;
+    out->crashed = true;
+    if (out->crash_places.empty())
+      out->crash_places.push_back(out->rules["REQ-GRANT"].failures.back());
+    from = died_at + 1;
+    if ((hang || ++crashes >= kMaxCrashes) && from < list.count) {
+      out->unfinished.push_back(list.name + ": " + std::to_string(list.count - from) + " " +
+                                list.unit + " not asked after the " + (hang ? "hang" : "crashes") +
+                                " (each would cost " + (hang ? "a timeout" : "another crash") +
+                                ")");
+      return;
+    }
+  }
+}
 
 // Every enumerated exporter with every sweep flags value, one forked child per exporter (a new
 // child resumes after a crash, so the flags after it are still asked). A crash or hang is a
@@ -48,12 +200,10 @@ std::string ObjectName(size_t index, const std::string& description) {
 SweepResult EnumeratedSweep(const bufconf_adapter& adapter, const RunSettings& settings) {
   SweepResult out;
   const std::vector<int> flags_list = SweepFlags(settings.profile);
-  constexpr int kMaxCrashesPerObject = 4;  // then the rest of the object's flags are not asked
   for (size_t index = 0; index < 100000; ++index) {
     // What the adapter calls the object, asked first in a child of its own (making it may
     // crash): crash places then name it.
     std::string description, note;
-    bool exists = true, skipped = false;
     auto describe = [&](ChildChannel* channel) {
       void* handle = nullptr;
       bufconf_enumerated info{};
@@ -93,10 +243,8 @@ SweepResult EnumeratedSweep(const bufconf_adapter& adapter, const RunSettings& s
     const int rc = described.value("rc", BUFCONF_ERROR);
     description = described.value("description", "");
     note = described.value("note", "");
-    exists = rc != BUFCONF_UNSUPPORTED;
-    skipped = rc == BUFCONF_SKIPPED;
-    if (!exists) break;
-    if (skipped) {
+    if (rc == BUFCONF_UNSUPPORTED) break;
+    if (rc == BUFCONF_SKIPPED) {
       out.skipped.push_back({description, "the adapter skipped it (BUFCONF_SKIPPED)"});
       continue;
     }
@@ -108,135 +256,58 @@ SweepResult EnumeratedSweep(const bufconf_adapter& adapter, const RunSettings& s
     ++out.objects;
     const std::string name = ObjectName(index, description);
     if (!note.empty()) out.notes.push_back({name, note});
-
-    // Runs flags_list[from..] on the object; one JSON line per flags value judged.
-    auto body = [&](size_t from, ChildChannel* channel) {
-      std::map<std::string, SweepRule> rules;
-      std::vector<std::string> errors;
-      for (size_t k = from; k < flags_list.size(); ++k) {
-        EnumeratedCase c{index, flags_list[k], description};
-        if (channel != nullptr) channel->Note(ToJson(c).dump());
-        CheckResult result;
-        try {
-          result = CheckEnumeratedCase(adapter, c);
-        } catch (const AdapterError& e) {
-          errors.push_back("the adapter failed on " + name + " with flags " +
-                           std::to_string(c.flags) + ": " + e.what());
-          continue;
-        } catch (const std::exception& e) {
-          errors.push_back("bufconf could not judge " + name + " with flags " +
-                           std::to_string(c.flags) + ": " + e.what());
-          continue;
-        }
-        if (result.unsupported) break;
-        bool basic_failed = false;
-        for (const Finding& f : result.findings) basic_failed = basic_failed || f.basic;
-        for (const std::string& rule : ExporterRules()) {
-          const bool checked = std::find(result.rules_checked.begin(), result.rules_checked.end(),
-                                         rule) != result.rules_checked.end();
-          SweepRule& r = rules[rule];
-          bool mine = false;
-          for (const Finding& f : result.findings) mine = mine || f.rule == rule;
-          if (basic_failed && !IsBasicExporterRule(rule) && !mine) {
-            if (checked && r.blocked++ == 0) r.blocked_reason = name + ": " + result.blocked_reason;
-            continue;
-          }
-          if (!checked) {
-            ++r.not_exercised;
-            continue;
-          }
-          ++r.cases;
-          for (const Finding& f : result.findings) {
-            if (f.rule == rule && !r.failed()) {
-              r.failures.push_back(
-                  {name, name + ": " + f.message, ToJson(c), ReturnedView(adapter, ToJson(c))});
-            }
-          }
-        }
-      }
-      ordered_json line = {{"rules", ordered_json::object()}, {"errors", errors}};
-      for (const auto& [rule, r] : rules) {
-        ordered_json& j = line["rules"][rule];
-        j = {{"cases", r.cases},
-             {"blocked", r.blocked},
-             {"not_exercised", r.not_exercised},
-             {"failed", r.failed()}};
-        if (r.blocked > 0) j["blocked_reason"] = r.blocked_reason;
-        if (r.failed()) {
-          j["where"] = r.failures[0].where;
-          j["message"] = r.failures[0].message;
-          j["case"] = r.failures[0].case_json;
-          j["returned"] = r.failures[0].returned;
-        }
-      }
-      return line;
+    CaseList list;
+    list.name = name;
+    list.object = name;
+    list.unit = "flags values";
+    list.count = flags_list.size();
+    list.stop_on_unsupported = true;
+    list.prefix_messages = true;
+    list.json_at = [&](size_t k) {
+      return ToJson(EnumeratedCase{index, flags_list[k], description});
     };
-    const auto merge = [&](const ordered_json& line) {
-      for (auto it = line["rules"].begin(); it != line["rules"].end(); ++it) {
-        SweepRule& r = out.rules[it.key()];
-        const ordered_json& v = it.value();
-        r.cases += v.value("cases", int64_t{0});
-        r.not_exercised += v.value("not_exercised", int64_t{0});
-        const int64_t blocked = v.value("blocked", int64_t{0});
-        if (blocked > 0) {
-          if (r.blocked == 0) r.blocked_reason = v.value("blocked_reason", "");
-          r.blocked += blocked;
-          r.blocked_objects.insert(name);
-        }
-        if (v.value("failed", false)) {
-          r.failures.push_back({v.value("where", ""), v.value("message", ""), v["case"],
-                                v.value("returned", ordered_json())});
-        }
-      }
-      for (const auto& e : line["errors"]) out.errors.push_back(e.get<std::string>());
+    list.check_at = [&](size_t k) {
+      return CheckEnumeratedCase(adapter, EnumeratedCase{index, flags_list[k], description});
     };
-    if (!settings.isolate) {
-      merge(body(0, nullptr));
-      continue;
-    }
-    size_t from = 0;
-    for (int crashes = 0; from < flags_list.size();) {
-      const size_t start = from;
-      const IsolatedResult child = RunChild(adapter, settings, [&](ChildChannel& channel) {
-        channel.Write(body(start, &channel).dump());
-      });
-      ordered_json line;
-      if (child.outcome == IsolatedResult::Outcome::kOk && !child.payload.empty()) {
-        line = json::parse(child.payload.substr(0, child.payload.find('\n')), nullptr, false);
-      }
-      if (!line.is_discarded() && line.contains("bufconf_error")) {
-        out.errors.push_back("bufconf could not judge " + name + ": " +
-                             line.value("bufconf_error", ""));
-        break;
-      }
-      if (!line.is_discarded() && !line.empty()) {
-        merge(line);
-        break;
-      }
-      // The child died on the case it noted last: a place of its own, with its counterexample.
-      const json noted = json::parse(child.last_note, nullptr, false);
-      const int flags =
-          !noted.is_discarded() && noted.contains("flags") && noted["flags"].is_number_integer()
-              ? noted["flags"].get<int>()
-              : -1;
-      char flags_text[32] = "";
-      if (flags >= 0) std::snprintf(flags_text, sizeof flags_text, " with flags 0x%x", flags);
-      out.rules["REQ-GRANT"].failures.push_back(
-          {name, name + flags_text + ": " + WhatHappened(child, settings),
-           noted.is_discarded() ? ordered_json() : ordered_json(noted), nullptr});
-      const size_t died_at =
-          start + static_cast<size_t>(std::max<int64_t>(0, child.note_count - 1));
-      from = died_at + 1;
-      const bool hang = child.outcome == IsolatedResult::Outcome::kTimedOut;
-      if ((hang || ++crashes >= kMaxCrashesPerObject) && from < flags_list.size()) {
-        out.unfinished.push_back(name + ": " + std::to_string(flags_list.size() - from) +
-                                 " flags values not asked after the " +
-                                 (hang ? "hang" : "crashes") + " (each would cost " +
-                                 (hang ? "a timeout" : "another crash") + ")");
-        break;
-      }
-    }
+    list.describe_at = [&](size_t k) {
+      char flags_text[32];
+      std::snprintf(flags_text, sizeof flags_text, "0x%x", flags_list[k]);
+      return name + " with flags " + flags_text;
+    };
+    list.where_at = [&](size_t, const ordered_json&) { return name; };
+    list.crash_message_at = [&](size_t k, const std::string& what) {
+      char flags_text[32];
+      std::snprintf(flags_text, sizeof flags_text, " with flags 0x%x", flags_list[k]);
+      return name + flags_text + ": " + what;
+    };
+    SweepCases(adapter, settings, list, &out);
   }
+  return out;
+}
+
+// The exporter core (core_cases.h), judged once for every exporter rule: each finding counts for
+// the rule it breaks. A failure is placed as the random cases' are: "generated " and what the
+// adapter said it made.
+SweepResult CoreExporterSweep(const bufconf_adapter& adapter, const RunSettings& settings) {
+  SweepResult out;
+  const std::vector<ExporterCase>& cases = CoreExporterCases();
+  CaseList list;
+  list.name = "the exporter core";
+  list.unit = "core cases";
+  list.count = cases.size();
+  list.json_at = [&](size_t k) { return ToJson(cases[k]); };
+  list.note_at = [](size_t k) { return CoreNote("exporter", k); };
+  list.check_at = [&](size_t k) { return CheckExporterCase(adapter, cases[k]); };
+  list.describe_at = [&](size_t k) { return "core case " + CaseSummary(ToJson(cases[k])); };
+  list.where_at = [](size_t, const ordered_json& returned) {
+    return returned.is_object() && returned.contains("made") && returned["made"].is_string()
+               ? "generated " + returned["made"].get<std::string>()
+               : std::string("generated exporter");
+  };
+  list.crash_message_at = [&](size_t k, const std::string& what) {
+    return what + " on " + CaseSummary(ToJson(cases[k])) + " (a case of the exporter core)";
+  };
+  SweepCases(adapter, settings, list, &out);
   return out;
 }
 
