@@ -426,6 +426,11 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
       if (it == sw.rules.end()) return;
       const SweepRule& r = it->second;
       line["cases"] = line.value("cases", int64_t{0}) + r.cases;
+      // The core's first failure (or crash) is where the rule was first found broken, when its
+      // own cases did not find it first.
+      if (!enumerated && !r.failures.empty() && line.value("cases_to_failure", int64_t{0}) == 0) {
+        line["cases_to_failure"] = r.failures[0].cases_to_failure;
+      }
       for (const SweepFailure& f : r.failures) places.push_back(f);
       const std::string status = line.value("status", "");
       // Judged on these exporters: a pass, unless a crash or hang blocked the rule (its
