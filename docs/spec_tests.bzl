@@ -12,7 +12,10 @@ SPEC_TESTS = [
     "//conformance/cli:main_job_test",
     "//conformance/explain:explain_cli_test",
     "//conformance/explain:explain_test",
+    "//conformance/suite:core_cases_test",
+    "//conformance/suite:core_catches_test",
     "//conformance/suite:expectations_test",
+    "//conformance/suite:generator_caps_test",
     "//conformance/suite:isolation_test",
     "//conformance/suite:report_html_test",
     "//conformance/suite:report_test",
@@ -46,4 +49,5 @@ SPEC_TESTS = [
     "//reference/layout:rule_ids_test",
     "//reference/rules:catalogue_test",
     "//tools:findings_repro_test",
+    "//tools:mutation_harness_test",
 ]
