@@ -1,9 +1,12 @@
 #include "conformance/suite/cases.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <set>
 #include <stdexcept>
+#include <type_traits>
 
 #include "conformance/generators/format_gen.h"
 #include "conformance/generators/layout_gen.h"
@@ -29,16 +32,33 @@ std::string Hex(const std::vector<uint8_t>& bytes) {
   return out;
 }
 
-std::vector<uint8_t> Unhex(const json& j, const char* field) {
-  if (!j.is_string()) throw std::runtime_error(std::string(field) + ": expected a hex string");
-  const std::string s = j.get<std::string>();
-  if (s.size() % 2 != 0) throw std::runtime_error(std::string(field) + ": odd-length hex");
+// The codec's readers: each takes exactly one JSON type, and an error names the field by its
+// path inside the case ("spec.shape[2]"), never a raw nlohmann exception.
+[[noreturn]] void Fail(const std::string& field, const std::string& message) {
+  throw std::runtime_error(field + ": " + message);
+}
+
+const json& Member(const json& j, const char* name) {
+  const auto it = j.find(name);
+  if (it == j.end()) Fail(name, "missing");
+  return *it;
+}
+
+// An object (a case, a spec): anything else is an error naming it.
+void ExpectObject(const json& j, const std::string& field) {
+  if (!j.is_object()) Fail(field, std::string("expected an object, found ") + j.type_name());
+}
+
+std::vector<uint8_t> Unhex(const json& j, const std::string& field) {
+  if (!j.is_string()) Fail(field, std::string("expected a hex string, found ") + j.type_name());
+  const std::string& s = j.get_ref<const std::string&>();
+  if (s.size() % 2 != 0) Fail(field, "odd-length hex");
   std::vector<uint8_t> out;
   auto digit = [&](char c) -> int {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    throw std::runtime_error(std::string(field) + ": bad hex digit");
+    Fail(field, "bad hex digit");
   };
   for (size_t i = 0; i < s.size(); i += 2) {
     out.push_back(static_cast<uint8_t>(digit(s[i]) << 4 | digit(s[i + 1])));
@@ -46,14 +66,66 @@ std::vector<uint8_t> Unhex(const json& j, const char* field) {
   return out;
 }
 
+std::string String(const json& j, const std::string& field) {
+  if (!j.is_string()) Fail(field, std::string("expected a string, found ") + j.type_name());
+  return j.get<std::string>();
+}
+
+bool Bool(const json& j, const std::string& field) {
+  if (!j.is_boolean()) Fail(field, std::string("expected true or false, found ") + j.type_name());
+  return j.get<bool>();
+}
+
+// A JSON integer that fits T; a float (even 1.0), a boolean, a string or null is an error, and so
+// is an integer outside T's range (nlohmann's get<T>() would convert a float out of range with
+// undefined behaviour, and wrap an integer out of range).
 template <typename T>
-T Get(const json& j, const char* field) {
-  if (!j.contains(field)) throw std::runtime_error(std::string(field) + ": missing");
-  try {
-    return j.at(field).get<T>();
-  } catch (const json::exception& e) {
-    throw std::runtime_error(std::string(field) + ": " + e.what());
+T Integer(const json& j, const std::string& field) {
+  static_assert(std::is_integral_v<T> && !std::is_same_v<T, bool>);
+  const auto range = [] {
+    return " is out of range for this field (" + std::to_string(std::numeric_limits<T>::min()) +
+           ".." + std::to_string(std::numeric_limits<T>::max()) + ")";
+  };
+  // nlohmann's is_number_integer() is true for unsigned values too: test unsigned first.
+  if (j.is_number_unsigned()) {
+    const uint64_t v = j.get<uint64_t>();
+    if (v > static_cast<uint64_t>(std::numeric_limits<T>::max())) Fail(field, j.dump() + range());
+    return static_cast<T>(v);
   }
+  if (j.is_number_integer()) {
+    const int64_t v = j.get<int64_t>();
+    if constexpr (std::is_unsigned_v<T>) {
+      if (v < 0 || static_cast<uint64_t>(v) > std::numeric_limits<T>::max()) {
+        Fail(field, j.dump() + range());
+      }
+    } else {
+      if (v < std::numeric_limits<T>::min() || v > std::numeric_limits<T>::max()) {
+        Fail(field, j.dump() + range());
+      }
+    }
+    return static_cast<T>(v);
+  }
+  if (j.is_number_float()) {
+    // JSON integers beyond 64 bits parse as floats: said to be out of range.
+    const double d = j.get<double>();
+    if (std::isfinite(d) && std::trunc(d) == d && std::fabs(d) >= 0x1p63) {
+      Fail(field, j.dump() + range());
+    }
+    Fail(field, "expected an integer, found the floating-point number " + j.dump() +
+                    " (write integers without '.' or 'e')");
+  }
+  Fail(field, std::string("expected an integer, found ") + j.type_name());
+}
+
+template <typename T>
+std::vector<T> IntegerArray(const json& j, const std::string& field) {
+  if (!j.is_array()) Fail(field, std::string("expected an array, found ") + j.type_name());
+  std::vector<T> out;
+  out.reserve(j.size());
+  for (size_t i = 0; i < j.size(); ++i) {
+    out.push_back(Integer<T>(j[i], field + "[" + std::to_string(i) + "]"));
+  }
+  return out;
 }
 
 int64_t Product(const std::vector<int64_t>& shape) {
@@ -196,23 +268,33 @@ ordered_json ToJson(const ArraySpec& s) {
 }
 
 ArraySpec ArraySpecFromJson(const json& j) {
+  ExpectObject(j, "spec");
   ArraySpec s;
-  s.format = Get<std::string>(j, "format");
-  s.itemsize = Get<int64_t>(j, "itemsize");
-  s.shape = Get<std::vector<int64_t>>(j, "shape");
-  s.items = Unhex(j.at("items"), "items");
-  if (Get<bool>(j, "fortran")) s.layout |= BUFCONF_LAYOUT_FORTRAN;
-  if (Get<bool>(j, "readonly")) s.layout |= BUFCONF_LAYOUT_READONLY;
-  if (j.contains("steps") && !j["steps"].is_null()) s.steps = Get<std::vector<int64_t>>(j, "steps");
+  s.format = String(Member(j, "format"), "format");
+  s.itemsize = Integer<int64_t>(Member(j, "itemsize"), "itemsize");
+  s.shape = IntegerArray<int64_t>(Member(j, "shape"), "shape");
+  s.items = Unhex(Member(j, "items"), "items");
+  if (Bool(Member(j, "fortran"), "fortran")) s.layout |= BUFCONF_LAYOUT_FORTRAN;
+  if (Bool(Member(j, "readonly"), "readonly")) s.layout |= BUFCONF_LAYOUT_READONLY;
+  if (j.contains("steps") && !j["steps"].is_null()) {
+    s.steps = IntegerArray<int64_t>(j["steps"], "steps");
+  }
   if (j.contains("indirect") && !j["indirect"].is_null()) {
-    s.indirect = Get<std::vector<uint8_t>>(j, "indirect");
+    s.indirect = IntegerArray<uint8_t>(j["indirect"], "indirect");
   }
   if (s.shape.size() > 64) throw std::runtime_error("shape: more than 64 dimensions");
   for (int64_t d : s.shape) {
     if (d < 0 || d > (1 << 20)) throw std::runtime_error("shape: extent out of range");
   }
   if (s.itemsize < 0 || s.itemsize > (1 << 20)) throw std::runtime_error("itemsize: out of range");
-  if (static_cast<int64_t>(s.items.size()) != Product(s.shape) * s.itemsize) {
+  // product(shape) * itemsize, overflow-checked (64 extents of up to 2^20 each overflow int64_t).
+  int64_t bytes = s.itemsize;
+  for (int64_t d : s.shape) {
+    if (__builtin_mul_overflow(bytes, d, &bytes)) {
+      throw std::runtime_error("shape: product(shape) * itemsize overflows 64 bits");
+    }
+  }
+  if (static_cast<int64_t>(s.items.size()) != bytes) {
     throw std::runtime_error("items: not product(shape) * itemsize bytes");
   }
   if (!s.steps.empty() && s.steps.size() != s.shape.size()) {
@@ -229,10 +311,17 @@ ordered_json ToJson(const ExporterCase& c) {
 }
 
 ExporterCase ExporterCaseFromJson(const json& j) {
+  ExpectObject(j, "(case)");
   ExporterCase c;
-  c.flags = Get<int>(j, "flags");
-  if (!j.contains("spec")) throw std::runtime_error("spec: missing");
-  c.spec = ArraySpecFromJson(j["spec"]);
+  c.flags = Integer<int>(Member(j, "flags"), "flags");
+  const json& spec = Member(j, "spec");
+  try {
+    c.spec = ArraySpecFromJson(spec);
+  } catch (const std::runtime_error& e) {
+    // The spec's fields by their path in the case: "spec.itemsize".
+    const std::string what = e.what();
+    throw std::runtime_error(what.rfind("spec: ", 0) == 0 ? what : "spec." + what);
+  }
   return c;
 }
 
@@ -244,11 +333,12 @@ ordered_json ToJson(const EnumeratedCase& c) {
 }
 
 EnumeratedCase EnumeratedCaseFromJson(const json& j) {
+  ExpectObject(j, "(case)");
   EnumeratedCase c;
-  c.index = Get<size_t>(j, "index");
-  c.flags = Get<int>(j, "flags");
-  if (j.contains("description") && j["description"].is_string()) {
-    c.description = j["description"].get<std::string>();
+  c.index = Integer<size_t>(Member(j, "index"), "index");
+  c.flags = Integer<int>(Member(j, "flags"), "flags");
+  if (j.contains("description") && !j["description"].is_null()) {
+    c.description = String(j["description"], "description");
   }
   return c;
 }
@@ -264,19 +354,29 @@ ordered_json ToJson(const AlgorithmCase& c) {
 }
 
 AlgorithmCase AlgorithmCaseFromJson(const json& j) {
+  ExpectObject(j, "(case)");
   AlgorithmCase c;
-  const std::string order = Get<std::string>(j, "order");
+  const std::string order = String(Member(j, "order"), "order");
   if (order.size() != 1) throw std::runtime_error("order: expected one character");
   c.order = order[0];
-  c.bytes = Unhex(j.at("bytes"), "bytes");
-  c.format_text = Get<std::string>(j, "format_text");
-  if (!j.contains("view")) throw std::runtime_error("view: missing");
-  layout::DescriptorFile file = layout::DescriptorFromJson(j["view"]);
+  c.bytes = Unhex(Member(j, "bytes"), "bytes");
+  c.format_text = String(Member(j, "format_text"), "format_text");
+  // The descriptors' fields by their path in the case: "view.shape[1]", "dest.memory[0].base".
+  const auto descriptor = [](const json& d, const char* name) {
+    try {
+      return layout::DescriptorFromJson(d);
+    } catch (const layout::DescriptorJsonError& e) {
+      const std::string& f = e.field();
+      const std::string message = std::string(e.what()).substr(f.size() + 2);
+      Fail(std::string(name) + (f == "(top)" ? "" : f[0] == '[' ? f : "." + f), message);
+    }
+  };
+  layout::DescriptorFile file = descriptor(Member(j, "view"), "view");
   c.view = file.view;
   if (file.memory) c.memory = *file.memory;
   if (j.contains("dest") && !j["dest"].is_null()) {
-    layout::DescriptorFile dest = layout::DescriptorFromJson(j["dest"]);
-    if (!dest.memory) throw std::runtime_error("dest: memory missing");
+    layout::DescriptorFile dest = descriptor(j["dest"], "dest");
+    if (!dest.memory) throw std::runtime_error("dest.memory: missing");
     c.dest = dest.view;
     c.dest_memory = *dest.memory;
   }
