@@ -1,15 +1,19 @@
 // bufconf: the conformance suite and reference model of the buffer protocol (PEP 3118).
 //
-// Exit status: 0 success; 1 the input was read but is not valid (a format that does not parse);
-// 2 a usage error or unreadable input.
+// Exit status (README.md, "Exit status"): 0 success; 1 a violation (a format that does not
+// parse, an invalid descriptor, a rule failed, a counterexample reproduced, a zoo entry not
+// caught); 2 a usage error, unreadable input, an output that cannot be written (stdout too) or an
+// adapter that does not load; 3 bufconf's own error or limit.
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <functional>
 #include <iostream>
+#include <string>
 
 #include "conformance/cli/check_command.h"
 #include "conformance/cli/explain_command.h"
 #include "conformance/cli/format_command.h"
+#include "conformance/cli/output_files.h"
 #include "conformance/cli/rules_command.h"
 #include "conformance/cli/run_command.h"
 #include "conformance/cli/zoo_command.h"
@@ -37,10 +41,18 @@ int main(int argc, char** argv) {
     app.exit(e);
     return 2;
   }
+  int status = 2;
   try {
-    return run ? run() : 2;
+    status = run ? run() : 2;
   } catch (const std::exception& e) {
     std::cerr << "bufconf: internal error: " << e.what() << "\n";
-    return 3;
+    status = 3;
   }
+  // Output that did not reach stdout (a full disk, /dev/full, a closed pipe) is an error of every
+  // subcommand, named once (run and zoo check it themselves).
+  if (std::string error; !bufconf::cli::FlushStdout(&error)) {
+    std::cerr << "bufconf: " << error << "\n";
+    return 2;
+  }
+  return status;
 }

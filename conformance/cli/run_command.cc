@@ -1,8 +1,6 @@
 #include "conformance/cli/run_command.h"
 
-#include <cerrno>
-#include <climits>
-#include <cmath>
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -13,10 +11,13 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "conformance/adapter/loader.h"
 #include "conformance/adapter/real_layout.h"
 #include "conformance/cli/builtin_expectations.h"
+#include "conformance/cli/option_checks.h"
+#include "conformance/cli/output_files.h"
 #include "conformance/explain/explain.h"
 #include "conformance/suite/cases.h"
 #include "conformance/suite/expectations.h"
@@ -47,49 +48,6 @@ struct RunOptions {
   bool print_expectations = false;
   std::vector<std::string> env;  // --env NAME: recorded in counterexample files
 };
-
-constexpr double kMaxTimeout = 86400;
-
-// A seed: decimal digits only, at most 2^64 - 1 ("-1" and "99999999999999999999999" are errors,
-// not 2^64 - 1).
-std::optional<uint64_t> ParseSeed(const std::string& text) {
-  if (text.empty() || text.size() > 20) return std::nullopt;
-  uint64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    const uint64_t digit = static_cast<uint64_t>(c - '0');
-    if (value > (UINT64_MAX - digit) / 10) return std::nullopt;
-    value = value * 10 + digit;
-  }
-  return value;
-}
-
-// CLI11 validators: "" when the value is good, else what is wrong with it.
-std::string CheckSeed(const std::string& text) {
-  return ParseSeed(text)
-             ? ""
-             : "must be a whole number from 0 to 18446744073709551615, got '" + text + "'";
-}
-
-std::string CheckExamples(const std::string& text) {
-  char* end = nullptr;
-  errno = 0;
-  const long long n = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || errno == ERANGE || n < 1 || n > INT_MAX) {
-    return "must be a whole number of cases per rule from 1 to " + std::to_string(INT_MAX) +
-           ", got '" + text + "'";
-  }
-  return "";
-}
-
-std::string CheckTimeout(const std::string& text) {
-  char* end = nullptr;
-  const double s = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || !std::isfinite(s) || s <= 0 || s > kMaxTimeout) {
-    return "must be a number of seconds above 0 and at most 86400, got '" + text + "'";
-  }
-  return "";
-}
 
 // Paths the user typed are relative to where they ran the command (bazel run changes it).
 std::string UserPath(const std::string& path) {
@@ -122,12 +80,6 @@ std::string ReplayableAdapter(const std::string& spec) {
   return out;
 }
 
-bool WriteFile(const std::string& path, const std::string& contents) {
-  std::ofstream out(UserPath(path));
-  out << contents;
-  return static_cast<bool>(out);
-}
-
 std::string HexFlags(int flags) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "0x%x", static_cast<unsigned>(flags));
@@ -139,7 +91,7 @@ std::string HexFlags(int flags) {
 // (recorded by the runner: the view granted for the request when the rule is about requests,
 // else the full description), or, when that was not recorded, the layout the reference model
 // gives the case's spec.
-suite::FailurePicture DrawFailure(const suite::RuleFailure& f) {
+suite::FailurePicture DrawFailureOrThrow(const suite::RuleFailure& f) {
   if (f.counterexample_file.empty()) return {"", "no counterexample file: nothing to draw"};
   std::ifstream in(f.counterexample_file);
   if (!in) return {"", "no picture: cannot read " + f.counterexample_file};
@@ -189,6 +141,16 @@ suite::FailurePicture DrawFailure(const suite::RuleFailure& f) {
             "returned was not recorded)"};
   }
   return {"", "no picture: the counterexample records no layout (" + kind + " case)"};
+}
+
+// A counterexample file cut short (a full disk) does not decode: it has no picture, and the run
+// reports the file as not written (exit 2), not as bufconf's error.
+suite::FailurePicture DrawFailure(const suite::RuleFailure& f) {
+  try {
+    return DrawFailureOrThrow(f);
+  } catch (const nlohmann::json::exception& e) {
+    return {"", "no picture: cannot read " + f.counterexample_file + " (" + e.what() + ")"};
+  }
 }
 
 // "2024-05-01 12:00:00 UTC".
@@ -271,6 +233,25 @@ int Run(const RunOptions& o) {
   if (!o.quiet) {
     settings.progress = [](const std::string& line) { std::cerr << "  " << line << "\n"; };
   }
+  // Every output is checked before the run: an unwritable one is a usage error, now.
+  struct Output {
+    const char* option;
+    const std::string& shown;
+    OutputFile file;
+  };
+  Output outputs[] = {
+      {"--json", o.json_file, {}}, {"--junit", o.junit_file, {}}, {"--html", o.html_file, {}}};
+  for (Output& out : outputs) {
+    std::string error;
+    if (!out.shown.empty() && !out.file.Open(out.shown, UserPath(out.shown), &error)) {
+      std::cerr << "bufconf run: " << out.option << ": " << error << "\n";
+      return 2;
+    }
+  }
+  if (std::string error; !CheckOutputDirectory(o.failures_dir, settings.failures_dir, &error)) {
+    std::cerr << "bufconf run: --failures-dir: " << error << "\n";
+    return 2;
+  }
   if (!o.quiet)
     std::cerr << "bufconf run: adapter " << loaded.adapter->name << ", seed " << settings.seed
               << ", " << settings.examples << " cases per rule\n";
@@ -288,24 +269,43 @@ int Run(const RunOptions& o) {
         (o.allow_empty ? "; --allow-empty: exit status 0"
                        : "; exit status 1 (--allow-empty to accept)"));
   }
+  // A counterexample file the report names but the run could not write (a full disk) is an
+  // output error, not a silent dangling name.
+  std::vector<std::string> output_errors;
+  for (const suite::RuleResult& r : report.results) {
+    std::vector<std::string> files;
+    if (!r.counterexample_file.empty()) files.push_back(r.counterexample_file);
+    for (const suite::RuleFailure& f : r.failures) {
+      if (!f.counterexample_file.empty() &&
+          std::find(files.begin(), files.end(), f.counterexample_file) == files.end()) {
+        files.push_back(f.counterexample_file);
+      }
+    }
+    for (const std::string& file : files) {
+      if (std::string error; !CheckWrittenFile(file, &error)) {
+        output_errors.push_back("--failures-dir: " + error);
+      }
+    }
+  }
   std::cout << suite::Banner(report) << "\n" << suite::ResultTable(report);
+  if (std::string error; !FlushStdout(&error)) output_errors.push_back(error);
   for (const std::string& w : report.warnings) std::cerr << "warning: " << w << "\n";
-  if (!o.json_file.empty() &&
-      !WriteFile(o.json_file, suite::ScorecardJson(report).dump(2) + "\n")) {
-    std::cerr << "bufconf run: cannot write " << o.json_file << "\n";
-    return 2;
-  }
-  if (!o.junit_file.empty() && !WriteFile(o.junit_file, suite::JUnitXml(report))) {
-    std::cerr << "bufconf run: cannot write " << o.junit_file << "\n";
-    return 2;
-  }
-  if (!o.html_file.empty()) {
+  auto write = [&output_errors](Output& out, const std::function<std::string()>& contents) {
+    if (out.shown.empty()) return;
+    if (std::string error; !out.file.WriteAndClose(contents(), &error)) {
+      output_errors.push_back(std::string(out.option) + ": " + error);
+    }
+  };
+  write(outputs[0], [&] { return suite::ScorecardJson(report).dump(2) + "\n"; });
+  write(outputs[1], [&] { return suite::JUnitXml(report); });
+  write(outputs[2], [&] {
     suite::HtmlOptions html;
     html.generated_at = NowUtc();
-    if (!WriteFile(o.html_file, suite::ScorecardHtml(report, DrawFailure, html))) {
-      std::cerr << "bufconf run: cannot write " << o.html_file << "\n";
-      return 2;
-    }
+    return suite::ScorecardHtml(report, DrawFailure, html);
+  });
+  if (!output_errors.empty()) {
+    for (const std::string& e : output_errors) std::cerr << "bufconf run: " << e << "\n";
+    return 2;
   }
   return suite::ExitStatus(report);
 }
@@ -330,10 +330,11 @@ void AddRunCommand(CLI::App& app, std::function<int()>* run) {
                 "ignore the built-in expectations of the adapter");
   cmd->add_option("--seed", o->seed,
                   "RapidCheck seed, 0 to 2^64-1 (the same seed replays the same run)")
-      ->check(CLI::Validator(CheckSeed, "SEED", "seed"))
+      ->check(SeedValidator())
       ->capture_default_str();
-  cmd->add_option("--examples", o->examples, "cases per rule, at least 1 (default: the profile's)")
-      ->check(CLI::Validator(CheckExamples, "N", "examples"));
+  cmd->add_option("--examples", o->examples,
+                  "cases per rule, 1 to 10000000 (default: the profile's)")
+      ->check(ExamplesValidator());
   cmd->add_option("--profile", o->profile, "quick (100 cases per rule) or deep (1000)")
       ->check(CLI::IsMember({"quick", "deep"}))
       ->capture_default_str();
@@ -354,7 +355,7 @@ void AddRunCommand(CLI::App& app, std::function<int()>* run) {
                   "is recorded in every counterexample file and set again by bufconf replay");
   cmd->add_option("--timeout", o->timeout,
                   "seconds one case may take before it is declared a hang (0 < S <= 86400)")
-      ->check(CLI::Validator(CheckTimeout, "S", "timeout"))
+      ->check(TimeoutValidator())
       ->capture_default_str();
   cmd->add_flag("--no-fork", o->no_fork, "run in this process (a crash ends the run)");
   cmd->add_flag("--quiet", o->quiet, "no progress lines");
@@ -385,7 +386,7 @@ void AddReplayCommand(CLI::App& app, std::function<int()>* run) {
   cmd->add_option("--timeout", *timeout,
                   "seconds before the case is declared a hang (default: the file's "
                   "timeout_seconds, the failing run's --timeout; 60 for older files)")
-      ->check(CLI::Validator(CheckTimeout, "S", "timeout"));
+      ->check(TimeoutValidator());
   cmd->callback([file, adapter, factory, timeout, run] {
     *run = [file, adapter, factory, timeout]() -> int {
       if (!factory->empty()) setenv("BUFCONF_PYTHON_FACTORY", factory->c_str(), 1);

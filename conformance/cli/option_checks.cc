@@ -1,0 +1,58 @@
+#include "conformance/cli/option_checks.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+namespace bufconf::cli {
+
+std::optional<uint64_t> ParseSeed(const std::string& text) {
+  if (text.empty() || text.size() > 20) return std::nullopt;
+  uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    const uint64_t digit = static_cast<uint64_t>(c - '0');
+    if (value > (UINT64_MAX - digit) / 10) return std::nullopt;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+namespace {
+
+std::string CheckSeed(const std::string& text) {
+  return ParseSeed(text)
+             ? ""
+             : "must be a whole number from 0 to 18446744073709551615, got '" + text + "'";
+}
+
+std::string CheckExamples(const std::string& text) {
+  // Digits only: strtoll would accept " 5", "+5" and "5e3"'s prefix.
+  bool digits = !text.empty() && text.size() <= 18;
+  for (char c : text) digits = digits && c >= '0' && c <= '9';
+  const long long n = digits ? std::strtoll(text.c_str(), nullptr, 10) : 0;
+  if (!digits || n < 1 || n > kMaxExamples) {
+    return "must be a whole number of cases per rule from 1 to " + std::to_string(kMaxExamples) +
+           ", got '" + text + "'";
+  }
+  return "";
+}
+
+std::string CheckTimeout(const std::string& text) {
+  char* end = nullptr;
+  errno = 0;
+  const double s = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || errno == ERANGE || !std::isfinite(s) || s <= 0 ||
+      s > kMaxTimeout) {
+    return "must be a number of seconds above 0 and at most 86400, got '" + text + "'";
+  }
+  return "";
+}
+
+}  // namespace
+
+CLI::Validator SeedValidator() { return CLI::Validator(CheckSeed, "SEED", "seed"); }
+CLI::Validator ExamplesValidator() { return CLI::Validator(CheckExamples, "N", "examples"); }
+CLI::Validator TimeoutValidator() { return CLI::Validator(CheckTimeout, "S", "timeout"); }
+
+}  // namespace bufconf::cli

@@ -1,0 +1,30 @@
+// Checks of the numeric options of `bufconf run`, `bufconf replay` and `bufconf zoo`: a bad value
+// is a usage error (exit 2) whose message names the option and the accepted range.
+#ifndef BUFCONF_CONFORMANCE_CLI_OPTION_CHECKS_H_
+#define BUFCONF_CONFORMANCE_CLI_OPTION_CHECKS_H_
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace bufconf::cli {
+
+// --examples: cases per rule, 1..kMaxExamples (RapidCheck counts them in an int; ten million
+// random cases per rule is already days of work).
+constexpr int64_t kMaxExamples = 10'000'000;
+// --timeout: seconds, above 0 and at most a day.
+constexpr double kMaxTimeout = 86400;
+
+// A seed: decimal digits only, at most 2^64 - 1 ("-1", "1.5" and "99999999999999999999999" are
+// errors, not wrapped).
+std::optional<uint64_t> ParseSeed(const std::string& text);
+
+// CLI11 validators (they see the text before it is converted).
+CLI::Validator SeedValidator();
+CLI::Validator ExamplesValidator();
+CLI::Validator TimeoutValidator();
+
+}  // namespace bufconf::cli
+
+#endif  // BUFCONF_CONFORMANCE_CLI_OPTION_CHECKS_H_

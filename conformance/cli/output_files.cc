@@ -1,0 +1,161 @@
+#include "conformance/cli/output_files.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <vector>
+
+namespace bufconf::cli {
+namespace {
+
+std::string Reason(int error) { return std::strerror(error); }
+
+// The directory part of `path` ("." for a bare name).
+std::string Parent(const std::string& path) {
+  std::string p = path;
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  const size_t slash = p.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return p.substr(0, slash);
+}
+
+}  // namespace
+
+OutputFile::~OutputFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool OutputFile::Open(const std::string& shown, const std::string& path, std::string* error) {
+  shown_ = shown;
+  if (path.empty()) {
+    *error = "cannot write '" + shown + "': an empty path";
+    return false;
+  }
+  // Not truncated yet: a run that stops early leaves a previous report as it was.
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+  if (fd_ < 0) {
+    *error = "cannot write " + shown + ": " + Reason(errno);
+    return false;
+  }
+  return true;
+}
+
+bool OutputFile::WriteAndClose(const std::string& contents, std::string* error) {
+  if (fd_ < 0) {
+    *error = "cannot write " + shown_ + ": not open";
+    return false;
+  }
+  int failure = 0;
+  struct stat st {};
+  if (::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode)) {
+    if (::ftruncate(fd_, 0) != 0 || ::lseek(fd_, 0, SEEK_SET) < 0) failure = errno;
+  }
+  size_t done = 0;
+  while (failure == 0 && done < contents.size()) {
+    const ssize_t n = ::write(fd_, contents.data() + done, contents.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      failure = errno;
+    } else if (n == 0) {
+      failure = EIO;
+    } else {
+      done += static_cast<size_t>(n);
+    }
+  }
+  const int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0 && failure == 0) failure = errno;
+  if (failure != 0) {
+    *error = "cannot write " + shown_ + ": " + Reason(failure);
+    return false;
+  }
+  return true;
+}
+
+bool CheckOutputDirectory(const std::string& shown, const std::string& path, std::string* error) {
+  if (path.empty()) {
+    *error = "cannot write files in '" + shown + "': an empty path";
+    return false;
+  }
+  // The directory itself, or its nearest existing ancestor (the run creates the rest).
+  std::string existing = path;
+  bool is_path_itself = true;
+  struct stat st {};
+  while (::stat(existing.c_str(), &st) != 0) {
+    if (errno != ENOENT) {
+      *error = "cannot write files in " + shown + ": " + Reason(errno);
+      return false;
+    }
+    const std::string parent = Parent(existing);
+    if (parent == existing) {
+      *error = "cannot write files in " + shown + ": " + Reason(ENOENT);
+      return false;
+    }
+    existing = parent;
+    is_path_itself = false;
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    *error = "cannot write files in " + shown + ": " +
+             (is_path_itself ? Reason(ENOTDIR) : existing + " is not a directory");
+    return false;
+  }
+  // A probe that leaves nothing behind: a file in the directory when it exists, else a directory
+  // where the run would create the first missing one.
+  std::string probe = existing + "/.bufconf-write-check-XXXXXX";
+  std::vector<char> name(probe.begin(), probe.end());
+  name.push_back('\0');
+  if (is_path_itself) {
+    const int fd = ::mkstemp(name.data());
+    if (fd < 0) {
+      *error = "cannot write files in " + shown + ": " + Reason(errno);
+      return false;
+    }
+    ::close(fd);
+    ::unlink(name.data());
+  } else {
+    if (::mkdtemp(name.data()) == nullptr) {
+      *error = "cannot write files in " + shown + ": cannot create a directory in " + existing +
+               ": " + Reason(errno);
+      return false;
+    }
+    ::rmdir(name.data());
+  }
+  return true;
+}
+
+bool CheckWrittenFile(const std::string& path, std::string* error) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    *error = "the counterexample file " + path + " was not written: " + Reason(errno);
+    return false;
+  }
+  if (!S_ISREG(st.st_mode) || st.st_size == 0) {
+    *error = "the counterexample file " + path + " was not written (empty or not a file)";
+    return false;
+  }
+  return true;
+}
+
+bool FlushStdout(std::string* error) {
+  static bool reported = false;
+  if (reported) return true;
+  errno = 0;
+  const bool cxx_failed = !std::cout.flush();  // synced with stdio: flushes stdout too
+  const int cxx_reason = errno;
+  errno = 0;
+  const bool c_failed = std::fflush(stdout) != 0;
+  const int reason = errno != 0 ? errno : cxx_reason;
+  if (!cxx_failed && !c_failed && !std::ferror(stdout)) return true;
+  reported = true;
+  *error = "cannot write stdout: " + (reason != 0 ? Reason(reason) : std::string("a write failed"));
+  return false;
+}
+
+}  // namespace bufconf::cli

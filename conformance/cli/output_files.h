@@ -1,0 +1,51 @@
+// The outputs of `bufconf run` and `bufconf zoo`, checked before the run starts and checked again
+// when written: an output that cannot be written is a usage error (exit 2) naming its path
+// ("stdout" for the standard output), never a report that silently is not there.
+#ifndef BUFCONF_CONFORMANCE_CLI_OUTPUT_FILES_H_
+#define BUFCONF_CONFORMANCE_CLI_OUTPUT_FILES_H_
+
+#include <string>
+
+namespace bufconf::cli {
+
+// A report file: opened for writing (created when missing, not yet truncated) before the run, so
+// a directory, a path under a missing directory or a read-only place is found at once; written
+// whole at the end (truncated first when it is a regular file), every write and the close
+// checked.
+class OutputFile {
+ public:
+  OutputFile() = default;
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+  ~OutputFile();
+
+  // `shown`: the path as the user typed it (for messages); `path`: where it is. On failure,
+  // false and `error` is "cannot write SHOWN: REASON".
+  bool Open(const std::string& shown, const std::string& path, std::string* error);
+  bool is_open() const { return fd_ >= 0; }
+  // Replaces the file's contents with `contents` and closes it.
+  bool WriteAndClose(const std::string& contents, std::string* error);
+
+ private:
+  int fd_ = -1;
+  std::string shown_;
+};
+
+// A directory the run may write files into (--failures-dir), which need not exist yet: it must be
+// a directory where a file can be created, or creatable below its nearest existing ancestor. The
+// check creates nothing that stays. False and `error` ("cannot write ... in SHOWN: REASON") when
+// not.
+bool CheckOutputDirectory(const std::string& shown, const std::string& path, std::string* error);
+
+// A file the run said it wrote (a counterexample file): it must exist and be a non-empty regular
+// file. False and `error` when not.
+bool CheckWrittenFile(const std::string& path, std::string* error);
+
+// Flushes the standard output (C++ and C streams). False and `error` ("cannot write stdout:
+// REASON") when a write failed, now or earlier (ENOSPC, EPIPE, /dev/full). Reports a failure
+// once: later calls after a reported failure return true.
+bool FlushStdout(std::string* error);
+
+}  // namespace bufconf::cli
+
+#endif  // BUFCONF_CONFORMANCE_CLI_OUTPUT_FILES_H_
