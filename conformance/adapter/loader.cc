@@ -1,10 +1,18 @@
 #include "conformance/adapter/loader.h"
 
 #include <dlfcn.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <utility>
@@ -54,6 +62,220 @@ LoadedAdapter Checked(LoadedAdapter loaded, const std::string& what) {
   return loaded;
 }
 
+// The function pointers of bufconf_adapter, in order: bit i of a probe's function mask is
+// kFunctionOffsets[i].
+constexpr size_t kFunctionOffsets[] = {
+    offsetof(bufconf_adapter, after_fork),
+    offsetof(bufconf_adapter, make_exporter),
+    offsetof(bufconf_adapter, enumerate),
+    offsetof(bufconf_adapter, get_buffer),
+    offsetof(bufconf_adapter, release_buffer),
+    offsetof(bufconf_adapter, destroy_exporter),
+    offsetof(bufconf_adapter, regions),
+    offsetof(bufconf_adapter, export_count),
+    offsetof(bufconf_adapter, is_contiguous),
+    offsetof(bufconf_adapter, get_pointer),
+    offsetof(bufconf_adapter, to_contiguous),
+    offsetof(bufconf_adapter, from_contiguous),
+    offsetof(bufconf_adapter, fill_contiguous_strides),
+    offsetof(bufconf_adapter, size_from_format),
+    offsetof(bufconf_adapter, copy_data),
+    offsetof(bufconf_adapter, resize),
+};
+
+// Length of a string field as the probe reports it: -1 for NULL, -2 for longer than the limit.
+long long BoundedLength(const char* s) {
+  if (s == nullptr) return -1;
+  const size_t n = strnlen(s, kMaxAdapterStringLength + 1);
+  return n > kMaxAdapterStringLength ? -2 : static_cast<long long>(n);
+}
+
+void WriteAll(int fd, const std::string& text) {
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    done += static_cast<size_t>(n);
+  }
+}
+
+// In the probe's child: load the library, call the entry, describe the struct as one line
+// ("ok ABI CAPS FUNCTIONS NAME_LENGTH VERSION_LENGTH" in hex/decimal, or "error MESSAGE").
+[[noreturn]] void ProbeChild(const std::string& path, int fd) {
+  std::string line;
+  dlerror();
+  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) {
+    const char* error = dlerror();
+    line = std::string("error dlopen failed: ") + (error ? error : "unknown error");
+  } else if (void* symbol = dlsym(handle, BUFCONF_ADAPTER_ENTRY); symbol == nullptr) {
+    line = "error does not export " BUFCONF_ADAPTER_ENTRY " (is it a bufconf adapter?)";
+  } else {
+    const bufconf_adapter* a = reinterpret_cast<bufconf_adapter_entry_fn>(symbol)();
+    char text[256];
+    if (a == nullptr) {
+      line = "error " BUFCONF_ADAPTER_ENTRY "() returned NULL";
+    } else if (a->abi_version != 1 && a->abi_version != BUFCONF_ADAPTER_ABI_VERSION) {
+      // The struct's size is unknown: nothing past abi_version is read.
+      std::snprintf(text, sizeof text, "ok %u 0 0 0 0", a->abi_version);
+      line = text;
+    } else {
+      const size_t size =
+          a->abi_version == 1 ? offsetof(bufconf_adapter, resize) : sizeof(bufconf_adapter);
+      unsigned long long functions = 0;
+      for (size_t i = 0; i < sizeof kFunctionOffsets / sizeof kFunctionOffsets[0]; ++i) {
+        if (kFunctionOffsets[i] >= size) continue;
+        void (*f)() = nullptr;
+        std::memcpy(&f, reinterpret_cast<const char*>(a) + kFunctionOffsets[i], sizeof f);
+        if (f != nullptr) functions |= 1ULL << i;
+      }
+      std::snprintf(text, sizeof text, "ok %u %llx %llx %lld %lld", a->abi_version,
+                    static_cast<unsigned long long>(a->capabilities), functions,
+                    BoundedLength(a->name), BoundedLength(a->version));
+      line = text;
+    }
+  }
+  for (char& c : line) {
+    if (c == '\n') c = ' ';
+  }
+  WriteAll(fd, line + "\n");
+  _exit(0);
+}
+
+void NotAFunction() {}
+
+double LoadTimeoutSeconds(const std::string& what) {
+  const char* env = std::getenv("BUFCONF_LOAD_TIMEOUT");
+  if (env == nullptr || *env == '\0') return kDefaultLoadTimeoutSeconds;
+  char* end = nullptr;
+  const double seconds = std::strtod(env, &end);
+  if (*end != '\0' || !(seconds > 0 && seconds <= 86400)) {
+    throw AdapterLoadError(what + ": BUFCONF_LOAD_TIMEOUT='" + env +
+                           "' is not a number of seconds in (0, 86400]");
+  }
+  return seconds;
+}
+
+double Now() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+// Loads the library in a forked child first (ProbeChild), with a time limit; throws
+// AdapterLoadError when the child crashes, hangs, exits before the entry returns, or describes
+// a struct that fails the checks.
+void ProbeLibrary(const std::string& path, const std::string& what) {
+  const double limit = LoadTimeoutSeconds(what);
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) {
+    throw AdapterLoadError(what + ": cannot probe it (pipe: " + std::strerror(errno) + ")");
+  }
+  std::fflush(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    throw AdapterLoadError(what + ": cannot probe it (fork: " + std::strerror(errno) + ")");
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    ProbeChild(path, fds[1]);
+  }
+  close(fds[1]);
+  std::string line;
+  const double deadline = Now() + limit;
+  bool timed_out = false;
+  for (;;) {
+    const double left = deadline - Now();
+    if (left <= 0) {
+      timed_out = true;
+      break;
+    }
+    pollfd p{fds[0], POLLIN, 0};
+    const int ready = poll(&p, 1, static_cast<int>(left * 1000) + 1);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready == 0) continue;
+    char buffer[512];
+    const ssize_t n = read(fds[0], buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // EOF: the child is gone (or closed the pipe)
+    line.append(buffer, static_cast<size_t>(n));
+    if (line.size() > 4096) break;
+  }
+  close(fds[0]);
+  // The child exits right after its line; wait for it until the deadline, then kill it.
+  int status = 0;
+  pid_t waited = 0;
+  while (!timed_out) {
+    waited = waitpid(pid, &status, WNOHANG);
+    if (waited == pid || (waited < 0 && errno != EINTR)) break;
+    if (Now() >= deadline) {
+      timed_out = true;
+      break;
+    }
+    usleep(2000);
+  }
+  if (timed_out) {
+    kill(pid, SIGKILL);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    char text[64];
+    std::snprintf(text, sizeof text, "%g", limit);
+    throw AdapterLoadError(what + ": loading it did not finish within " + text +
+                           " s (a constructor of the library or " BUFCONF_ADAPTER_ENTRY
+                           "() hangs; BUFCONF_LOAD_TIMEOUT sets the limit in seconds)");
+  }
+  const size_t newline = line.find('\n');
+  if (WIFSIGNALED(status)) {
+    const int sig = WTERMSIG(status);
+    const char* sig_name = strsignal(sig);
+    throw AdapterLoadError(what + ": the adapter's library crashed with signal " +
+                           std::to_string(sig) + " (" + (sig_name ? sig_name : "unknown") +
+                           ") while loading (in a constructor or in " BUFCONF_ADAPTER_ENTRY
+                           "(), or while bufconf read the struct it returned)");
+  }
+  if (newline == std::string::npos) {
+    const std::string how =
+        WIFEXITED(status) ? "exited with status " + std::to_string(WEXITSTATUS(status)) : "ended";
+    throw AdapterLoadError(what + ": the adapter's library " + how +
+                           " while loading, before its entry returned (a constructor of the "
+                           "library or " BUFCONF_ADAPTER_ENTRY "() ended the process)");
+  }
+  line.resize(newline);
+  if (line.compare(0, 6, "error ") == 0) throw AdapterLoadError(what + ": " + line.substr(6));
+  unsigned abi = 0;
+  unsigned long long caps = 0, functions = 0;
+  long long name_length = 0, version_length = 0;
+  if (std::sscanf(line.c_str(), "ok %u %llx %llx %lld %lld", &abi, &caps, &functions, &name_length,
+                  &version_length) != 5) {
+    throw AdapterLoadError(what + ": the probe of the library wrote an unexpected line: " + line);
+  }
+  // The struct as the child saw it, with stand-ins for the strings and functions.
+  bufconf_adapter seen{};
+  seen.abi_version = abi;
+  seen.capabilities = caps;
+  seen.name = name_length == -1 ? nullptr : "";
+  for (size_t i = 0; i < sizeof kFunctionOffsets / sizeof kFunctionOffsets[0]; ++i) {
+    if ((functions & (1ULL << i)) == 0) continue;
+    void (*f)() = &NotAFunction;
+    std::memcpy(reinterpret_cast<char*>(&seen) + kFunctionOffsets[i], &f, sizeof f);
+  }
+  if (abi == 1 && (caps & BUFCONF_CAP_RESIZE)) {
+    throw AdapterLoadError(what + ": capability BUFCONF_CAP_RESIZE needs ABI version 2");
+  }
+  std::string problem = CheckAdapter(seen);
+  const std::string within = " within " + std::to_string(kMaxAdapterStringLength) + " bytes";
+  if (problem.empty() && name_length == -2) {
+    problem = "the adapter's name is not NUL-terminated" + within;
+  }
+  if (problem.empty() && version_length == -2) {
+    problem = "the adapter's version is not NUL-terminated" + within;
+  }
+  if (!problem.empty()) throw AdapterLoadError(what + ": " + problem);
+}
+
 }  // namespace
 
 bool RegisterAdapter(const char* name, AdapterFactory factory) {
@@ -79,6 +301,15 @@ std::string CheckAdapter(const bufconf_adapter& a) {
            std::to_string(BUFCONF_ADAPTER_ABI_VERSION) + " (bufconf_adapter.h)";
   }
   if (a.name == nullptr) return "the adapter's name is NULL";
+  if (strnlen(a.name, kMaxAdapterStringLength + 1) > kMaxAdapterStringLength) {
+    return "the adapter's name is not NUL-terminated within " +
+           std::to_string(kMaxAdapterStringLength) + " bytes";
+  }
+  if (a.version != nullptr &&
+      strnlen(a.version, kMaxAdapterStringLength + 1) > kMaxAdapterStringLength) {
+    return "the adapter's version is not NUL-terminated within " +
+           std::to_string(kMaxAdapterStringLength) + " bytes";
+  }
   const uint64_t known =
       BUFCONF_CAP_MAKE_EXPORTER | BUFCONF_CAP_ENUMERATE | BUFCONF_CAP_EXPORT_COUNT |
       BUFCONF_CAP_RESIZE | BUFCONF_CAP_IS_CONTIGUOUS | BUFCONF_CAP_GET_POINTER |
@@ -151,6 +382,7 @@ LoadedAdapter LoadAdapter(const std::string& name_or_path) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) throw AdapterLoadError(what + ": no such file");
   if (!S_ISREG(st.st_mode)) throw AdapterLoadError(what + ": not a regular file");
+  ProbeLibrary(path, what);
   dlerror();
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {

@@ -4,6 +4,7 @@
 #ifndef BUFCONF_CONFORMANCE_ADAPTER_LOADER_H_
 #define BUFCONF_CONFORMANCE_ADAPTER_LOADER_H_
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -24,6 +25,13 @@ struct LoadedAdapter {
   std::string source;         // "built-in reference", or the library's path
 };
 
+// The longest name or version an adapter may have (bytes before the NUL).
+constexpr size_t kMaxAdapterStringLength = 1024;
+
+// How long a shared library may take to load (constructors and the entry function) in the probe
+// LoadAdapter runs first, unless the environment variable BUFCONF_LOAD_TIMEOUT gives seconds.
+constexpr double kDefaultLoadTimeoutSeconds = 10;
+
 using AdapterFactory = const bufconf_adapter* (*)();
 
 // Adds a built-in adapter (safe from static initializers). Returns false, changing nothing, when
@@ -34,16 +42,20 @@ bool RegisterAdapter(const char* name, AdapterFactory factory);
 std::vector<std::string> BuiltinAdapterNames();
 
 // A built-in name, or a path to a shared library (anything containing '/' or ending in ".so"; a
-// bare "lib.so" is looked up in the current directory, not the library search path). Libraries
-// are opened with RTLD_NOW | RTLD_LOCAL. The adapter is checked (CheckAdapter) before it is
-// returned. Throws AdapterLoadError.
+// bare "lib.so" is looked up in the current directory, not the library search path). A library
+// is first probed in a forked child (dlopen, the entry function, the struct read there), with a
+// time limit (kDefaultLoadTimeoutSeconds, or BUFCONF_LOAD_TIMEOUT seconds): a library that
+// crashes, hangs, exits or returns a bad struct there is an AdapterLoadError, and bufconf's own
+// process never runs it. Only then is it opened here, with RTLD_NOW | RTLD_LOCAL. The adapter is
+// checked (CheckAdapter) before it is returned. Throws AdapterLoadError.
 LoadedAdapter LoadAdapter(const std::string& name_or_path);
 
 // Closes a shared library LoadAdapter opened (nothing for a built-in adapter); `loaded` is reset.
 void UnloadAdapter(LoadedAdapter& loaded);
 
-// What is wrong with an adapter, or "" when nothing is: abi_version, NULL name, unknown
-// capability bits, and NULL functions the declared capabilities require.
+// What is wrong with an adapter, or "" when nothing is: abi_version, NULL name, name or version
+// not NUL-terminated within kMaxAdapterStringLength bytes, unknown capability bits, and NULL
+// functions the declared capabilities require.
 std::string CheckAdapter(const bufconf_adapter& adapter);
 
 }  // namespace bufconf::conformance
