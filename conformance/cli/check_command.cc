@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "conformance/explain/verdict.h"
 #include "reference/layout/checker.h"
 #include "reference/layout/contiguity.h"
 #include "reference/layout/descriptor_json.h"
@@ -21,24 +22,23 @@ struct CheckOptions {
 };
 
 // Throws DescriptorJsonError naming `shape` when the checker could not check the memory rules
-// (an array-of-arrays view too large to walk): an absurd size, not a verdict.
+// (an array-of-arrays view too large to walk): an absurd size, not a verdict. The verdict is the
+// one `bufconf explain` gives (conformance/explain/verdict.h).
 nlohmann::ordered_json Verdict(const layout::DescriptorFile& d) {
-  const layout::Validation validation =
-      layout::ValidateWithCoverage(d.view, d.memory ? &*d.memory : nullptr);
-  if (!validation.not_checked.empty()) {
-    throw layout::DescriptorJsonError("shape", validation.not_checked[0].rule + " not checked: " +
-                                                   validation.not_checked[0].message);
+  const explain::Judgement judgement = explain::Judge(d.view, d.memory ? &*d.memory : nullptr);
+  if (judgement.kind == explain::Judgement::Kind::kNotChecked) {
+    throw layout::DescriptorJsonError("shape", judgement.not_checked[0].rule + " not checked: " +
+                                                   judgement.not_checked[0].message);
   }
-  const std::vector<layout::Violation>& violations = validation.violations;
   nlohmann::ordered_json j;
   // Valid: no MUST rule is broken. SHOULD and PORTABILITY findings are listed all the same.
-  bool valid = true;
+  const bool valid = judgement.kind == explain::Judgement::Kind::kValid;
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
-  for (const layout::Violation& v : violations) {
-    const rules::Rule* rule = rules::FindRule(v.rule);
-    const rules::Level level = rule != nullptr ? rule->level : rules::Level::kMust;
-    if (level == rules::Level::kMust) valid = false;
-    list.push_back({{"rule", v.rule}, {"level", rules::LevelName(level)}, {"message", v.message}});
+  for (size_t k = 0; k < judgement.violations.size(); ++k) {
+    const layout::Violation& v = judgement.violations[k];
+    list.push_back({{"rule", v.rule},
+                    {"level", rules::LevelName(judgement.levels[k])},
+                    {"message", v.message}});
   }
   j["valid"] = valid;
   j["violations"] = std::move(list);

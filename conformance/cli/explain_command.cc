@@ -78,7 +78,7 @@ int Run(const ExplainCommandOptions& o) {
     std::cout << (o.json ? explain::ExplainJson(d.view, memory, options)
                          : explain::ExplainText(d.view, memory, options));
   }
-  return explain::IsValid(d.view, memory) ? 0 : 1;
+  return explain::ExitStatus(d.view, memory);  // `bufconf check`'s verdict (explain/verdict.h)
 }
 
 }  // namespace
@@ -89,7 +89,7 @@ void AddExplainCommand(CLI::App& app, std::function<int()>* run) {
       "explain",
       "Explain a Py_buffer descriptor (JSON, docs/descriptor.md): dimensions, span, contiguity "
       "and why, overlaps, pointer tables, the rules it breaks; --svg draws its memory map. Exit "
-      "0 valid, 1 invalid, 2 unreadable input.");
+      "0 valid, 1 invalid, 2 unreadable input or a view too large to walk (as check).");
   cmd->add_option("DESCRIPTOR", options->file, "a descriptor file, or '-' for one on stdin")
       ->required();
   cmd->add_option("--svg", options->svg, "write the memory map as SVG to FILE ('-': stdout)")

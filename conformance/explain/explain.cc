@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "conformance/explain/verdict.h"
 #include "conformance/suite/report.h"
 #include "reference/format/dialect.h"
 #include "reference/format/format_json.h"
@@ -375,6 +376,7 @@ struct Analysis {
   TriState unique, exhaustive;
   std::vector<layout::Violation> violations;
   std::vector<rules::Level> levels;
+  std::vector<layout::Violation> not_checked;  // not empty: the verdict is "not checked"
   bool valid = true;
   // The elements drawn (all of them, or the first/last when summarised) and the pointers read.
   bool summarised = false;
@@ -700,16 +702,17 @@ Analysis Analyse(const Descriptor& v, const Memory* m, const ExplainOptions& o) 
   Analysis a;
   a.v = &v;
   a.m = m;
+  // The verdict is `bufconf check`'s (Judge): the same checker, limits and levels.
   try {
-    a.violations = layout::Validate(v, m);
+    Judgement j = Judge(v, m);
+    a.violations = std::move(j.violations);
+    a.levels = std::move(j.levels);
+    a.not_checked = std::move(j.not_checked);
+    a.valid = j.kind == Judgement::Kind::kValid;
   } catch (const std::exception& e) {
     a.violations.push_back({"(checker)", std::string("the checker failed: ") + e.what()});
-  }
-  for (const layout::Violation& violation : a.violations) {
-    const rules::Rule* rule = rules::FindRule(violation.rule);
-    const rules::Level level = rule != nullptr ? rule->level : rules::Level::kMust;
-    a.levels.push_back(level);
-    if (level == rules::Level::kMust) a.valid = false;
+    a.levels.push_back(rules::Level::kMust);
+    a.valid = false;
   }
   try {
     a.full = layout::Expand(v);
@@ -961,9 +964,17 @@ std::string RenderText(const Analysis& a) {
          << "]: " << Printable(a.violations[k].message, 300) << "\n";
     }
   }
+  if (!a.not_checked.empty()) {
+    os << "rules not checked (layout::ValidateWithCoverage):\n";
+    for (const layout::Violation& n : a.not_checked) {
+      os << "  " << Printable(n.rule, 60) << ": " << Printable(n.message, 300) << "\n";
+    }
+  }
   os << "verdict: "
-     << (a.valid ? (a.violations.empty() ? "valid" : "valid (no MUST rule broken)")
-                 : "INVALID (breaks a MUST rule)")
+     << (!a.not_checked.empty()
+             ? "NOT CHECKED (too large to walk; as `bufconf check`, exit status 2)"
+         : a.valid ? (a.violations.empty() ? "valid" : "valid (no MUST rule broken)")
+                   : "INVALID (breaks a MUST rule)")
      << "\n";
   return WrapLines(os.str());
 }
@@ -983,6 +994,16 @@ std::string RenderJson(const Analysis& a) {
                           {"message", Printable(a.violations[k].message, 300)}});
   }
   j["violations"] = std::move(violations);
+  if (!a.not_checked.empty()) {
+    // Not checked is no verdict: "valid" is null, as `bufconf check` gives none (exit 2).
+    j["valid"] = nullptr;
+    J not_checked = J::array();
+    for (const layout::Violation& n : a.not_checked) {
+      not_checked.push_back(
+          {{"rule", Printable(n.rule, 60)}, {"message", Printable(n.message, 300)}});
+    }
+    j["not_checked"] = std::move(not_checked);
+  }
   j["itemsize"] = v.itemsize;
   j["format"] = v.format ? J(format::BytesToJsonText(*v.format)) : J(nullptr);
   j["format_note"] = a.format_line;
@@ -1652,6 +1673,10 @@ std::string ExplainSvg(const layout::Descriptor& view, const layout::Memory* mem
 std::string ExplainJson(const layout::Descriptor& view, const layout::Memory* memory,
                         const ExplainOptions& options) {
   return RenderJson(Analyse(view, memory, options));
+}
+
+int ExitStatus(const layout::Descriptor& view, const layout::Memory* memory) {
+  return Judge(view, memory).ExitStatus();
 }
 
 bool IsValid(const layout::Descriptor& view, const layout::Memory* memory) {

@@ -32,8 +32,13 @@ std::string ExplainSvg(const layout::Descriptor& view, const layout::Memory* mem
 std::string ExplainJson(const layout::Descriptor& view, const layout::Memory* memory,
                         const ExplainOptions& options = {});
 
-// The verdict of `bufconf check`: the view breaks no MUST rule of the catalogue (SHOULD and
-// PORTABILITY findings are explained but do not make it invalid).
+// The exit status of `bufconf check` and `bufconf explain` (verdict.h, Judge): 0 the view breaks
+// no MUST rule, 1 it breaks one, 2 not checked (an array-of-arrays view too large to walk).
+int ExitStatus(const layout::Descriptor& view, const layout::Memory* memory);
+
+// The view breaks no MUST rule that layout::Validate finds (SHOULD and PORTABILITY findings are
+// explained but do not make it invalid). Rules not checked are ignored: the verdict of the
+// commands is ExitStatus.
 bool IsValid(const layout::Descriptor& view, const layout::Memory* memory);
 
 }  // namespace bufconf::explain

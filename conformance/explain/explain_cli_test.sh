@@ -52,6 +52,24 @@ grep -q "not valid JSON" err.txt || fail "not JSON message"
 [ "$(status "$bufconf" explain "$testdata/c_2x3.json" --svg /nonexistent/dir/x.svg)" = 2 ] ||
   fail "unwritable --svg: 2"
 
+# check and explain agree on every file in testdata: the same exit status (the aoa_beyond_walk
+# files: not checked, 2) and, when there is a verdict, the same rule IDs.
+for f in "$testdata"/*.json; do
+  c="$(status "$bufconf" check --json "$f")"; cp out.txt check.txt
+  e="$(status "$bufconf" explain --json "$f")"
+  [ "$c" = "$e" ] || fail "$(basename "$f"): check exits $c, explain $e"
+  if [ "$c" != 2 ]; then
+    /usr/bin/python3 -c "
+import json
+c, e = json.load(open('check.txt')), json.load(open('out.txt'))
+assert c['valid'] == e['valid'] and [v['rule'] for v in c['violations']] == [
+    v['rule'] for v in e['violations']], (c, e)
+" || fail "$(basename "$f"): check and explain give different verdicts"
+  fi
+done
+[ "$(status "$bufconf" explain "$testdata/aoa_beyond_walk.json")" = 2 ] || fail "beyond walk: 2"
+grep -q "verdict: NOT CHECKED" out.txt || fail "beyond walk: the verdict says not checked"
+
 # The documentation's examples (docs/images/explain-NAME.svg, drawn from testdata/NAME.json) are
 # the tool's current drawings.
 for svg in "${docs_svgs[@]}"; do
