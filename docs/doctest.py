@@ -8,6 +8,8 @@ line just before its opening fence:
 
   <!-- doctest: run -->              run this ```sh block with bash; it must exit 0
   <!-- doctest: run exit=1 -->       ... it must exit 1
+  <!-- doctest: run setup="CMD" -->  ... after CMD, a precondition the prose states (a file the
+                                     reader has copied), run first
   <!-- doctest: output -->           this block is the expected stdout of the last `run` block
   <!-- doctest: output-of: CMD -->   run CMD (bash), this block is its expected stdout
   <!-- doctest: file=PATH -->        write this block to PATH (relative to the session's
@@ -208,7 +210,7 @@ def marker_words(marker):
     m = re.match(r"^([\w-]+)\s*:\s*(.*)$", marker, re.S)
     if m and m.group(1) in ("output-of", "skip"):
         return m.group(1), {"arg": m.group(2).strip()}
-    words = marker.split()
+    words = shlex.split(marker)
     kind, opts = (words[0] if words else ""), {}
     if "=" in kind:
         kind, words = "file", words
@@ -256,6 +258,12 @@ def check_file(path, text, checkout, bindir, base, failures):
             continue
         kind, opts = marker_words(block.marker)
         if kind == "run":
+            if "setup" in opts:
+                status, out, err, _ = session.run(opts["setup"])
+                if status != 0:
+                    fail(block, "its setup `%s` exited %s" % (opts["setup"], status), "--- stderr\n" + err)
+                    continue
+                print("SETUP %s: %s" % (block.where(), opts["setup"]))
             status, out, err, seconds = session.run(block.body)
             want = int(opts.get("exit", "0"))
             session.last_stdout = out
