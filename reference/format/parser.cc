@@ -1,5 +1,6 @@
 #include "reference/format/parser.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <set>
 #include <vector>
@@ -66,24 +67,31 @@ class Parser {
     }
     if (g_.strip_spaces) {
       // numpy's _descriptor_from_pep3118_format: drop whitespace, except inside ":name:".
+      // Each run of kept bytes is recorded once (not one position per byte: memory stays
+      // proportional to the format).
       bool in_name = false;
+      bool kept_previous = false;
       for (size_t i = 0; i < format.size(); ++i) {
         char c = format[i];
         if (c == ':') in_name = !in_name;
         if (c == ':' || in_name || !IsSpace(c)) {
+          if (!kept_previous) runs_.push_back({text_.size(), i});
           text_.push_back(c);
-          origin_.push_back(i);
+          kept_previous = true;
+        } else {
+          kept_previous = false;
         }
       }
     } else {
       text_ = std::string(format);
-      for (size_t i = 0; i < format.size(); ++i) origin_.push_back(i);
+      runs_.push_back({0, 0});
     }
   }
 
   Seq ParseFormat() {
     Seq seq;
     if (g_.order_only_first && !AtEnd() && Peek() != '^' && IsOrderChar(Peek())) {
+      CountItem();
       Item item;
       item.position = Position();
       item.order = Next();
@@ -101,7 +109,22 @@ class Parser {
     return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0';
   }
   char Next() { return text_[pos_++]; }
-  size_t Position() const { return pos_ < origin_.size() ? origin_[pos_] : original_.size(); }
+  // The position in original_ of text_[pos_] (the end of original_ at the end).
+  size_t Position() const {
+    if (pos_ >= text_.size()) return original_.size();
+    auto run = std::upper_bound(runs_.begin(), runs_.end(), pos_,
+                                [](size_t p, const Run& r) { return p < r.text; });
+    --run;  // runs_[0].text == 0 whenever text_ is not empty
+    return run->original + (pos_ - run->text);
+  }
+  // Counts one more item (field or order mark, at any depth) against kMaxItems.
+  void CountItem() {
+    if (++items_ > kMaxItems) {
+      Fail("more than " + std::to_string(kMaxItems) +
+           " items (fields and order marks, nested ones included): bufconf's limit on the size "
+           "of a format");
+    }
+  }
   [[noreturn]] void Fail(const std::string& message) const {
     throw FormatException(Position(), message);
   }
@@ -130,6 +153,7 @@ class Parser {
       }
       if (context == Context::kFunctionArgs && c == '-' && Peek(1) == '>') return;
       if (IsOrderChar(c) && g_.order_items) {
+        CountItem();
         Item item;
         item.position = Position();
         item.order = Next();
@@ -148,6 +172,7 @@ class Parser {
 
   // field = { shape } [ order ] [ count ] element [ name ]
   Item ParseField(int depth, bool named = true) {
+    CountItem();
     Item item;
     item.position = Position();
     if (Peek() == '(' && g_.shapes) {
@@ -286,9 +311,15 @@ class Parser {
 
   std::string_view original_;
   Grammar g_;
+  // A run of text_ copied from original_ without a gap: text_[text + k] is original_[original + k].
+  struct Run {
+    size_t text;
+    size_t original;
+  };
   std::string text_;
-  std::vector<size_t> origin_;  // origin_[i]: position in original_ of text_[i]
+  std::vector<Run> runs_;  // ascending in both; the first starts at text_[0]
   size_t pos_ = 0;
+  size_t items_ = 0;
 };
 
 }  // namespace

@@ -16,6 +16,11 @@ namespace bufconf::format {
 // keeps recursion bounded on hostile input).
 inline constexpr int kMaxNesting = 64;
 
+// A format of more items than this (fields and order marks, nested ones included) is rejected
+// (docs/formats.md): the syntax tree and layout take a few hundred bytes per item, so the cap
+// keeps a format's memory bounded (a few MB) however long the string is.
+inline constexpr size_t kMaxItems = 16384;
+
 // A format the dialect does not accept: where (byte offset into the format) and why.
 struct FormatError {
   size_t position = 0;
