@@ -39,6 +39,10 @@ constexpr int64_t kWalkLimit = int64_t{1} << 16;
 constexpr size_t kMaxPointers = 20000;
 // Elements drawn at each end of a summarised view.
 constexpr int64_t kSummaryEnds = 64;
+// Elements drawn one by one in the SVG at most (docs/explain.md): a view of more elements, even
+// one within --max-elements, draws the summarised selection with a "... N more not drawn" note;
+// the text walks every element up to --max-elements without keeping them.
+constexpr int64_t kMaxDrawnElements = int64_t{1} << 14;
 constexpr size_t kTextWidth = 100;
 
 // ---------------------------------------------------------------------------------------------
@@ -378,13 +382,21 @@ struct Analysis {
   std::vector<rules::Level> levels;
   std::vector<layout::Violation> not_checked;  // not empty: the verdict is "not checked"
   bool valid = true;
-  // The elements drawn (all of them, or the first/last when summarised) and the pointers read.
+  // The elements walked (all of them, or the first/last when summarised): counted as they are
+  // resolved, never kept all at once. `elements` holds those drawn: all walked, or the
+  // summarised selection when more than kMaxDrawnElements were walked (`not_drawn` > 0).
   bool summarised = false;
   std::vector<Element> elements;
+  int64_t walked = 0;
+  int64_t not_drawn = 0;
   std::vector<PointerRead> pointers;
   bool pointers_truncated = false;
   size_t unplaced = 0;
   std::string first_problem;
+  size_t placed = 0;
+  u128 placed_low = ~u128{0}, placed_high = 0;  // lowest byte, one past the highest
+  size_t outside = 0;
+  std::optional<Element> first_outside;
 };
 
 void DescribeFormat(Analysis& a) {
@@ -644,6 +656,58 @@ void ComputeMapping(Analysis& a) {
                                                     "elements cover " + Dec(bytes)};
 }
 
+// The summarised selection: the first and last `ends` elements in C order and, for a strided
+// view, the two at the ends of the span.
+std::vector<std::vector<int64_t>> SummaryIndices(const Analysis& a, int64_t ends) {
+  const FullView& f = *a.full;
+  std::vector<std::vector<int64_t>> indices;
+  std::vector<int64_t> index(f.shape.size(), 0);
+  for (int64_t k = 0; k < ends; ++k) {
+    indices.push_back(index);
+    if (!Next(index, f.shape)) break;
+  }
+  std::vector<std::vector<int64_t>> last;
+  for (size_t d = 0; d < f.shape.size(); ++d) index[d] = f.shape[d] - 1;
+  for (int64_t k = 0; k < ends; ++k) {
+    last.push_back(index);
+    if (!Prev(index, f.shape)) break;
+  }
+  if (!a.indirect) {  // the lowest and highest elements: the ends of the span
+    std::vector<int64_t> low(f.shape.size()), high(f.shape.size());
+    for (size_t d = 0; d < f.shape.size(); ++d) {
+      low[d] = f.strides[d] < 0 ? f.shape[d] - 1 : 0;
+      high[d] = f.strides[d] > 0 ? f.shape[d] - 1 : 0;
+    }
+    for (const auto& extreme : {low, high}) {
+      if (std::find(indices.begin(), indices.end(), extreme) == indices.end() &&
+          std::find(last.begin(), last.end(), extreme) == last.end()) {
+        indices.push_back(extreme);
+      }
+    }
+  }
+  indices.insert(indices.end(), last.rbegin(), last.rend());
+  return indices;
+}
+
+// Counts one resolved element into the analysis (placed, outside, unplaced: what the text says).
+void CountElement(Analysis& a, const Element& e) {
+  ++a.walked;
+  if (!e.placed) {
+    ++a.unplaced;
+    if (a.first_problem.empty()) a.first_problem = IndexLabel(e.index) + ": " + e.problem;
+    return;
+  }
+  ++a.placed;
+  a.placed_low = std::min<u128>(a.placed_low, e.addr);
+  a.placed_high =
+      std::max<u128>(a.placed_high, static_cast<u128>(e.addr) +
+                                        static_cast<u128>(std::max<int64_t>(a.full->itemsize, 1)));
+  if (a.m != nullptr && e.outside) {
+    ++a.outside;
+    if (!a.first_outside) a.first_outside = e;
+  }
+}
+
 void CollectElements(Analysis& a, const ExplainOptions& o) {
   if (!a.full) return;
   const FullView& f = *a.full;
@@ -652,47 +716,30 @@ void CollectElements(Analysis& a, const ExplainOptions& o) {
   }
   const int64_t max_elements = std::max<int64_t>(o.max_elements, 1);
   a.summarised = !a.count || *a.count > max_elements;
-  std::vector<std::vector<int64_t>> indices;
-  std::vector<int64_t> index(f.shape.size(), 0);
-  if (!a.summarised) {
-    do {
-      indices.push_back(index);
-    } while (Next(index, f.shape));
-  } else {
-    const int64_t ends = std::clamp<int64_t>(max_elements / 2, 1, kSummaryEnds);
-    for (int64_t k = 0; k < ends; ++k) {
-      indices.push_back(index);
-      if (!Next(index, f.shape)) break;
-    }
-    std::vector<std::vector<int64_t>> last;
-    for (size_t d = 0; d < f.shape.size(); ++d) index[d] = f.shape[d] - 1;
-    for (int64_t k = 0; k < ends; ++k) {
-      last.push_back(index);
-      if (!Prev(index, f.shape)) break;
-    }
-    if (!a.indirect) {  // the lowest and highest elements: the ends of the span
-      std::vector<int64_t> low(f.shape.size()), high(f.shape.size());
-      for (size_t d = 0; d < f.shape.size(); ++d) {
-        low[d] = f.strides[d] < 0 ? f.shape[d] - 1 : 0;
-        high[d] = f.strides[d] > 0 ? f.shape[d] - 1 : 0;
-      }
-      for (const auto& extreme : {low, high}) {
-        if (std::find(indices.begin(), indices.end(), extreme) == indices.end() &&
-            std::find(last.begin(), last.end(), extreme) == last.end()) {
-          indices.push_back(extreme);
-        }
-      }
-    }
-    indices.insert(indices.end(), last.rbegin(), last.rend());
-  }
+  const int64_t ends = std::clamp<int64_t>(max_elements / 2, 1, kSummaryEnds);
   Resolver resolver(f, a.m, /*record=*/true);
-  for (const auto& idx : indices) {
-    Element e = resolver.Resolve(idx);
-    if (!e.placed) {
-      ++a.unplaced;
-      if (a.first_problem.empty()) a.first_problem = IndexLabel(idx) + ": " + e.problem;
+  if (a.summarised) {
+    for (const auto& idx : SummaryIndices(a, ends)) {
+      Element e = resolver.Resolve(idx);
+      CountElement(a, e);
+      a.elements.push_back(std::move(e));
     }
-    a.elements.push_back(std::move(e));
+  } else {
+    // Every element, streamed: only those drawn are kept.
+    const bool keep = *a.count <= kMaxDrawnElements;
+    std::vector<int64_t> index(f.shape.size(), 0);
+    do {
+      Element e = resolver.Resolve(index);
+      CountElement(a, e);
+      if (keep) a.elements.push_back(std::move(e));
+    } while (Next(index, f.shape));
+    if (!keep) {
+      Resolver draw(f, a.m, /*record=*/false);
+      for (const auto& idx : SummaryIndices(a, kSummaryEnds)) {
+        a.elements.push_back(draw.Resolve(idx));
+      }
+      a.not_drawn = a.walked - static_cast<int64_t>(a.elements.size());
+    }
   }
   a.pointers = std::move(resolver.pointers);
   a.pointers_truncated = resolver.pointers_truncated;
@@ -858,37 +905,16 @@ std::string RenderText(const Analysis& a) {
   }
   os << a.span_line << "\n";
   if (!a.span_memory_line.empty()) os << "  " << a.span_memory_line << "\n";
-  if (a.indirect && a.full) {
+  if (a.indirect && a.full && a.placed > 0) {
     // Where the elements reached through the pointers are.
-    u128 low = ~u128{0}, high = 0;
-    size_t placed = 0;
-    for (const Element& e : a.elements) {
-      if (!e.placed) continue;
-      ++placed;
-      low = std::min<u128>(low, e.addr);
-      high = std::max<u128>(high, static_cast<u128>(e.addr) +
-                                      static_cast<u128>(std::max<int64_t>(a.full->itemsize, 1)));
-    }
-    if (placed > 0) {
-      os << "  the " << (a.summarised ? "elements drawn" : "elements") << " lie between "
-         << Hex(low) << " and " << Hex(high - 1) << " (lowest and highest byte)\n";
-    }
+    os << "  the " << (a.summarised ? "elements drawn" : "elements") << " lie between "
+       << Hex(a.placed_low) << " and " << Hex(a.placed_high - 1) << " (lowest and highest byte)\n";
   }
-  if (a.m != nullptr) {
-    size_t outside = 0;
-    const Element* first = nullptr;
-    for (const Element& e : a.elements) {
-      if (e.placed && e.outside) {
-        ++outside;
-        if (first == nullptr) first = &e;
-      }
-    }
-    if (first != nullptr) {
-      os << "  elements outside the declared memory: " << outside << " of the " << a.elements.size()
-         << " placed" << (a.summarised ? " (summarised)" : "") << ", e.g. "
-         << IndexLabel(first->index) << " at " << Hex(first->addr) << " ("
-         << Rel(static_cast<i128>(first->addr) - v.buf) << ")\n";
-    }
+  if (a.m != nullptr && a.first_outside) {
+    const Element& first = *a.first_outside;
+    os << "  elements outside the declared memory: " << a.outside << " of the " << a.walked
+       << " placed" << (a.summarised ? " (summarised)" : "") << ", e.g. " << IndexLabel(first.index)
+       << " at " << Hex(first.addr) << " (" << Rel(static_cast<i128>(first.addr) - v.buf) << ")\n";
   }
   if (a.unplaced > 0) {
     os << "  " << Plural(static_cast<int64_t>(a.unplaced), "element") << " cannot be placed, e.g. "
@@ -1304,6 +1330,11 @@ class SvgMap {
       h.push_back((a_.count ? Dec(*a_.count) : std::string("more than 2^63")) +
                   " elements, summarised: " + std::to_string(a_.elements.size()) +
                   " drawn (the first and last in C order, and the ends of the span)");
+    }
+    if (a_.not_drawn > 0) {
+      h.push_back(Dec(a_.walked) + " elements, " + std::to_string(a_.elements.size()) +
+                  " drawn: ... " + Dec(a_.not_drawn) + " more not drawn (at most " +
+                  Dec(kMaxDrawnElements) + " one by one)");
     }
     if (!a_.structure_error.empty()) h.push_back(a_.structure_error);
     if (a_.unplaced > 0) {
