@@ -8,13 +8,14 @@ line just before its opening fence:
 
   <!-- doctest: run -->              run this ```sh block with bash; it must exit 0
   <!-- doctest: run exit=1 -->       ... it must exit 1
-  <!-- doctest: run setup="CMD" -->  ... after CMD, a precondition the prose states (a file the
-                                     reader has copied), run first
+  <!-- doctest: run setup="CMD" -->  ... with CMD run first: a precondition the prose states
+                                     (e.g. a file the reader has copied)
   <!-- doctest: output -->           this block is the expected stdout of the last `run` block
-  <!-- doctest: output-of: CMD -->   run CMD (bash), this block is its expected stdout
   <!-- doctest: file=PATH -->        write this block to PATH (relative to the session's
                                      directory): a file the next blocks use (add `mode=755`)
   <!-- doctest: skip: REASON -->     a command block deliberately not run, with the reason
+
+A block marker anywhere else (after a blank line, say) marks nothing, and is an error.
 
 Expected output is matched line by line, trailing blanks ignored: a line `...` matches any number
 of lines (none included), `...` inside a line any text. Anything else is literal.
@@ -206,9 +207,9 @@ def make_checkout(base, root, bufconf):
 
 
 def marker_words(marker):
-    """`run exit=1` -> ('run', {'exit': '1'}); `output-of: CMD` -> ('output-of', {'cmd': CMD})."""
+    """`run exit=1` -> ('run', {'exit': '1'}); `skip: WHY` -> ('skip', {'arg': WHY})."""
     m = re.match(r"^([\w-]+)\s*:\s*(.*)$", marker, re.S)
-    if m and m.group(1) in ("output-of", "skip"):
+    if m and m.group(1) == "skip":
         return m.group(1), {"arg": m.group(2).strip()}
     words = shlex.split(marker)
     kind, opts = (words[0] if words else ""), {}
@@ -275,13 +276,6 @@ def check_file(path, text, checkout, bindir, base, failures):
                 print("RUN %s: exit %d, %.1f s: %s" % (block.where(), want, seconds, first))
         elif kind == "output":
             check_output(block, session.last_stdout, "output of the run block before it")
-        elif kind == "output-of":
-            status, out, err, seconds = session.run(opts["arg"])
-            session.last_stdout = out
-            if status not in (0, 1) or (not out.strip() and err.strip()):
-                fail(block, "`%s` exited %s" % (opts["arg"], status), "--- stderr\n" + err)
-            else:
-                check_output(block, out, "`%s`, exit %s, %.1f s" % (opts["arg"], status, seconds))
         elif kind == "file":
             target = os.path.join(session.cwd, opts["file"])
             os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -301,6 +295,16 @@ def check_file(path, text, checkout, bindir, base, failures):
         else:
             fail(block, "unknown doctest marker %r" % block.marker)
 
+    # A block marker must be on the line just before a fence, or it marks nothing.
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        for m in MARKER.findall(line):
+            if not m.startswith("figure") and not (
+                    line.strip().startswith("<!--") and i + 1 < len(lines)
+                    and re.match(r"^\s*(```|~~~)", lines[i + 1])):
+                fail("%s:%d" % (rel, i + 1), "doctest marker %r is not on the line before a fenced "
+                     "block: it marks nothing" % m)
+
     # Figures in prose: each needs a figure marker in its paragraph.
     for line, para in prose:
         fig_markers = []
@@ -308,8 +312,7 @@ def check_file(path, text, checkout, bindir, base, failures):
             fm = re.match(r'^figure\s+"([^"]+)"\s+from:\s*(.+)$', m, re.S)
             if fm:
                 fig_markers.append((fm.group(1), fm.group(2).strip()))
-            elif m.split()[0] not in ("run", "output", "output-of:", "output-of", "skip:", "skip") \
-                    and not m.startswith("file="):
+            elif m.split()[0] not in ("run", "output", "skip:") and not m.startswith("file="):
                 fail("%s:%d" % (rel, line), "unknown doctest marker %r" % m)
         visible = re.sub(r"\s+", " ", MARKER.sub("", para))  # a figure may wrap
         checked = set()
