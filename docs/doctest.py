@@ -334,6 +334,43 @@ def check_file(path, text, checkout, bindir, base, failures):
                      '(a figure marker, or drop it)' % fig)
 
 
+SELF_TESTS = [
+    # (markdown, expected to fail): the checks must catch a wrong figure, whatever its place.
+    ('<!-- doctest: run -->\n```sh\necho "3 pass, 1 skip"\n```\n\n<!-- doctest: output -->\n```\n'
+     '3 pass, 1 skip\n```\n', False),
+    ('<!-- doctest: run -->\n```sh\necho "3 pass, 1 skip"\n```\n\n<!-- doctest: output -->\n```\n'
+     '4 pass, 1 skip\n```\n', True),
+    ('<!-- doctest: run exit=1 -->\n```sh\necho a\nfalse\n```\n\n<!-- doctest: output -->\n```\n...\n```\n', False),
+    ('<!-- doctest: run -->\n```sh\nfalse\n```\n', True),
+    ('It prints 3 pass.\n', True),
+    ('```\n3 pass, 0 fail\n```\n', True),
+    ('It prints 3 pass <!-- doctest: figure "3 pass" from: echo 3 pass -->.\n', False),
+    ('It prints 4 pass <!-- doctest: figure "4 pass" from: echo 3 pass -->.\n', True),
+    ('It prints 4 pass <!-- doctest: figure "3 pass" from: echo 3 pass -->.\n', True),
+    ('ABI\nversion 1 (the header).\n', True),
+    ('<!-- doctest: run -->\n\n```sh\ntrue\n```\n', True),
+]
+
+
+def self_test(checkout, bindir, base):
+    """The checks on small documents: each must pass or fail as listed."""
+    import contextlib
+    import io
+    bad = 0
+    for i, (text, should_fail) in enumerate(SELF_TESTS):
+        failures = []
+        with contextlib.redirect_stdout(io.StringIO()) as log:
+            check_file("self-test-%d.md" % i, text, checkout, bindir, base, failures)
+        if bool(failures) != should_fail:
+            bad += 1
+            print("SELF-TEST FAILED: this document should %s:\n%s--- its log\n%s"
+                  % ("fail" if should_fail else "pass", text, log.getvalue()))
+    print("doctest: self-test, %d documents, the %d bad ones (wrong figures, a failing run, a stray marker) caught" %
+          (len(SELF_TESTS), sum(1 for _, f in SELF_TESTS if f)) if not bad else
+          "doctest: self-test failed")
+    return bad
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("bufconf", help="the bufconf binary under test")
@@ -346,6 +383,8 @@ def main():
     checkout, bindir = make_checkout(base, root, bufconf)
     print("doctest: checkout %s (tools/bufconf runs %s; tools/setup.sh does nothing)" % (checkout, bufconf))
     failures = []
+    if self_test(checkout, bindir, base):
+        failures.append("self-test")
     t = time.monotonic()
     for path in args.files:
         print("== %s" % path)
