@@ -4,9 +4,9 @@ one command under a time and memory limit and must exit with exactly its `exit:`
 every `message:` fragment in its stdout+stderr: never a crash, hang, signal or other status.
 
 Usage: bad_input_test.py --bufconf PATH [--to-case PATH] --corpus DIR [--case CLASS/NAME]...
---hostile SO... (with --case, only those cases run). One line per case and a summary; exit 0 when every case
-passes or is pending, 1 otherwise (also when a class directory has no case, a required class is
-missing, or a case file does not parse). Honours Bazel's TEST_SHARD_INDEX/TEST_TOTAL_SHARDS.
+--hostile SO... (with --case, only those cases run). One line per case and a summary; exit 0 when
+every case passes or is pending, 1 otherwise (also when a class directory has no case, a required
+class is missing, or a case file does not parse). Honours Bazel's TEST_SHARD_INDEX/TEST_TOTAL_SHARDS.
 """
 
 import argparse
@@ -32,7 +32,8 @@ REQUIRED_CLASSES = [
 ]
 DEFAULT_TIMEOUT_S = 120
 DEFAULT_MEMORY_MIB = 4096
-MAX_FILE_BYTES = 2 << 30  # RLIMIT_FSIZE: a runaway writer dies (SIGXFSZ) instead of filling the disk
+# RLIMIT_FSIZE: a runaway writer dies (SIGXFSZ) instead of filling the disk.
+MAX_FILE_BYTES = 2 << 30
 OUTPUT_READ_LIMIT = 4 << 20  # bytes of each of stdout and stderr the runner reads back
 KEYS = {"run", "stdin", "stdout", "env", "exit", "message", "program", "make", "memory", "timeout",
         "pending"}
@@ -214,6 +215,13 @@ def run_case(case, programs, hostile_dir, tmp_root):
     lines = [line for line in output.splitlines() if line.strip()]
     first = next((line for line in lines if fragments and fragments[0] in line),
                  lines[0] if lines else "(no output)")
+
+    def shorten(text):  # the variables' values shown as their names: readable log lines
+        for name, value in sorted(variables.items(), key=lambda item: -len(item[1])):
+            text = text.replace(value, "$" + name)
+        return text
+
+    first = shorten(first)
     first = first[:200] + ("..." if len(first) > 200 else "")
 
     failures = []
@@ -224,11 +232,11 @@ def run_case(case, programs, hostile_dir, tmp_root):
     for fragment in fragments:
         if fragment not in output:
             failures.append(f"the output lacks {fragment!r}")
-    command = " ".join([case.program] + argv[1:])
+    command = shorten(" ".join([case.program] + argv[1:]))
     if failures:
+        shown = "\n".join("      " + line for line in shorten(output[:1500]).splitlines())
         detail = (f"{'; '.join(failures)}\n    command: {command}\n    output (first 1500 "
-                  f"bytes):\n" + ("\n".join("      " + line for line in output[:1500].splitlines()) or
-                     "      (no output)"))
+                  f"bytes):\n" + (shown or "      (no output)"))
         return ("pending" if case.pending else "FAIL"), detail, seconds
     shutil.rmtree(tmp, ignore_errors=True)  # generated inputs can be large; kept when a case fails
     return ("fixed" if case.pending else "ok"), f"exit {status}: {first}", seconds
