@@ -6,7 +6,8 @@ every `message:` fragment in its stdout+stderr: never a crash, hang, signal or o
 Usage: bad_input_test.py --bufconf PATH [--to-case PATH] --corpus DIR [--case CLASS/NAME]...
 --hostile SO... (with --case, only those cases run). One line per case and a summary; exit 0 when
 every case passes or is pending, 1 otherwise (also when a class directory has no case, a required
-class is missing, or a case file does not parse). Honours Bazel's TEST_SHARD_INDEX/TEST_TOTAL_SHARDS.
+class is missing, or a case file does not parse).
+Honours Bazel's TEST_SHARD_INDEX/TEST_TOTAL_SHARDS.
 """
 
 import argparse
