@@ -40,7 +40,7 @@ runs the //:bufconf under test (not a `bazel build -c opt`), `tools/setup.sh` do
 test machine has the packages). In a block, `<bufconf>` (the docs' name for the checkout) is the
 checkout's path. Nothing else is rewritten.
 
-Output: one line per block (RUN, CHECKED, FILE, SKIP with its reason, NOT RUN for an unmarked
+Output: one line per block (RUN, CHECKED, FILE, SKIP with its reason, a failure for an unmarked
 command block), and the differences of each failure. Exit status 1 on any failure.
 
     /usr/bin/python3 docs/doctest.py BUFCONF_BINARY [--root DIR] FILE.md...
@@ -251,8 +251,9 @@ def check_file(path, text, checkout, bindir, base, failures):
     for block in blocks:
         if block.marker is None:
             if block.lang in COMMAND_LANGS:
-                print("NOT RUN %s: unmarked ```%s block: %s" % (block.where(), block.lang,
-                                                                block.body.strip().split("\n")[0][:80]))
+                # A command block must say whether it runs: run, or skip with the reason.
+                fail(block, "an unmarked ```%s block (mark it run, or skip: REASON): %s"
+                     % (block.lang, block.body.strip().split("\n")[0][:80]))
             figures = FIGURES.findall(block.body)
             if figures:
                 fail(block, "figures in a block nothing checks: %s" % ", ".join(figures))
@@ -349,6 +350,7 @@ SELF_TESTS = [
     ('It prints 4 pass <!-- doctest: figure "3 pass" from: echo 3 pass -->.\n', True),
     ('ABI\nversion 1 (the header).\n', True),
     ('<!-- doctest: run -->\n\n```sh\ntrue\n```\n', True),
+    ('```sh\ntrue\n```\n', True),
 ]
 
 
