@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Adapters that misbehave while loading (hostile/): `bufconf run` and `bufconf replay` exit 2
-# with a message naming the library and what happened; a well-behaved one still runs.
+# with a message naming the library and what happened; a well-behaved one still runs. Adapters
+# that misbehave after loading (enumerate hanging or endless, regions returning garbage): `bufconf
+# run` ends within a bounded time, exit 2 (an adapter error naming the call) or 3 (bufconf's
+# object limit, said in the report), never a finding against the exporter.
 # Usage: hostile_adapter_test.sh BUFCONF HOSTILE_DIR/well_behaved.so
 set -uo pipefail
 bufconf="$(pwd)/$1"
@@ -51,6 +54,42 @@ expect null_name "name is NULL"
 expect unknown_caps "unknown capability bits 0x10000000020"
 expect abi_0 "ABI version 0, but"
 expect abi_99 "ABI version 99, but"
+
+# expect_run ADAPTER RC MAX_SECONDS FRAGMENT [ARGS...]: `bufconf run` exits RC within MAX_SECONDS
+# and says FRAGMENT; and no rule fails (the adapter's misbehaviour is no finding).
+expect_run() {
+  local name="$1" lib="$dir/$1.so" want="$2" seconds="$3" fragment="$4" rc start took
+  shift 4
+  start=$(date +%s)
+  timeout 120 "$bufconf" run --adapter "$lib" --examples 5 --failures-dir "$PWD/failures-$name" "$@" \
+    > out.txt 2>&1
+  rc=$?
+  took=$(($(date +%s) - start))
+  if [ "$rc" != "$want" ] || ! grep -qF -- "$fragment" out.txt || [ "$took" -gt "$seconds" ] ||
+    ! grep -q " 0 fail, " out.txt || grep -qE "length_error|_M_default_append|bad_alloc" out.txt; then
+    echo "FAIL: $name: exit $rc in $took s, expected $want within $seconds s, '$fragment', no failure"
+    head -c 4000 out.txt
+    echo
+    failed=1
+  else
+    echo "ok: $name (run): exit $rc in $took s: $(grep -F -- "$fragment" out.txt | head -1 | head -c 300)"
+  fi
+}
+
+# enumerate(1) never returns: an adapter error after --timeout, and the run ends (the old code
+# filed it under REQ-GRANT and went on asking).
+expect_run enumerate_hang 2 30 "the adapter's enumerate(1) did not return within 2 s (--timeout)" \
+  --timeout 2
+# enumerate answers OK for every index: --max-objects of them judged, the rest said (exit 3).
+expect_run enumerate_endless 3 60 "enumerate: the adapter has more than 3 objects" \
+  --max-objects 3 --json "$PWD/endless.json"
+if ! grep -qF '"objects": 3' endless.json; then
+  echo "FAIL: enumerate_endless: the JSON scorecard does not count 3 objects"
+  failed=1
+fi
+# regions() returns SIZE_MAX, or a block that wraps the address space: adapter errors naming it.
+expect_run regions_huge 2 30 "regions() returned 18446744073709551615, a count of memory blocks"
+expect_run regions_wrap 2 30 "of 18446744073709551615 bytes, which wraps the address space"
 
 # A bad time limit is an error too.
 BUFCONF_LOAD_TIMEOUT=abc timeout 60 "$bufconf" run --adapter "$dir/well_behaved.so" --examples 5 \

@@ -38,6 +38,17 @@ std::string CheckExamples(const std::string& text) {
   return "";
 }
 
+std::string CheckMaxObjects(const std::string& text) {
+  bool digits = !text.empty() && text.size() <= 18;
+  for (char c : text) digits = digits && c >= '0' && c <= '9';
+  const long long n = digits ? std::strtoll(text.c_str(), nullptr, 10) : 0;
+  if (!digits || n < 1 || n > kMaxObjects) {
+    return "must be a whole number of objects from 1 to " + std::to_string(kMaxObjects) +
+           ", got '" + text + "'";
+  }
+  return "";
+}
+
 std::string CheckTimeout(const std::string& text) {
   char* end = nullptr;
   errno = 0;
@@ -54,5 +65,6 @@ std::string CheckTimeout(const std::string& text) {
 CLI::Validator SeedValidator() { return CLI::Validator(CheckSeed, "SEED", "seed"); }
 CLI::Validator ExamplesValidator() { return CLI::Validator(CheckExamples, "N", "examples"); }
 CLI::Validator TimeoutValidator() { return CLI::Validator(CheckTimeout, "S", "timeout"); }
+CLI::Validator MaxObjectsValidator() { return CLI::Validator(CheckMaxObjects, "N", "max-objects"); }
 
 }  // namespace bufconf::cli

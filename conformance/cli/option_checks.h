@@ -16,6 +16,10 @@ constexpr int64_t kMaxExamples = 10'000'000;
 // --timeout: seconds, above 0 and at most a day.
 constexpr double kMaxTimeout = 86400;
 
+// --max-objects: the most exporters enumerate (and a python factory) may give, 1..kMaxObjects
+// (each object costs two forked children; a million is days of work).
+constexpr int64_t kMaxObjects = 1'000'000;
+
 // A seed: decimal digits only, at most 2^64 - 1 ("-1", "1.5" and "99999999999999999999999" are
 // errors, not wrapped).
 std::optional<uint64_t> ParseSeed(const std::string& text);
@@ -24,6 +28,7 @@ std::optional<uint64_t> ParseSeed(const std::string& text);
 CLI::Validator SeedValidator();
 CLI::Validator ExamplesValidator();
 CLI::Validator TimeoutValidator();
+CLI::Validator MaxObjectsValidator();
 
 }  // namespace bufconf::cli
 

@@ -42,12 +42,23 @@ struct RunOptions {
   std::string json_file, junit_file, html_file, expectations_file;
   std::string failures_dir = "bufconf-failures";
   double timeout = 20;
+  int64_t max_objects = suite::kDefaultMaxObjects;
   bool no_fork = false;
   bool quiet = false;
   bool allow_empty = false;
   bool print_expectations = false;
   std::vector<std::string> env;  // --env NAME: recorded in counterexample files
 };
+
+// The limits the python adapter applies to a factory (docs/python-factory.md): it takes at most
+// `max_objects` objects (and one more to tell there are more), and calling the factory and
+// iterating what it returned must end within `timeout` seconds.
+void SetAdapterLimits(int64_t max_objects, double timeout) {
+  setenv("BUFCONF_MAX_OBJECTS", std::to_string(max_objects).c_str(), 1);
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%g", timeout);
+  setenv("BUFCONF_PYTHON_FACTORY_TIMEOUT", seconds, 1);
+}
 
 // Paths the user typed are relative to where they ran the command (bazel run changes it).
 std::string UserPath(const std::string& path) {
@@ -177,6 +188,9 @@ int Run(const RunOptions& o) {
     // The python adapter reads it when it starts: the objects the factory returns are judged.
     setenv("BUFCONF_PYTHON_FACTORY", o.factory.c_str(), 1);
   }
+  // The python adapter's factory takes at most as many objects as the run judges (one more, to
+  // tell that there are more), within the per-case limit.
+  SetAdapterLimits(o.max_objects, o.timeout);
   conformance::LoadedAdapter loaded;
   try {
     loaded = conformance::LoadAdapter(AdapterArgument(o.adapter));
@@ -224,6 +238,7 @@ int Run(const RunOptions& o) {
   settings.examples = o.examples > 0 ? o.examples : (o.profile == "deep" ? 1000 : 100);
   settings.filter = o.filter;
   settings.timeout_seconds = o.timeout;
+  settings.max_objects = o.max_objects;
   settings.isolate = !o.no_fork;
   settings.failures_dir = UserPath(o.failures_dir);
   settings.adapter_spec = ReplayableAdapter(o.adapter);
@@ -318,7 +333,8 @@ void AddRunCommand(CLI::App& app, std::function<int()>* run) {
       "run",
       "Run the conformance suite against an implementation plugged in through an adapter; print "
       "the per-rule scorecard. Exit 0 all pass or expected, 1 a violation, 2 usage or adapter "
-      "load error.");
+      "error (it does not load, or misbehaves: enumerate hangs or crashes, regions returns "
+      "garbage), 3 bufconf could not judge everything (its own error or limit).");
   cmd->add_option("--adapter", o->adapter,
                   "a built-in adapter (python: CPython, its standard library and numpy; "
                   "reference: the oracle itself) or the path of an adapter .so")
@@ -356,6 +372,11 @@ void AddRunCommand(CLI::App& app, std::function<int()>* run) {
   cmd->add_option("--timeout", o->timeout,
                   "seconds one case may take before it is declared a hang (0 < S <= 86400)")
       ->check(TimeoutValidator())
+      ->capture_default_str();
+  cmd->add_option("--max-objects", o->max_objects,
+                  "the most exporters an adapter's enumerate (or a python factory) may give, 1 "
+                  "to 1000000; beyond it the rest are not judged and the report says so (exit 3)")
+      ->check(MaxObjectsValidator())
       ->capture_default_str();
   cmd->add_flag("--no-fork", o->no_fork, "run in this process (a crash ends the run)");
   cmd->add_flag("--quiet", o->quiet, "no progress lines");
@@ -424,11 +445,6 @@ void AddReplayCommand(CLI::App& app, std::function<int()>* run) {
             }
           }
         }
-        conformance::LoadedAdapter loaded = conformance::LoadAdapter(AdapterArgument(spec));
-        std::cout << "replaying " << j.at("rule").get<std::string>() << " against "
-                  << loaded.adapter->name << " (the failing run saw: " << expect << ")\n";
-        // In a child: a counterexample that crashed or hung the implementation does so again,
-        // and that is the answer, not a crash of bufconf.
         double limit = *timeout;
         if (limit <= 0) {
           limit = 60;
@@ -437,6 +453,21 @@ void AddReplayCommand(CLI::App& app, std::function<int()>* run) {
             limit = j["timeout_seconds"].get<double>();
           }
         }
+        // A factory's objects up to the recorded one at least (the failing run may have had a
+        // larger --max-objects).
+        int64_t max_objects = suite::kDefaultMaxObjects;
+        if (j.at("case").value("kind", "") == "enumerated" && j["case"].contains("index") &&
+            j["case"]["index"].is_number_unsigned()) {
+          max_objects = std::max<int64_t>(
+              max_objects,
+              std::min<uint64_t>(j["case"]["index"].get<uint64_t>(), kMaxObjects - 1) + 1);
+        }
+        SetAdapterLimits(max_objects, limit);
+        conformance::LoadedAdapter loaded = conformance::LoadAdapter(AdapterArgument(spec));
+        std::cout << "replaying " << j.at("rule").get<std::string>() << " against "
+                  << loaded.adapter->name << " (the failing run saw: " << expect << ")\n";
+        // In a child: a counterexample that crashed or hung the implementation does so again,
+        // and that is the answer, not a crash of bufconf.
         const suite::IsolatedResult child = suite::RunIsolated(
             [&](suite::ChildChannel& channel) {
               const suite::ReplayOutcome out = suite::Replay(*loaded.adapter, contents);

@@ -150,6 +150,7 @@ bool NothingTested(const RunReport& report) {
 
 int ExitStatus(const RunReport& report) {
   const Totals t = CountResults(report);
+  if (!report.adapter_errors.empty()) return 2;
   if (report.empty_run_fails && NothingTested(report)) return 1;
   if (t.fail != 0 || t.xpass != 0) return 1;
   return t.error != 0 || !report.errors.empty() ? 3 : 0;
@@ -333,6 +334,10 @@ std::string ResultTable(const RunReport& report) {
     out << "\nCut short:\n";
     for (const std::string& u : report.unfinished) out << "  " << u << "\n";
   }
+  if (!report.adapter_errors.empty()) {
+    out << "\nAdapter errors (the adapter misbehaved; not findings, exit status 2):\n";
+    for (const std::string& e : report.adapter_errors) out << "  " << e << "\n";
+  }
   if (!report.errors.empty()) {
     out << "\nErrors of bufconf (not findings; the run is incomplete):\n";
     for (const std::string& e : report.errors) out << "  " << e << "\n";
@@ -413,6 +418,9 @@ nlohmann::ordered_json ScorecardJson(const RunReport& report) {
   ordered_json errors = ordered_json::array();
   for (const std::string& e : report.errors) errors.push_back(str(e));
   j["errors"] = std::move(errors);
+  ordered_json adapter_errors = ordered_json::array();
+  for (const std::string& e : report.adapter_errors) adapter_errors.push_back(str(e));
+  j["adapter_errors"] = std::move(adapter_errors);
   j["objects"] = report.objects;
   ordered_json skipped = ordered_json::array();
   for (const auto& [what, why] : report.skipped_objects) {

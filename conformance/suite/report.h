@@ -68,6 +68,9 @@ struct RunReport {
   // bufconf's own errors (its limits, its bugs, the adapter failing to make an object): the run
   // is incomplete, exit status 3 unless a rule failed.
   std::vector<std::string> errors;
+  // The adapter misbehaving outside any rule (enumerate hanging or crashing, regions returning
+  // an impossible count): not a finding and not bufconf's own error; exit status 2.
+  std::vector<std::string> adapter_errors;
   int64_t objects = 0;                                               // enumerated exporters judged
   std::vector<std::pair<std::string, std::string>> skipped_objects;  // (description, why)
   std::vector<std::pair<std::string, std::string>> object_notes;     // (description, note)
@@ -109,8 +112,9 @@ std::string JUnitXml(const RunReport& report);
 // True when no rule ran a single case.
 bool NothingTested(const RunReport& report);
 
-// 1 when a rule failed or passed unexpectedly (xpass), or (with `empty_run_fails`) no rule ran a
-// case; else 3 when bufconf could not judge everything (an error status or a run error); else 0.
+// 2 when the adapter misbehaved outside any rule (adapter_errors); else 1 when a rule failed or
+// passed unexpectedly (xpass), or (with `empty_run_fails`) no rule ran a case; else 3 when
+// bufconf could not judge everything (an error status or a run error); else 0.
 int ExitStatus(const RunReport& report);
 
 // `text` as valid UTF-8: each byte that is not part of a valid sequence becomes "\xNN".

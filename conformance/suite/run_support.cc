@@ -9,6 +9,7 @@
 
 #include "conformance/adapter/real_layout.h"
 #include "conformance/suite/cases.h"
+#include "conformance/suite/session.h"
 #include "reference/layout/descriptor_json.h"
 
 namespace bufconf::suite {
@@ -75,13 +76,7 @@ ordered_json ReturnedView(const bufconf_adapter& a, const json& case_json) {
     have_full = a.get_buffer(a.context, handle, &full, BUFCONF_PYBUF_FULL_RO, message,
                              sizeof message) == BUFCONF_OK;
     if (have_full) {
-      std::vector<bufconf_region> regions(16);
-      size_t n = a.regions(a.context, handle, regions.data(), regions.size());
-      if (n > regions.size()) {
-        regions.resize(n);
-        n = a.regions(a.context, handle, regions.data(), regions.size());
-      }
-      regions.resize(std::min(n, regions.size()));
+      const std::vector<bufconf_region> regions = AskRegions(a, handle);
       const conformance::Snapshot snapshot =
           conformance::TakeSnapshot(full, regions.data(), regions.size());
       uint64_t bytes = 0;

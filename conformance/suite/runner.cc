@@ -162,6 +162,7 @@ void ReportSweep(const SweepResult& sweep, RunReport* report) {
   for (const auto& [what, why] : sweep.skipped) report->skipped_objects.push_back({what, why});
   for (const auto& [what, note] : sweep.notes) report->object_notes.push_back({what, note});
   for (const std::string& e : sweep.errors) report->errors.push_back(e);
+  for (const std::string& e : sweep.adapter_errors) report->adapter_errors.push_back(e);
   for (const std::string& u : sweep.unfinished) report->unfinished.push_back(u);
 }
 
@@ -275,6 +276,7 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
   if (settings.core && can_make && any_exporter_rule) {
     core = CoreExporterSweep(adapter, settings);
     for (const std::string& e : core.errors) report.errors.push_back(e);
+    for (const std::string& e : core.adapter_errors) report.adapter_errors.push_back(e);
     for (const std::string& u : core.unfinished) report.unfinished.push_back(u);
     if (core.unsupported > 0) {
       report.object_notes.push_back(

@@ -16,6 +16,10 @@
 
 namespace bufconf::suite {
 
+// The default of RunSettings::max_objects (--max-objects); the built-in python adapter
+// enumerates a few hundred.
+constexpr int64_t kDefaultMaxObjects = 10000;
+
 struct RunSettings {
   uint64_t seed = 1;
   int64_t examples = 100;  // cases per rule
@@ -26,6 +30,11 @@ struct RunSettings {
   // after half of it (at least 1 s) with the smallest failing case found.
   double timeout_seconds = 20;
   bool isolate = true;  // fork a child per rule
+  // The most exporters `enumerate` is asked for (--max-objects): indexes 0..max_objects-1 are
+  // judged, and index max_objects is asked only to tell whether there are more (then the report
+  // says that objects were not judged: an error, exit status 3). The python adapter's factory
+  // stops taking objects at the same count (BUFCONF_MAX_OBJECTS).
+  int64_t max_objects = kDefaultMaxObjects;
   // Judge each rule's bounded-exhaustive core (core_cases.h) before its random cases. Off only
   // to measure what the core costs (//bench:suite_benchmark).
   bool core = true;

@@ -7,6 +7,8 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "reference/layout/checker.h"
@@ -70,16 +72,46 @@ void ExporterHandle::Release(bufconf_buffer* view) {
   if (a_.release_buffer != nullptr) a_.release_buffer(a_.context, handle_, view);
 }
 
-std::vector<bufconf_region> ExporterHandle::Regions() {
+std::vector<bufconf_region> AskRegions(const bufconf_adapter& a, void* exporter) {
+  // x86-64 user space is 2^47 bytes: an array of more blocks than fit in it cannot exist.
+  constexpr size_t kImpossible = (size_t{1} << 47) / sizeof(bufconf_region);
   std::vector<bufconf_region> out(16);
-  size_t n = a_.regions(a_.context, handle_, out.data(), out.size());
+  size_t n = a.regions(a.context, exporter, out.data(), out.size());
   if (n > out.size()) {
+    if (n > kImpossible) {
+      throw RegionsError("regions() returned " + std::to_string(n) +
+                         ", a count of memory blocks no array can hold (its array alone would "
+                         "exceed the address space)");
+    }
+    if (n > kMaxRegions) {
+      throw std::length_error("the exporter has " + std::to_string(n) +
+                              " memory blocks (regions()), more than bufconf can judge (" +
+                              std::to_string(kMaxRegions) + ")");
+    }
+    const size_t asked = n;
     out.resize(n);
-    n = a_.regions(a_.context, handle_, out.data(), out.size());
+    n = a.regions(a.context, exporter, out.data(), out.size());
+    if (n > out.size()) {
+      throw RegionsError("regions() said " + std::to_string(asked) +
+                         " memory blocks, then, given room for them, " + std::to_string(n));
+    }
   }
-  out.resize(std::min(n, out.size()));
+  out.resize(n);
+  for (size_t i = 0; i < out.size(); ++i) {
+    const uintptr_t base = reinterpret_cast<uintptr_t>(out[i].base);
+    uintptr_t end;
+    if ((base == 0 && out[i].size > 0) || __builtin_add_overflow(base, out[i].size, &end)) {
+      char text[160];
+      std::snprintf(text, sizeof text, "regions() gave block %zu at %p of %zu bytes, which %s", i,
+                    out[i].base, out[i].size,
+                    base == 0 ? "has a NULL base" : "wraps the address space");
+      throw RegionsError(text);
+    }
+  }
   return out;
 }
+
+std::vector<bufconf_region> ExporterHandle::Regions() { return AskRegions(a_, handle_); }
 
 bool ExporterHandle::counts() const {
   return (a_.capabilities & BUFCONF_CAP_EXPORT_COUNT) != 0 && a_.export_count != nullptr;
@@ -640,6 +672,10 @@ void RunSession(ExporterHandle& first, const Descriptor& first_full, ExporterHan
     s.Release(writer1);
     s.Release(other_writer);
     out.completed = true;
+  } catch (const RegionsError& e) {
+    // The regions turned to garbage after the session began: said as where it stopped.
+    out.stopped = "after " + s.last_step() + ": " + e.what();
+    s.ReportStop(e.what());
   } catch (const AdapterError&) {
     throw;
   } catch (const std::exception& e) {

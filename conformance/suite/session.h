@@ -25,6 +25,20 @@
 
 namespace bufconf::suite {
 
+// The memory blocks the adapter's regions() reports for an exporter, asked with room for 16 and
+// again with room for as many as it said. Throws AdapterError when the answer is garbage (a count
+// no array of blocks can hold, a second answer larger than the room it was given, a block that
+// wraps the address space or has a NULL base); std::length_error (bufconf's own limit, never the
+// implementation's fault) for more than kMaxRegions blocks.
+// (RegionsError: the session, which asks again after each step, reports garbage that appears
+// mid-session as where it stopped, not as an adapter error.)
+class RegionsError : public AdapterError {
+ public:
+  using AdapterError::AdapterError;
+};
+constexpr size_t kMaxRegions = size_t{1} << 20;
+std::vector<bufconf_region> AskRegions(const bufconf_adapter& a, void* exporter);
+
 // One exporter handle and the adapter's exporter functions on it; destroys the exporter when it
 // goes.
 class ExporterHandle {

@@ -43,7 +43,8 @@ std::string ObjectName(size_t index, const std::string& description) {
 ordered_json JudgeCases(const bufconf_adapter& adapter, const CaseList& list, size_t from,
                         ChildChannel* channel) {
   std::map<std::string, SweepRule> rules;
-  std::vector<std::string> errors;
+  std::vector<std::string> errors, adapter_errors;
+  int64_t adapter_error_count = 0;
   int64_t unsupported = 0;
   for (size_t k = from; k < list.count; ++k) {
     if (channel != nullptr) channel->Note(list.note_at ? list.note_at(k) : list.json_at(k).dump());
@@ -56,7 +57,11 @@ ordered_json JudgeCases(const bufconf_adapter& adapter, const CaseList& list, si
     try {
       result = list.check_at(k);
     } catch (const AdapterError& e) {
-      errors.push_back("the adapter failed on " + list.describe_at(k) + ": " + e.what());
+      // The first one of the list is said; the others are counted (the same fault, usually).
+      if (adapter_errors.empty()) {
+        adapter_errors.push_back("the adapter failed on " + list.describe_at(k) + ": " + e.what());
+      }
+      ++adapter_error_count;
       continue;
     } catch (const std::exception& e) {
       errors.push_back("bufconf could not judge " + list.describe_at(k) + ": " + e.what());
@@ -100,8 +105,14 @@ ordered_json JudgeCases(const bufconf_adapter& adapter, const CaseList& list, si
       }
     }
   }
-  ordered_json line = {
-      {"rules", ordered_json::object()}, {"errors", errors}, {"unsupported", unsupported}};
+  if (adapter_error_count > 1) {
+    adapter_errors[0] += " (and on " + std::to_string(adapter_error_count - 1) + " more " +
+                         list.unit + " of " + list.name + ")";
+  }
+  ordered_json line = {{"rules", ordered_json::object()},
+                       {"errors", errors},
+                       {"adapter_errors", adapter_errors},
+                       {"unsupported", unsupported}};
   for (const auto& [rule, r] : rules) {
     ordered_json& j = line["rules"][rule];
     j = {{"cases", r.cases},
@@ -144,6 +155,8 @@ void SweepCases(const bufconf_adapter& adapter, const RunSettings& settings, con
       }
     }
     for (const auto& e : line["errors"]) out->errors.push_back(e.get<std::string>());
+    for (const auto& e : line["adapter_errors"])
+      out->adapter_errors.push_back(e.get<std::string>());
     out->unsupported += line.value("unsupported", int64_t{0});
   };
   if (!settings.isolate) {
@@ -200,7 +213,11 @@ void SweepCases(const bufconf_adapter& adapter, const RunSettings& settings, con
 SweepResult EnumeratedSweep(const bufconf_adapter& adapter, const RunSettings& settings) {
   SweepResult out;
   const std::vector<int> flags_list = SweepFlags(settings.profile);
-  for (size_t index = 0; index < 100000; ++index) {
+  const size_t max_objects = static_cast<size_t>(std::max<int64_t>(0, settings.max_objects));
+  constexpr int kMaxEnumerateCrashes = 4;  // then the later indexes are not asked
+  int enumerate_crashes = 0;
+  // Index max_objects is asked only to tell whether the adapter has more.
+  for (size_t index = 0; index <= max_objects; ++index) {
     // What the adapter calls the object, asked first in a child of its own (making it may
     // crash): crash places then name it.
     std::string description, note;
@@ -225,11 +242,29 @@ SweepResult EnumeratedSweep(const bufconf_adapter& adapter, const RunSettings& s
         described = json::parse(child.payload.substr(0, child.payload.find('\n')), nullptr, false);
       }
       if (described.is_discarded() || described.empty()) {
-        const std::string where = ObjectName(index, "");
-        out.rules["REQ-GRANT"].failures.push_back(
-            {where, where + ": enumerate " + WhatHappened(child, settings),
-             ToJson(EnumeratedCase{index, BUFCONF_PYBUF_FULL_RO, ""}), nullptr});
-        ++out.objects;
+        // enumerate itself hung, crashed or exited: no request was made, so no rule is broken;
+        // the adapter failed to give the object (an adapter error, exit status 2). After a hang
+        // (or a few crashes) the later indexes are not asked: each would cost as much again.
+        const bool hang = child.outcome == IsolatedResult::Outcome::kTimedOut;
+        std::string what;
+        if (hang) {
+          char seconds[32];
+          std::snprintf(seconds, sizeof seconds, "%g", settings.timeout_seconds);
+          what = std::string("did not return within ") + seconds + " s (--timeout)";
+        } else {
+          what = Describe(child);
+        }
+        out.adapter_errors.push_back("the adapter's enumerate(" + std::to_string(index) + ") " +
+                                     what + ": " + ObjectName(index, "") + " not judged");
+        if (hang || ++enumerate_crashes >= kMaxEnumerateCrashes) {
+          const std::string after =
+              hang ? "enumerate(" + std::to_string(index) + ") hung; each would cost a timeout"
+                   : "enumerate crashed " + std::to_string(enumerate_crashes) +
+                         " times; each would cost another crash";
+          out.unfinished.push_back("enumerate: the indexes after " + std::to_string(index) +
+                                   " were not asked (" + after + ")");
+          break;
+        }
         continue;
       }
     } else {
@@ -244,6 +279,16 @@ SweepResult EnumeratedSweep(const bufconf_adapter& adapter, const RunSettings& s
     description = described.value("description", "");
     note = described.value("note", "");
     if (rc == BUFCONF_UNSUPPORTED) break;
+    if (index == max_objects) {
+      // One more than the limit: the rest are not judged, and the report says so.
+      out.errors.push_back(
+          "enumerate: the adapter has more than " + std::to_string(max_objects) +
+          " objects (index " + std::to_string(index) +
+          (description.empty() ? std::string() : " is '" + description + "'") +
+          "): only the first " + std::to_string(max_objects) +
+          " were judged, the rest not asked (bufconf's limit, --max-objects N raises it)");
+      break;
+    }
     if (rc == BUFCONF_SKIPPED) {
       out.skipped.push_back({description, "the adapter skipped it (BUFCONF_SKIPPED)"});
       continue;

@@ -44,6 +44,9 @@ struct SweepResult {
   std::vector<std::pair<std::string, std::string>> skipped;  // (description, why) per skipped one
   std::vector<std::pair<std::string, std::string>> notes;    // (description, note)
   std::vector<std::string> errors;  // bufconf's own errors (limits, internal), each on an object
+  // The adapter misbehaving outside any rule: enumerate hanging, crashing or exiting, an adapter
+  // function answering BUFCONF_ERROR or garbage (AdapterError) on a case.
+  std::vector<std::string> adapter_errors;
   std::vector<std::string> unfinished;  // objects a hang cut short: what was not asked
   int64_t unsupported = 0;              // cases the adapter could not express (BUFCONF_UNSUPPORTED)
   bool crashed = false;                 // a child died on a case (filed under REQ-GRANT)

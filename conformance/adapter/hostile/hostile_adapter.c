@@ -1,5 +1,7 @@
-/* For hostile_adapter_test: shared-library adapters that misbehave while loading, one way each
- * (HOSTILE_* chosen by -D in BUILD). A well-behaved adapter (no HOSTILE_*) has a valid struct. */
+/* For hostile_adapter_test: shared-library adapters that misbehave while loading, or after it
+ * (enumerate, regions), one way each (HOSTILE_* chosen by -D in BUILD). A well-behaved adapter
+ * (no HOSTILE_*) has a valid struct. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,6 +26,97 @@ __attribute__((constructor)) static void misbehave(void) {
 
 #ifdef HOSTILE_LONG_NAME
 static char long_name[65536]; /* all 'A', no NUL */
+#endif
+
+#if defined(HOSTILE_ENUMERATE_HANG) || defined(HOSTILE_ENUMERATE_ENDLESS) || \
+    defined(HOSTILE_REGIONS_HUGE) || defined(HOSTILE_REGIONS_WRAP)
+#define HOSTILE_EXPORTER 1
+/* The exporter side after loading: enumerate lists exporters of 4 writable bytes ('B', shape
+ * {4}) that answer every request correctly; one function misbehaves.
+ *   ENUMERATE_HANG    enumerate(1) never returns (index 0 is fine)
+ *   ENUMERATE_ENDLESS enumerate answers BUFCONF_OK for every index, forever
+ *   REGIONS_HUGE      regions returns SIZE_MAX (a count no array can hold)
+ *   REGIONS_WRAP      regions gives one block of SIZE_MAX bytes (it wraps the address space) */
+typedef struct hostile_exporter {
+  unsigned char data[4];
+  bufconf_ssize_t shape[1];
+  bufconf_ssize_t strides[1];
+} hostile_exporter;
+
+static int enumerate(void *ctx, size_t index, void **exporter, bufconf_enumerated *info) {
+  hostile_exporter *ex;
+  (void)ctx;
+#ifdef HOSTILE_ENUMERATE_HANG
+  if (index == 1) {
+    for (;;) sleep(1);
+  }
+#endif
+#ifndef HOSTILE_ENUMERATE_ENDLESS
+  if (index >= 2) return BUFCONF_UNSUPPORTED;
+#endif
+  ex = calloc(1, sizeof *ex);
+  if (ex == NULL) return BUFCONF_ERROR;
+  memset(ex->data, (int)(index & 0xff), sizeof ex->data);
+  ex->shape[0] = 4;
+  ex->strides[0] = 1;
+  strcpy(info->description, "four bytes");
+  *exporter = ex;
+  return BUFCONF_OK;
+}
+
+static int get_buffer(void *ctx, void *exporter, bufconf_buffer *view, int flags, char *message,
+                      size_t message_size) {
+  hostile_exporter *ex = exporter;
+  (void)ctx;
+  if (flags == 0x100 || flags == 0x200) {
+    if (message_size > 0) strncpy(message, "PyBUF_READ/PyBUF_WRITE", message_size - 1);
+    return BUFCONF_REFUSED;
+  }
+  view->buf = ex->data;
+  view->obj = ex;
+  view->len = 4;
+  view->itemsize = 1;
+  view->readonly = 0;
+  view->format = (flags & BUFCONF_PYBUF_FORMAT) ? "B" : NULL;
+  view->ndim = 1;
+  view->shape = (flags & BUFCONF_PYBUF_ND) ? ex->shape : NULL;
+  view->strides = (flags & BUFCONF_PYBUF_STRIDES) == BUFCONF_PYBUF_STRIDES ? ex->strides : NULL;
+  view->suboffsets = NULL;
+  view->internal = NULL;
+  return BUFCONF_OK;
+}
+
+static void release_buffer(void *ctx, void *exporter, bufconf_buffer *view) {
+  (void)ctx;
+  (void)exporter;
+  (void)view;
+}
+
+static void destroy_exporter(void *ctx, void *exporter) {
+  (void)ctx;
+  free(exporter);
+}
+
+static size_t regions(void *ctx, void *exporter, bufconf_region *out, size_t capacity) {
+  hostile_exporter *ex = exporter;
+  (void)ctx;
+#ifdef HOSTILE_REGIONS_HUGE
+  (void)ex;
+  (void)out;
+  (void)capacity;
+  return SIZE_MAX;
+#else
+  if (capacity >= 1) {
+    out[0].base = ex->data;
+#ifdef HOSTILE_REGIONS_WRAP
+    out[0].size = SIZE_MAX;
+#else
+    out[0].size = sizeof ex->data;
+#endif
+  }
+  return 1;
+#endif
+}
 #endif
 
 const bufconf_adapter *bufconf_adapter_v1(void) {
@@ -55,6 +148,14 @@ const bufconf_adapter *bufconf_adapter_v1(void) {
 #endif
 #ifdef HOSTILE_ABI
   adapter.abi_version = HOSTILE_ABI;
+#endif
+#ifdef HOSTILE_EXPORTER
+  adapter.capabilities = BUFCONF_CAP_ENUMERATE;
+  adapter.enumerate = enumerate;
+  adapter.get_buffer = get_buffer;
+  adapter.release_buffer = release_buffer;
+  adapter.destroy_exporter = destroy_exporter;
+  adapter.regions = regions;
 #endif
   return &adapter;
 }

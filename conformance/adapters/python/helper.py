@@ -3,7 +3,7 @@ interpreter): building exporters (make, enumerate), finding the memory they own 
 users resize them (resize_plan), and the factory plug-in (load_factory; docs/python-factory.md).
 Embedded into the adapter at build time (//conformance/adapters/python:helper_source): the binary
 needs no file at run time."""
-import array, ctypes, importlib, io, itertools, mmap, operator, os, pickle, struct, sys
+import array, ctypes, importlib, io, itertools, mmap, operator, os, pickle, signal, struct, sys
 import tempfile, traceback, weakref, zlib
 import numpy as np
 import _testbuffer as tb
@@ -710,6 +710,11 @@ def enumerate_exporter(index):
     is then the entry's dict of 'skip', 'memory', 'owner', 'memory_readonly' and 'note'
     (_factory_entry)."""
     if FACTORY is not None:
+        if index == len(FACTORY) and FACTORY_MORE is not None:
+            # More objects than the limit: this index says so (skipped, never judged).
+            return None, FACTORY_MORE, None, {'skip': FACTORY_MORE, 'memory': None,
+                                              'owner': None, 'memory_readonly': None,
+                                              'note': None}
         if index >= len(FACTORY):
             return None
         description, obj, expected, extra = FACTORY[index]
@@ -734,6 +739,9 @@ class _Skip(Exception):
 
 # [(description, object, expected or None, extra)] once load_factory succeeded
 FACTORY = None
+# Why the factory's list was cut at the object limit (then enumerate says so at that index), or
+# None: it gave no more objects than the limit.
+FACTORY_MORE = None
 
 # The keys of a dict entry.
 _ENTRY_KEYS = ('object', 'description', 'expected', 'memory', 'memory_readonly')
@@ -925,13 +933,44 @@ def _factory_entry(spec, i, entry):
     return description, obj, expected, extra
 
 
-def load_factory(spec, cwd, path):
+class _FactoryTimeout(BaseException):
+    """The factory's time limit passed (a BaseException: the user's `except Exception` does not
+    swallow it)."""
+
+
+def load_factory(spec, cwd, path, max_objects=10000, timeout=20.0):
     """Imports package.module, calls its callable once and keeps the exporters it returns:
     objects, (description, object), (description, object, expected) or dicts
     {"object", "description", "expected", "memory", "memory_readonly"}. An entry that cannot be
-    judged is kept as skipped, with the reason. Raises FactoryError when the factory as a whole
-    cannot be used."""
-    global FACTORY
+    judged is kept as skipped, with the reason. At most max_objects are taken (one more is asked
+    for, to tell that there are more: an infinite generator is never run to its end), and
+    importing, calling and iterating must end within `timeout` seconds (SIGALRM interrupts
+    Python code; the adapter's watchdog ends what does not stop). Raises FactoryError when the
+    factory as a whole cannot be used."""
+    stage = ['importing the module']
+
+    def on_alarm(signum, frame):
+        raise _FactoryTimeout()
+
+    try:
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+    except ValueError:  # not the main thread: the watchdog alone limits it
+        previous = None
+    else:
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        return _load_factory(spec, cwd, path, max_objects, stage)
+    except _FactoryTimeout:
+        raise FactoryError('%s did not finish within %g s (--timeout), while %s'
+                           % (spec, timeout, stage[0])) from None
+    finally:
+        if previous is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+def _load_factory(spec, cwd, path, max_objects, stage):
+    global FACTORY, FACTORY_MORE
     module_name, _, attr = spec.partition(':')
     if (not module_name or not attr or
             not all(p.isidentifier() for p in module_name.split('.') + attr.split('.'))):
@@ -953,6 +992,7 @@ def load_factory(spec, cwd, path):
                                % (module_name, getattr(module, '__file__', '?'), attr)) from None
     if not callable(fn):
         raise FactoryError('%s is a %s, not a callable' % (spec, type(fn).__name__))
+    stage[0] = 'calling it'
     try:
         result = fn()
     except Exception as e:
@@ -967,13 +1007,24 @@ def load_factory(spec, cwd, path):
         raise FactoryError('%s() returned %s, which is not iterable'
                            % (spec, type(result).__name__)) from None
     entries = []
+    more = False
     try:
-        for i, entry in enumerate(it):
+        # One more than the limit, and no further: an endless generator is not run to its end.
+        stage[0] = 'iterating what it returned (0 objects so far)'
+        for i, entry in enumerate(itertools.islice(it, max_objects + 1)):
+            if i == max_objects:
+                more = True
+                break
             entries.append(_factory_entry(spec, i, entry))
+            stage[0] = 'iterating what it returned (%d objects so far)' % len(entries)
     except Exception as e:
         raise FactoryError('iterating over what %s() returned raised:\n%s'
                            % (spec, _user_traceback(e))) from None
     if not entries:
         raise FactoryError('%s() returned no objects' % spec)
     FACTORY = entries
+    FACTORY_MORE = None
+    if more:
+        FACTORY_MORE = ('%s() returned more than %d objects: the ones after the first %d were '
+                        'not taken (--max-objects)' % (spec, max_objects, max_objects))
     return entries

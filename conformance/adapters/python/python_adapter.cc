@@ -5,13 +5,17 @@
 #include <Python.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "conformance/adapter/reference_adapter.h"
@@ -105,12 +109,62 @@ void LoadFactory() {
     char buffer[4096];
     if (getcwd(buffer, sizeof buffer) != nullptr) cwd = buffer;
   }
+  // The limits (bufconf run sets them from --max-objects and --timeout): the factory gives at
+  // most max_objects objects (one more is asked for, to tell there are more), and importing,
+  // calling and iterating it end within the limit. Python code is interrupted (SIGALRM, in
+  // load_factory); what does not stop (C code, an `except BaseException`) is ended by the
+  // watchdog below: bufconf exits 2, the adapter's load error, with the reason.
+  long long max_objects = 10000;
+  double timeout = 20;
+  if (const std::string v = GetEnv("BUFCONF_MAX_OBJECTS"); !v.empty()) {
+    char* end = nullptr;
+    const long long n = std::strtoll(v.c_str(), &end, 10);
+    if (*end != '\0' || n < 1 || n > 1000000) {
+      state.factory_error = "BUFCONF_PYTHON_FACTORY=" + state.factory + ": BUFCONF_MAX_OBJECTS='" +
+                            v + "' is not a whole number from 1 to 1000000";
+      return;
+    }
+    max_objects = n;
+  }
+  if (const std::string v = GetEnv("BUFCONF_PYTHON_FACTORY_TIMEOUT"); !v.empty()) {
+    char* end = nullptr;
+    const double seconds = std::strtod(v.c_str(), &end);
+    if (*end != '\0' || !(seconds > 0 && seconds <= 86400)) {
+      state.factory_error = "BUFCONF_PYTHON_FACTORY=" + state.factory +
+                            ": BUFCONF_PYTHON_FACTORY_TIMEOUT='" + v +
+                            "' is not a number of seconds in (0, 86400]";
+      return;
+    }
+    timeout = seconds;
+  }
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool done = false;
+  std::thread watchdog([&] {
+    std::unique_lock<std::mutex> lock(mutex);
+    const auto grace = std::chrono::duration<double>(timeout + 5);
+    if (cv.wait_for(lock, grace, [&] { return done; })) return;
+    std::fprintf(stderr,
+                 "bufconf: python adapter: BUFCONF_PYTHON_FACTORY=%s: the factory did not finish "
+                 "within %g s (--timeout; importing it, calling it and iterating what it "
+                 "returned), and did not stop when interrupted: bufconf stops (exit status 2)\n",
+                 state.factory.c_str(), timeout);
+    std::fflush(stderr);
+    _exit(2);
+  });
   PyObject* fn = PyObject_GetAttrString(state.module, "load_factory");
-  PyObject* entries = fn != nullptr
-                          ? PyObject_CallFunction(fn, "sss", state.factory.c_str(), cwd.c_str(),
-                                                  GetEnv("BUFCONF_PYTHON_PATH").c_str())
-                          : nullptr;
+  PyObject* entries =
+      fn != nullptr
+          ? PyObject_CallFunction(fn, "sssLd", state.factory.c_str(), cwd.c_str(),
+                                  GetEnv("BUFCONF_PYTHON_PATH").c_str(), max_objects, timeout)
+          : nullptr;
   Py_XDECREF(fn);
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    done = true;
+  }
+  cv.notify_all();
+  watchdog.join();
   if (entries == nullptr) {
     std::string error = TakeError();
     if (error.rfind("FactoryError: ", 0) == 0) error.erase(0, std::strlen("FactoryError: "));
