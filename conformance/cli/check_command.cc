@@ -1,12 +1,13 @@
 #include "conformance/cli/check_command.h"
 
-#include <fstream>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 
+#include "conformance/cli/bounded_read.h"
+#include "conformance/cli/output_files.h"
 #include "conformance/explain/verdict.h"
 #include "reference/layout/checker.h"
 #include "reference/layout/contiguity.h"
@@ -88,15 +89,28 @@ int CheckText(const std::string& text, const std::string& what, bool json, bool 
 
 int Run(const CheckOptions& o) {
   if (o.file == "-") {
+    // JSON Lines, streamed: one verdict out per line in, each flushed (a coprocess reads it before
+    // it writes the next line); reading stops when stdout cannot be written.
     int status = 0;
+    LineReader reader(0, "stdin", kDescriptorLimit, "descriptors");
     std::string line;
-    size_t n = 0;
-    while (std::getline(std::cin, line)) {
-      ++n;
+    for (;;) {
+      const LineReader::Result got = reader.Next(&line);
+      if (got == LineReader::Result::kEnd) break;
+      if (got != LineReader::Result::kLine) {
+        std::cerr << "bufconf check: " << reader.error()
+                  << (got == LineReader::Result::kTooLong ? "; the lines after it are not read"
+                                                          : "")
+                  << "\n";
+        std::cout << nlohmann::ordered_json{{"input_error", reader.error()}}.dump() << "\n";
+        return 2;
+      }
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      const int r = CheckText(line, "stdin line " + std::to_string(n), o.json, true);
+      const int r =
+          CheckText(line, "stdin line " + std::to_string(reader.line_number()), o.json, true);
       if (r < 0) status = 2;
       if (r == 1 && status == 0) status = 1;
+      if (!FlushStdoutLine()) return 2;  // main names stdout
     }
     return status;
   }
@@ -105,14 +119,12 @@ int Run(const CheckOptions& o) {
       cwd && !path.empty() && path[0] != '/') {
     path = std::string(cwd) + "/" + path;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << "bufconf check: cannot read " << o.file << "\n";
+  std::string text, error;
+  if (!ReadFileLimited(o.file, path, kDescriptorLimit, "descriptors", &text, &error)) {
+    std::cerr << "bufconf check: " << error << "\n";
     return 2;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const int r = CheckText(buffer.str(), o.file, o.json, false);
+  const int r = CheckText(text, o.file, o.json, false);
   return r < 0 ? 2 : r;
 }
 

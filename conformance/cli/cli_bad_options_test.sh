@@ -72,6 +72,11 @@ expect 2 "no entry matches 'no-such-entry'" --no-stdout \
   -- zoo --only no-such-entry --json unmatched.json
 [ ! -e unmatched.json ] || fail "zoo --only no-such-entry created its --json file"
 
+# An unknown subcommand is named (CLI11 alone says only "A subcommand is required").
+expect 2 "bufconf: unknown subcommand 'frobnicate' (one of format, check, explain, rules, run" \
+  -- frobnicate
+expect 2 "A subcommand is required" -- --quiet
+
 # --- Outputs that cannot be opened: exit 2 before the run, naming the option and the path. ---
 mkdir -p a-directory
 for option in --json --junit --html; do

@@ -4,8 +4,11 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
+#include "conformance/cli/bounded_read.h"
+#include "conformance/cli/output_files.h"
 #include "reference/format/format_json.h"
 #include "reference/format/layout.h"
 #include "reference/format/printer.h"
@@ -88,13 +91,26 @@ int RunOne(const FormatOptions& o, Dialect dialect) {
   return r.ok() ? 0 : 1;
 }
 
-// Batch mode: JSON Lines in, one JSON object per line out.
+// Batch mode: JSON Lines in, one JSON object per line out (each flushed: a coprocess reads it
+// before it writes the next line), streamed. A line over the limit ends the batch (exit 2):
+// skipping to its end could take forever (/dev/zero). Reading stops when stdout cannot be written.
 int RunBatch(Dialect dialect) {
   int status = 0;
   std::string line;
-  size_t line_number = 0;
-  while (std::getline(std::cin, line)) {
-    ++line_number;
+  LineReader reader(0, "stdin", kFormatLineLimit, "format lines");
+  for (;;) {
+    const LineReader::Result got = reader.Next(&line);
+    if (got == LineReader::Result::kEnd) break;
+    const size_t line_number = reader.line_number();
+    if (got != LineReader::Result::kLine) {
+      std::cerr << "bufconf format: " << reader.error()
+                << (got == LineReader::Result::kTooLong ? "; the lines after it are not read" : "")
+                << "\n";
+      std::cout
+          << nlohmann::ordered_json{{"line", line_number}, {"input_error", reader.error()}}.dump()
+          << "\n";
+      return 2;
+    }
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     std::string message;
     std::optional<std::string> bytes;
@@ -112,11 +128,12 @@ int RunBatch(Dialect dialect) {
       std::cout << nlohmann::ordered_json{{"line", line_number}, {"input_error", message}}.dump()
                 << "\n";
       status = 2;
-      continue;
+    } else {
+      FormatResult r = format::AnalyzeFormat(*bytes, dialect);
+      std::cout << format::ResultToJson(*bytes, dialect, r).dump() << "\n";
+      if (!r.ok() && status == 0) status = 1;
     }
-    FormatResult r = format::AnalyzeFormat(*bytes, dialect);
-    std::cout << format::ResultToJson(*bytes, dialect, r).dump() << "\n";
-    if (!r.ok() && status == 0) status = 1;
+    if (!FlushStdoutLine()) return 2;  // main names stdout
   }
   return status;
 }

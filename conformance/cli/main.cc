@@ -19,6 +19,9 @@
 #include "conformance/cli/zoo_command.h"
 
 int main(int argc, char** argv) {
+  // A closed pipe is an output that cannot be written (exit 2, naming stdout), not a death by
+  // SIGPIPE in the middle of a run (conformance/cli/output_files.h).
+  bufconf::cli::IgnoreSigpipe();
   CLI::App app{
       "bufconf: the conformance suite and reference model of the buffer protocol (PEP 3118)",
       "bufconf"};
@@ -38,6 +41,16 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // A first word that is no subcommand: CLI11 would only say that one is required.
+    if (app.get_subcommands().empty() && argc > 1 && argv[1][0] != '-') {
+      std::string names;
+      for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+        names += (names.empty() ? "" : ", ") + sub->get_name();
+      }
+      std::cerr << "bufconf: unknown subcommand '" << argv[1] << "' (one of " << names
+                << "; bufconf --help)\n";
+      return 2;
+    }
     app.exit(e);
     return 2;
   }

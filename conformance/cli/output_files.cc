@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -143,9 +144,13 @@ bool CheckWrittenFile(const std::string& path, std::string* error) {
   return true;
 }
 
-bool FlushStdout(std::string* error) {
-  static bool reported = false;
-  if (reported) return true;
+namespace {
+
+// The first reason a write to stdout failed (0: none seen yet).
+int stdout_failure = 0;
+
+// Flushes the C++ and C streams; false when a write failed, now or earlier (recorded).
+bool FlushBoth() {
   errno = 0;
   const bool cxx_failed = !std::cout.flush();  // synced with stdio: flushes stdout too
   const int cxx_reason = errno;
@@ -153,9 +158,24 @@ bool FlushStdout(std::string* error) {
   const bool c_failed = std::fflush(stdout) != 0;
   const int reason = errno != 0 ? errno : cxx_reason;
   if (!cxx_failed && !c_failed && !std::ferror(stdout)) return true;
-  reported = true;
-  *error = "cannot write stdout: " + (reason != 0 ? Reason(reason) : std::string("a write failed"));
+  if (stdout_failure == 0) stdout_failure = reason != 0 ? reason : -1;
   return false;
 }
+
+}  // namespace
+
+bool FlushStdout(std::string* error) {
+  static bool reported = false;
+  if (reported) return true;
+  if (FlushBoth()) return true;
+  reported = true;
+  *error = "cannot write stdout: " +
+           (stdout_failure > 0 ? Reason(stdout_failure) : std::string("a write failed"));
+  return false;
+}
+
+bool FlushStdoutLine() { return FlushBoth(); }
+
+void IgnoreSigpipe() { std::signal(SIGPIPE, SIG_IGN); }
 
 }  // namespace bufconf::cli

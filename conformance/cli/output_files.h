@@ -46,6 +46,19 @@ bool CheckWrittenFile(const std::string& path, std::string* error);
 // once: later calls after a reported failure return true.
 bool FlushStdout(std::string* error);
 
+// Flushes the standard output after one line of a stream of answers (`check -`, `format -`), so
+// a reader gets each answer as it is made. False when a write failed, now or earlier: the caller
+// stops (a closed pipe must not make it read its input to the end) and returns 2; the failure is
+// not reported here but by the next FlushStdout (main's), with its reason.
+bool FlushStdoutLine();
+
+// SIGPIPE is ignored (main): a write to a pipe whose reader has gone fails with EPIPE, and
+// `bufconf ... | head` ends like any other output that cannot be written, "cannot write stdout:
+// Broken pipe" once and exit 2, after the report files are written, rather than being killed
+// (status 141) mid-run. (coreutils do the same when SIGPIPE is ignored: "write error: Broken
+// pipe", exit 1.)
+void IgnoreSigpipe();
+
 }  // namespace bufconf::cli
 
 #endif  // BUFCONF_CONFORMANCE_CLI_OUTPUT_FILES_H_

@@ -1,8 +1,13 @@
 #include "conformance/suite/expectations.h"
 
-#include <fstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
 #include <set>
-#include <sstream>
 #include <utility>
 
 namespace bufconf::suite {
@@ -120,12 +125,47 @@ Expectations ParseExpectations(std::string_view text, const std::string& file_na
 }
 
 Expectations LoadExpectations(const std::string& path, const std::vector<std::string>& known_ids) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ExpectationsError({path + ": cannot read the expectations file"});
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw ExpectationsError({path + ": cannot read the expectations file"});
-  return ParseExpectations(text.str(), path, known_ids);
+  const auto fail = [&](const std::string& why) -> ExpectationsError {
+    return ExpectationsError({path + ": cannot read the expectations file: " + why});
+  };
+  if (path.empty()) throw fail("an empty path");
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw fail(std::strerror(errno));
+  std::string text;
+  int failure = 0;
+  bool too_large = false;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    failure = errno;
+  } else if (S_ISDIR(st.st_mode)) {
+    failure = EISDIR;
+  } else if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > kExpectationsFileLimit) {
+    too_large = true;
+  }
+  // Read up to the limit and one byte more (a pipe or a device such as /dev/zero says its size
+  // only by being read).
+  char chunk[64 << 10];
+  while (failure == 0 && !too_large) {
+    const ssize_t got = ::read(fd, chunk, sizeof chunk);
+    if (got < 0) {
+      if (errno != EINTR) failure = errno;
+    } else if (got == 0) {
+      break;
+    } else if (text.size() + static_cast<size_t>(got) > kExpectationsFileLimit) {
+      too_large = true;
+    } else {
+      text.append(chunk, static_cast<size_t>(got));
+    }
+  }
+  ::close(fd);
+  if (failure != 0) throw fail(std::strerror(failure));
+  if (too_large) {
+    throw ExpectationsError({path + ": the expectations file is larger than the " +
+                             std::to_string(kExpectationsFileLimit) + "-byte (" +
+                             std::to_string(kExpectationsFileLimit >> 20) +
+                             " MiB) limit for expectations files"});
+  }
+  return ParseExpectations(text, path, known_ids);
 }
 
 void ApplyExpectations(const Expectations& expectations, RunReport& report) {

@@ -25,6 +25,7 @@
 #ifndef BUFCONF_CONFORMANCE_SUITE_EXPECTATIONS_H_
 #define BUFCONF_CONFORMANCE_SUITE_EXPECTATIONS_H_
 
+#include <cstddef>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -64,7 +65,12 @@ class ExpectationsError : public std::runtime_error {
 Expectations ParseExpectations(std::string_view text, const std::string& file_name,
                                const std::vector<std::string>& known_ids);
 
-// Reads and parses the file at `path`. Throws ExpectationsError if it cannot be read.
+// The most an expectations file may hold: 16 MiB, some 100,000 lines of scoped expectations.
+inline constexpr size_t kExpectationsFileLimit = size_t{1} << 24;
+
+// Reads and parses the file at `path`. Throws ExpectationsError naming the path when it cannot be
+// read (missing, a directory, unreadable, a read error) or holds more than
+// kExpectationsFileLimit bytes.
 Expectations LoadExpectations(const std::string& path, const std::vector<std::string>& known_ids);
 
 // Applies expectations to a run:

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -88,8 +91,48 @@ TEST(Expectations, ReportsEveryError) {
   }
 }
 
+// The one message LoadExpectations throws for `path` (empty if it loads).
+std::string LoadError(const std::string& path) {
+  try {
+    LoadExpectations(path, kKnown);
+  } catch (const ExpectationsError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+std::string TempDir() {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  return dir != nullptr ? dir : "/tmp";
+}
+
 TEST(Expectations, UnreadableFile) {
   EXPECT_THROW(LoadExpectations("/nonexistent/expectations.txt", kKnown), ExpectationsError);
+  // Every file that cannot be read is an error naming it and why, never no expectations.
+  EXPECT_EQ(LoadError("/nonexistent/expectations.txt"),
+            "/nonexistent/expectations.txt: cannot read the expectations file: No such file or "
+            "directory");
+  EXPECT_EQ(LoadError(TempDir()),
+            TempDir() + ": cannot read the expectations file: Is a directory");
+  EXPECT_EQ(LoadError(""), ": cannot read the expectations file: an empty path");
+}
+
+TEST(Expectations, FileLimit) {
+  // /dev/zero is read up to the limit, not to the end of memory.
+  EXPECT_EQ(LoadError("/dev/zero"),
+            "/dev/zero: the expectations file is larger than the 16777216-byte (16 MiB) limit for "
+            "expectations files");
+  // A regular file: measured, and a file of exactly the limit is read.
+  const std::string path = TempDir() + "/expectations-at-limit.txt";
+  std::string text = "REQ-WRITABLE  a reason\n";
+  text.resize(kExpectationsFileLimit, '#');  // the rest: one comment line
+  { std::ofstream(path, std::ios::binary) << text; }
+  EXPECT_EQ(LoadError(path), "");
+  { std::ofstream(path, std::ios::binary | std::ios::app) << "\n"; }
+  EXPECT_EQ(LoadError(path), path +
+                                 ": the expectations file is larger than the 16777216-byte (16 "
+                                 "MiB) limit for expectations files");
+  std::remove(path.c_str());
 }
 
 TEST(Expectations, Apply) {
