@@ -1,14 +1,13 @@
 #include "conformance/cli/explain_command.h"
 
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 
+#include "conformance/cli/bounded_read.h"
+#include "conformance/cli/output_files.h"
 #include "conformance/explain/explain.h"
 #include "reference/layout/descriptor_json.h"
 
@@ -32,18 +31,23 @@ std::string UserPath(const std::string& path) {
 }
 
 int Run(const ExplainCommandOptions& o) {
-  std::string text;
-  if (o.file == "-") {
-    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  } else {
-    std::ifstream in(UserPath(o.file), std::ios::binary);
-    if (!in) {
-      std::cerr << "bufconf explain: cannot read " << o.file << "\n";
+  // The picture's file is opened first: a path that cannot be written is found before any work.
+  const bool svg_to_stdout = o.svg == "-";
+  OutputFile svg_file;
+  if (!o.svg.empty() && !svg_to_stdout) {
+    if (std::string open_error; !svg_file.Open(o.svg, UserPath(o.svg), &open_error)) {
+      std::cerr << "bufconf explain: --svg: " << open_error << "\n";
       return 2;
     }
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    text = buffer.str();
+  }
+  std::string text, error;
+  const bool read = o.file == "-"
+                        ? ReadFdLimited(0, "stdin", kDescriptorLimit, "descriptors", &text, &error)
+                        : ReadFileLimited(o.file, UserPath(o.file), kDescriptorLimit, "descriptors",
+                                          &text, &error);
+  if (!read) {
+    std::cerr << "bufconf explain: " << error << "\n";
+    return 2;
   }
   const std::string what = o.file == "-" ? "stdin" : o.file;
   layout::DescriptorFile d;
@@ -59,19 +63,13 @@ int Run(const ExplainCommandOptions& o) {
   const layout::Memory* memory = d.memory ? &*d.memory : nullptr;
   explain::ExplainOptions options;
   options.max_elements = o.max_elements;
-  const bool svg_to_stdout = o.svg == "-";
   if (!o.svg.empty()) {
     const std::string svg = explain::ExplainSvg(d.view, memory, options);
     if (svg_to_stdout) {
       std::cout << svg;
-    } else {
-      std::ofstream out(UserPath(o.svg), std::ios::binary);
-      out << svg;
-      out.close();
-      if (!out) {
-        std::cerr << "bufconf explain: cannot write " << o.svg << "\n";
-        return 2;
-      }
+    } else if (!svg_file.WriteAndClose(svg, &error)) {
+      std::cerr << "bufconf explain: --svg: " << error << "\n";
+      return 2;
     }
   }
   if (!svg_to_stdout) {

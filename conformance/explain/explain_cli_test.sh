@@ -51,6 +51,30 @@ grep -q "not valid JSON" err.txt || fail "not JSON message"
 [ "$(status "$bufconf" explain does-not-exist.json)" = 2 ] || fail "missing file: 2"
 [ "$(status "$bufconf" explain "$testdata/c_2x3.json" --svg /nonexistent/dir/x.svg)" = 2 ] ||
   fail "unwritable --svg: 2"
+# An unwritable --svg is found before any work: before the descriptor is read (the error names
+# --svg, not the bad descriptor; stdin is not read) and nothing is printed.
+printf '{' > not-json.json
+for svg in /nonexistent/dir/x.svg "$(pwd)" /dev/null/x; do
+  [ "$(status "$bufconf" explain not-json.json --svg "$svg")" = 2 ] || fail "--svg $svg: 2"
+  grep -qF -- "--svg: cannot write $svg" err.txt || fail "--svg $svg: the error names --svg"
+  [ ! -s out.txt ] || fail "--svg $svg: printed before failing"
+done
+[ "$(status "$bufconf" explain - --svg /nonexistent/dir/x.svg < /dev/zero)" = 2 ] ||
+  fail "--svg unwritable, stdin /dev/zero: 2"
+grep -qF -- "--svg: cannot write /nonexistent/dir/x.svg" err.txt || fail "--svg before stdin"
+[ "$(status "$bufconf" explain "$testdata/c_2x3.json" --svg /dev/full)" = 2 ] || fail "/dev/full"
+grep -qF -- "--svg: cannot write /dev/full: No space left on device" err.txt || fail "/dev/full"
+# Inputs that cannot be read name what and why; /dev/zero stops at the descriptor limit (memory
+# bounded: ulimit -v), never at the end of memory (it was 'internal error: std::bad_alloc', 3).
+[ "$(status "$bufconf" explain "$(pwd)")" = 2 ] || fail "a directory: 2"
+grep -qF "cannot read $(pwd): Is a directory" err.txt || fail "a directory: message"
+for input in /dev/zero -; do
+  [ "$(ulimit -v 2000000; status "$bufconf" explain "$input" < /dev/zero)" = 2 ] ||
+    fail "explain $input < /dev/zero: 2"
+  name="$input"; [ "$input" = - ] && name=stdin
+  grep -qF "$name is larger than the 268435456-byte (256 MiB) limit for descriptors" err.txt ||
+    fail "explain $input < /dev/zero: the limit's message"
+done
 
 # check and explain agree on every file in testdata: the same exit status (the aoa_beyond_walk
 # files: not checked, 2) and, when there is a verdict, the same rule IDs.
