@@ -6,29 +6,82 @@
 //   bazel-bin/fuzz/to_case --target differential_fuzzer --rule ALGO-GET-POINTER crash-1 case.json
 //   tools/bufconf replay case.json --adapter reference
 //
-// --rule names the rule the replay judges (the differential target prints the rule of each
-// disagreement); without it the replay runs every algorithm rule and reports what they find.
-// --adapter names the adapter the file records (default "reference"; replay --adapter overrides).
-// The input is decoded exactly as the target decodes it (fuzz/fuzz_input.h). Exit status: 0 the
-// case was written; 1 the input does not decode to a case for that target; 2 a usage error or an
-// unreadable file.
+// --rule (required) names the rule the replay judges, a rule of the catalogue (the differential
+// target prints the rule of each disagreement; `bufconf rules` lists them): a replay file names
+// one, and `bufconf replay` refuses a file without it. --adapter names the adapter the file
+// records (default "reference"; replay --adapter overrides). The input is decoded exactly as the
+// target decodes it (fuzz/fuzz_input.h); it is read up to 256 MiB (the replay files' limit,
+// docs/guide/reports.md). Exit status: 0 the case was written; 1 the input does not decode to a
+// case for that target; 2 a usage error or an unreadable, too large or unwritable file.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "conformance/suite/cases.h"
 #include "fuzz/fuzz_input.h"
+#include "reference/rules/catalogue.h"
 
 namespace {
+
+// The most to_case reads: a replay file's limit (bufconf replay, conformance/cli/bounded_read.h).
+constexpr size_t kInputLimit = size_t{1} << 28;
+
+// Reads all of `path`, at most kInputLimit bytes. False and `error` when it cannot.
+bool ReadInput(const std::string& path, std::vector<char>* bytes, std::string* error) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *error = "cannot read " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  int failure = 0;
+  bool too_large = false;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    failure = errno;
+  } else if (S_ISDIR(st.st_mode)) {
+    failure = EISDIR;
+  } else if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > kInputLimit) {
+    too_large = true;
+  }
+  char chunk[64 << 10];
+  while (failure == 0 && !too_large) {
+    const ssize_t got = ::read(fd, chunk, sizeof chunk);
+    if (got < 0) {
+      if (errno != EINTR) failure = errno;
+    } else if (got == 0) {
+      break;
+    } else if (bytes->size() + static_cast<size_t>(got) > kInputLimit) {
+      too_large = true;
+    } else {
+      bytes->insert(bytes->end(), chunk, chunk + got);
+    }
+  }
+  ::close(fd);
+  if (failure != 0) {
+    *error = "cannot read " + path + ": " + std::strerror(failure);
+    return false;
+  }
+  if (too_large) {
+    *error = path + " is larger than the 268435456-byte (256 MiB) limit for replay files";
+    return false;
+  }
+  return true;
+}
 
 int Usage() {
   std::fprintf(stderr,
                "usage: to_case --target descriptor_fuzzer|model_fuzzer|differential_fuzzer|"
-               "mirror_fuzzer [--rule RULE] [--adapter NAME] INPUT [OUTPUT]\n"
+               "mirror_fuzzer --rule RULE [--adapter NAME] INPUT [OUTPUT]\n"
                "Writes the fuzz input INPUT as a bufconf replay file (JSON) to OUTPUT or "
                "stdout.\n");
   return 2;
@@ -63,6 +116,17 @@ int main(int argc, char** argv) {
     }
   }
   if (target_name.empty() || input.empty()) return Usage();
+  if (rule.empty()) {
+    std::fprintf(stderr,
+                 "to_case: --rule RULE is required: a replay file names the rule it judges (the "
+                 "differential target prints it; `bufconf rules` lists the IDs)\n");
+    return 2;
+  }
+  if (bufconf::rules::FindRule(rule) == nullptr) {
+    std::fprintf(stderr, "to_case: --rule: '%s' is not a rule of the catalogue (`bufconf rules`)\n",
+                 rule.c_str());
+    return 2;
+  }
   const std::optional<bufconf::fuzz::Target> target = bufconf::fuzz::TargetNamed(target_name);
   if (!target) {
     std::fprintf(stderr,
@@ -71,12 +135,11 @@ int main(int argc, char** argv) {
                  target_name.c_str());
     return 2;
   }
-  std::ifstream in(input, std::ios::binary);
-  if (!in) {
-    std::fprintf(stderr, "to_case: cannot read %s\n", input.c_str());
+  std::vector<char> bytes;
+  if (std::string error; !ReadInput(input, &bytes, &error)) {
+    std::fprintf(stderr, "to_case: %s\n", error.c_str());
     return 2;
   }
-  const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
   bufconf::fuzz::FuzzCase decoded;
   if (!bufconf::fuzz::DecodeTargetInput(*target, reinterpret_cast<const uint8_t*>(bytes.data()),
                                         bytes.size(), &decoded)) {
