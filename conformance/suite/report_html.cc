@@ -276,6 +276,15 @@ class Page {
          << "\" id=\"verdict\" data-exit-status=\"" << exit_status << "\">";
     if (exit_status == 0) {
       out_ << "PASS: every rule passed or failed as expected (exit status 0)";
+    } else if (exit_status == 2) {
+      const size_t n = report_.adapter_errors.size();
+      out_ << "FAIL: the adapter misbehaved: " << n << " adapter error" << (n == 1 ? "" : "s")
+           << ", not findings";
+      if (t.fail > 0) out_ << "; " << t.fail << " rule" << (t.fail == 1 ? "" : "s") << " failed";
+      out_ << " (exit status 2)";
+    } else if (exit_status == 3) {
+      out_ << "INCOMPLETE: bufconf could not judge everything (its own error or limit, named "
+              "below; exit status 3)";
     } else {
       out_ << "FAIL: " << t.fail << " rule" << (t.fail == 1 ? "" : "s") << " failed";
       if (t.xpass > 0) out_ << ", " << t.xpass << " passed unexpectedly";
@@ -547,6 +556,8 @@ class Page {
       skipped.push_back(what.find("skipped") != std::string::npos ? what : what + ": " + why);
     }
     for (const auto& [what, note] : report_.object_notes) notes.push_back(what + ": " + note);
+    list("adapter-errors", "Adapter errors (the adapter misbehaved; not findings)",
+         report_.adapter_errors);
     list("errors", "Errors of bufconf (not findings; the run is incomplete)", report_.errors);
     list("skipped-objects", "Skipped objects (not judged)", skipped);
     list("unfinished", "Cut short", report_.unfinished);

@@ -205,5 +205,26 @@ TEST(Report, ErrorsOfBufconfAreTheirOwnStatus) {
   EXPECT_EQ(ExitStatus(report), 1);  // a failure wins
 }
 
+// The adapter misbehaving outside any rule (enumerate hanging, regions returning garbage) is
+// neither a finding nor bufconf's own error: its own section, JSON key and exit status 2, which
+// wins over a failure and over bufconf's errors.
+TEST(Report, AdapterErrorsAreExitStatusTwo) {
+  RunReport report = SampleReport();
+  report.errors.push_back("enumerate: the adapter has more than 3 objects");
+  report.adapter_errors.push_back("the adapter's enumerate(1) did not return within 2 s");
+  EXPECT_EQ(ExitStatus(report), 2);
+  const std::string table = ResultTable(report);
+  EXPECT_NE(table.find("Adapter errors (the adapter misbehaved; not findings, exit status 2):\n"
+                       "  the adapter's enumerate(1) did not return within 2 s\n"),
+            std::string::npos)
+      << table;
+  const nlohmann::ordered_json json = ScorecardJson(report);
+  ASSERT_EQ(json["adapter_errors"].size(), 1u);
+  EXPECT_EQ(json["exit_status"], 2);
+  report.adapter_errors.clear();
+  EXPECT_EQ(ScorecardJson(report)["adapter_errors"].size(), 0u);
+  EXPECT_NE(ExitStatus(report), 2);
+}
+
 }  // namespace
 }  // namespace bufconf::suite

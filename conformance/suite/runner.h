@@ -17,7 +17,7 @@
 namespace bufconf::suite {
 
 // The default of RunSettings::max_objects (--max-objects); the built-in python adapter
-// enumerates a few hundred.
+// enumerates 108 (2026-12-06).
 constexpr int64_t kDefaultMaxObjects = 10000;
 
 struct RunSettings {
