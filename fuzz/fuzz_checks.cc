@@ -216,19 +216,27 @@ void CheckDescriptor(const layout::Descriptor& view, const layout::Memory* memor
     // format in any one dialect ('iH' is 6 bytes for struct, 8 for pep3118): decode in one that
     // matches (found by campaign 2: regressions/FORMAT-SIZE-tolist-in-a-matching-dialect).
     format::Dialect dialect = format::Dialect::kPep3118;
+    uint64_t leaves = 1;  // values one item decodes into
     if (view.format) {
       for (format::Dialect d : format::kAllDialects) {
         const format::FormatResult r = format::AnalyzeFormat(*view.format, d);
         if (r.ok() && static_cast<int64_t>(r.layout().itemsize) == view.itemsize) {
           dialect = d;
+          leaves = Leaves(r.layout().fields, uint64_t{1} << 20);
           break;
         }
       }
     }
-    try {
-      layout::ToList(view, *memory, dialect);
-    } catch (const std::exception& e) {
-      FailWith("tolist fails on a valid descriptor", e);
+    // The whole value tree within the budget too: an item of zero bytes can hold millions of
+    // values, as nested sub-arrays of an empty struct, 'T{(2,3)(2,3)...(2)!T{!}}' (the model caps
+    // the rows of each field, not their product). Found by campaign 3, an OOM at 2 GB:
+    // regressions/ALGO-TOLIST-nested-sub-arrays-of-empty-structs.
+    if (static_cast<uint64_t>(rows) * std::max<uint64_t>(leaves, 1) <= (uint64_t{1} << 20)) {
+      try {
+        layout::ToList(view, *memory, dialect);
+      } catch (const std::exception& e) {
+        FailWith("tolist fails on a valid descriptor", e);
+      }
     }
   }
 }

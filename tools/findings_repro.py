@@ -16,8 +16,8 @@ Exit status 1 if any row does not reproduce.
 Every request row also checks that its flags value is one a consumer can form from the documented
 PyBUF_* constants (so that the row is a real request deviation, not an artifact of a flags value
 that is no request); the REQ-READ-WRITE-FLAGS row checks the opposite and is filed against the
-interpreter. The one row that crashes the interpreter (PyBuffer_FromContiguous) runs in a child
-process, which must die of SIGSEGV. Nothing here reads or writes memory through a stale view: the
+interpreter. The rows that crash the interpreter (PyBuffer_FromContiguous, PyBuffer_IsContiguous
+'F') run in a child process, which must die of SIGSEGV. Nothing here reads or writes memory through a stale view: the
 ctypes.resize row compares addresses only.
 """
 import array
@@ -343,6 +343,47 @@ def _():
                        capture_output=True, text=True, timeout=60, preexec_fn=_no_core_dump)
     check(r.stdout.strip() == "calling" and r.returncode == -signal.SIGSEGV,
           f"child exited {r.returncode}: {r.stdout.strip()!r} {r.stderr.strip()[-300:]!r}")
+
+
+IS_CONTIGUOUS_F_CHILD = r"""
+import ctypes
+class PyBuffer(ctypes.Structure):  # as PY_BUFFER_FIELDS above
+    _fields_ = [("buf", ctypes.c_void_p), ("obj", ctypes.c_void_p), ("len", ctypes.c_ssize_t),
+                ("itemsize", ctypes.c_ssize_t), ("readonly", ctypes.c_int), ("ndim", ctypes.c_int),
+                ("format", ctypes.c_char_p), ("shape", ctypes.POINTER(ctypes.c_ssize_t)),
+                ("strides", ctypes.POINTER(ctypes.c_ssize_t)),
+                ("suboffsets", ctypes.POINTER(ctypes.c_ssize_t)), ("internal", ctypes.c_void_p)]
+API = ctypes.pythonapi
+API.PyBuffer_IsContiguous.argtypes = [ctypes.POINTER(PyBuffer), ctypes.c_char]
+API.PyBuffer_ToContiguous.argtypes = [ctypes.c_char_p, ctypes.POINTER(PyBuffer),
+                                      ctypes.c_ssize_t, ctypes.c_char]
+# What an exporter of a 2x2x2 byte array answers to PyBUF_SIMPLE (0) when it fills ndim, a
+# request-independent field (Doc/c-api/buffer.rst): shape, strides and suboffsets NULL, ndim 3.
+memory = (ctypes.c_ubyte * 8)(*range(8))
+v = PyBuffer(buf=ctypes.addressof(memory), obj=None, len=8, itemsize=1, readonly=0, ndim=3)
+assert not v.shape and not v.strides and not v.suboffsets
+assert API.PyBuffer_IsContiguous(ctypes.byref(v), b'C') == 1
+assert API.PyBuffer_IsContiguous(ctypes.byref(v), b'A') == 1
+out = ctypes.create_string_buffer(8)
+assert API.PyBuffer_ToContiguous(out, ctypes.byref(v), 8, b'C') == 0 and out.raw == bytes(memory)
+one = PyBuffer.from_buffer_copy(v)  # the same view with ndim 1: no crash, 'F' answers 1
+one.ndim = 1
+assert API.PyBuffer_IsContiguous(ctypes.byref(one), b'F') == 1
+print('calling', flush=True)
+API.PyBuffer_%s(%sctypes.byref(v), %sb'F')
+print('returned', flush=True)
+"""
+
+
+@row("(crash)", "CPython 3.11 PyBuffer_IsContiguous 'F' (and ToContiguous 'F')")
+def _():
+    # In a child each: the segfault must not take this process with it.
+    for call, before, after in [("IsContiguous", "", ""), ("ToContiguous", "out, ", "8, ")]:
+        r = subprocess.run([sys.executable, "-c", IS_CONTIGUOUS_F_CHILD % (call, before, after)],
+                           capture_output=True, text=True, timeout=60, preexec_fn=_no_core_dump)
+        check(r.stdout.strip() == "calling" and r.returncode == -signal.SIGSEGV,
+              f"PyBuffer_{call}: child exited {r.returncode}: {r.stdout.strip()!r} "
+              f"{r.stderr.strip()[-300:]!r}")
 
 
 @row("REQ-READ-WRITE-FLAGS", "interpreter (CPython 3.11 PyObject_GetBuffer)")
