@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <set>
+#include <unordered_set>
 #include <vector>
 
 #include "reference/checked.h"
@@ -138,7 +138,7 @@ class Parser {
   // seq = { item }, ended by the end of the string, '}' (struct, function) or "->".
   // `open` is the position of the "T{" or "X{" that the sequence is inside.
   void ParseSeq(Seq& seq, Context context, int depth, size_t open = 0) {
-    std::set<std::string> names;
+    std::unordered_set<std::string> names;
     for (;;) {
       SkipSpace();
       if (AtEnd()) {
