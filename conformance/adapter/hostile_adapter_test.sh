@@ -90,6 +90,13 @@ fi
 # regions() returns SIZE_MAX, or a block that wraps the address space: adapter errors naming it.
 expect_run regions_huge 2 30 "regions() returned 18446744073709551615, a count of memory blocks"
 expect_run regions_wrap 2 30 "of 18446744073709551615 bytes, which wraps the address space"
+# Expected contents of 1 TiB: bufconf's limit, named (the old code said std::bad_alloc); expected
+# contents with items NULL: an adapter error (the old code read through NULL: a crash filed
+# under REQ-GRANT).
+# (--allow-empty: no case could be judged, which alone is exit 1.)
+expect_run expected_huge 3 30 "are 1099511627776 bytes, more than bufconf judges (256 MiB)" \
+  --allow-empty
+expect_run expected_null 2 30 "has_expected with 4 bytes of expected items, but items is NULL"
 
 # A bad time limit is an error too.
 BUFCONF_LOAD_TIMEOUT=abc timeout 60 "$bufconf" run --adapter "$dir/well_behaved.so" --examples 5 \

@@ -433,6 +433,7 @@ CheckResult CheckExporterCase(const bufconf_adapter& a, const ExporterCase& c,
   void* handle = nullptr;
   char message[512] = {0};
   const int made = a.make_exporter(a.context, &spec, &handle, message, sizeof message);
+  message[sizeof message - 1] = '\0';  // an adapter that fills it without a NUL
   if (made == BUFCONF_UNSUPPORTED) {
     CheckResult out;
     out.unsupported = true;
@@ -499,6 +500,17 @@ CheckResult CheckEnumeratedCase(const bufconf_adapter& a, const EnumeratedCase& 
     }
     if (empty && info.ndim > 0) {
       empty_shape = spec.shape;
+    }
+    if (n > 0 && info.items == nullptr) {
+      throw AdapterError("enumerate: has_expected with " + std::to_string(n) +
+                         " bytes of expected items, but items is NULL");
+    }
+    // The suite copies the expected items: as much as it copies of an exporter's memory.
+    constexpr int64_t kMaxExpectedBytes = int64_t{256} << 20;
+    if (n > kMaxExpectedBytes) {
+      throw std::length_error("the expected contents of enumerated exporter " +
+                              std::to_string(c.index) + " are " + std::to_string(n) +
+                              " bytes, more than bufconf judges (256 MiB)");
     }
     const uint8_t* items = static_cast<const uint8_t*>(info.items);
     spec.items.assign(items, items + n);

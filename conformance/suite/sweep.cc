@@ -44,7 +44,7 @@ ordered_json JudgeCases(const bufconf_adapter& adapter, const CaseList& list, si
                         ChildChannel* channel) {
   std::map<std::string, SweepRule> rules;
   std::vector<std::string> errors, adapter_errors;
-  int64_t adapter_error_count = 0;
+  int64_t adapter_error_count = 0, error_count = 0;
   int64_t unsupported = 0;
   for (size_t k = from; k < list.count; ++k) {
     if (channel != nullptr) channel->Note(list.note_at ? list.note_at(k) : list.json_at(k).dump());
@@ -64,7 +64,11 @@ ordered_json JudgeCases(const bufconf_adapter& adapter, const CaseList& list, si
       ++adapter_error_count;
       continue;
     } catch (const std::exception& e) {
-      errors.push_back("bufconf could not judge " + list.describe_at(k) + ": " + e.what());
+      // The first one of the list is said; the others are counted.
+      if (errors.empty()) {
+        errors.push_back("bufconf could not judge " + list.describe_at(k) + ": " + e.what());
+      }
+      ++error_count;
       continue;
     }
     if (result.unsupported) {
@@ -104,6 +108,10 @@ ordered_json JudgeCases(const bufconf_adapter& adapter, const CaseList& list, si
                               case_json(), returned, static_cast<int64_t>(k + 1)});
       }
     }
+  }
+  if (error_count > 1) {
+    errors[0] += " (and " + std::to_string(error_count - 1) + " more " + list.unit + " of " +
+                 list.name + " not judged)";
   }
   if (adapter_error_count > 1) {
     adapter_errors[0] += " (and on " + std::to_string(adapter_error_count - 1) + " more " +

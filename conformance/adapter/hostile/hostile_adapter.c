@@ -29,14 +29,17 @@ static char long_name[65536]; /* all 'A', no NUL */
 #endif
 
 #if defined(HOSTILE_ENUMERATE_HANG) || defined(HOSTILE_ENUMERATE_ENDLESS) || \
-    defined(HOSTILE_REGIONS_HUGE) || defined(HOSTILE_REGIONS_WRAP)
+    defined(HOSTILE_REGIONS_HUGE) || defined(HOSTILE_REGIONS_WRAP) ||        \
+    defined(HOSTILE_EXPECTED_HUGE) || defined(HOSTILE_EXPECTED_NULL)
 #define HOSTILE_EXPORTER 1
 /* The exporter side after loading: enumerate lists exporters of 4 writable bytes ('B', shape
  * {4}) that answer every request correctly; one function misbehaves.
  *   ENUMERATE_HANG    enumerate(1) never returns (index 0 is fine)
  *   ENUMERATE_ENDLESS enumerate answers BUFCONF_OK for every index, forever
  *   REGIONS_HUGE      regions returns SIZE_MAX (a count no array can hold)
- *   REGIONS_WRAP      regions gives one block of SIZE_MAX bytes (it wraps the address space) */
+ *   REGIONS_WRAP      regions gives one block of SIZE_MAX bytes (it wraps the address space)
+ *   EXPECTED_HUGE     enumerate says the expected contents have shape {2^40} (1 TiB of items)
+ *   EXPECTED_NULL     enumerate says there are expected contents, with items NULL */
 typedef struct hostile_exporter {
   unsigned char data[4];
   bufconf_ssize_t shape[1];
@@ -60,6 +63,23 @@ static int enumerate(void *ctx, size_t index, void **exporter, bufconf_enumerate
   ex->shape[0] = 4;
   ex->strides[0] = 1;
   strcpy(info->description, "four bytes");
+#if defined(HOSTILE_EXPECTED_HUGE) || defined(HOSTILE_EXPECTED_NULL)
+  {
+    static const bufconf_ssize_t huge_shape[1] = {(bufconf_ssize_t)1 << 40};
+    info->has_expected = 1;
+    info->format = "B";
+    info->itemsize = 1;
+    info->ndim = 1;
+#ifdef HOSTILE_EXPECTED_HUGE
+    info->shape = huge_shape;
+    info->items = ex->data;
+#else
+    (void)huge_shape;
+    info->shape = ex->shape;
+    info->items = NULL;
+#endif
+  }
+#endif
   *exporter = ex;
   return BUFCONF_OK;
 }
