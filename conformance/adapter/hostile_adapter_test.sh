@@ -80,6 +80,9 @@ expect_run() {
 # filed it under REQ-GRANT and went on asking).
 expect_run enumerate_hang 2 30 "the adapter's enumerate(1) did not return within 2 s (--timeout)" \
   --timeout 2
+# enumerate(0) answers BUFCONF_ERROR: an adapter error (the old code counted it as bufconf's own
+# error, exit 3); index 1 is judged.
+expect_run enumerate_error 2 30 "the adapter's enumerate(0) returned -1: the object could not be made"
 # enumerate answers OK for every index: --max-objects of them judged, the rest said (exit 3).
 expect_run enumerate_endless 3 60 "enumerate: the adapter has more than 3 objects" \
   --max-objects 3 --json "$PWD/endless.json"

@@ -65,11 +65,11 @@ struct RunReport {
   std::vector<RuleResult> results;    // one per rule: the checked rules, then (bufconf run) the
                                       // catalogue rules the suite cannot check, as skips
   std::vector<std::string> warnings;  // e.g. stale expectations
-  // bufconf's own errors (its limits, its bugs, the adapter failing to make an object): the run
-  // is incomplete, exit status 3 unless a rule failed.
+  // bufconf's own errors (its limits, its bugs): the run is incomplete, exit status 3 unless a
+  // rule failed.
   std::vector<std::string> errors;
-  // The adapter misbehaving outside any rule (enumerate hanging or crashing, regions returning
-  // an impossible count): not a finding and not bufconf's own error; exit status 2.
+  // The adapter misbehaving outside any rule (enumerate failing, hanging or crashing, regions
+  // returning an impossible count): not a finding and not bufconf's own error; exit status 2.
   std::vector<std::string> adapter_errors;
   int64_t objects = 0;                                               // enumerated exporters judged
   std::vector<std::pair<std::string, std::string>> skipped_objects;  // (description, why)

@@ -302,8 +302,10 @@ SweepResult EnumeratedSweep(const bufconf_adapter& adapter, const RunSettings& s
       continue;
     }
     if (rc != BUFCONF_OK) {
-      out.errors.push_back("the adapter failed to make " + ObjectName(index, description) +
-                           " (enumerate returned " + std::to_string(rc) + "): not judged");
+      // The adapter says it failed (or answered a code enumerate does not have): its error.
+      out.adapter_errors.push_back(
+          "the adapter's enumerate(" + std::to_string(index) + ") returned " + std::to_string(rc) +
+          (description.empty() ? std::string() : ": " + description) + ": not judged");
       continue;
     }
     ++out.objects;

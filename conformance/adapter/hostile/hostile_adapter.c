@@ -30,7 +30,8 @@ static char long_name[65536]; /* all 'A', no NUL */
 
 #if defined(HOSTILE_ENUMERATE_HANG) || defined(HOSTILE_ENUMERATE_ENDLESS) || \
     defined(HOSTILE_REGIONS_HUGE) || defined(HOSTILE_REGIONS_WRAP) ||        \
-    defined(HOSTILE_EXPECTED_HUGE) || defined(HOSTILE_EXPECTED_NULL)
+    defined(HOSTILE_EXPECTED_HUGE) || defined(HOSTILE_EXPECTED_NULL) ||      \
+    defined(HOSTILE_ENUMERATE_ERROR)
 #define HOSTILE_EXPORTER 1
 /* The exporter side after loading: enumerate lists exporters of 4 writable bytes ('B', shape
  * {4}) that answer every request correctly; one function misbehaves.
@@ -39,7 +40,8 @@ static char long_name[65536]; /* all 'A', no NUL */
  *   REGIONS_HUGE      regions returns SIZE_MAX (a count no array can hold)
  *   REGIONS_WRAP      regions gives one block of SIZE_MAX bytes (it wraps the address space)
  *   EXPECTED_HUGE     enumerate says the expected contents have shape {2^40} (1 TiB of items)
- *   EXPECTED_NULL     enumerate says there are expected contents, with items NULL */
+ *   EXPECTED_NULL     enumerate says there are expected contents, with items NULL
+ *   ENUMERATE_ERROR   enumerate(0) answers BUFCONF_ERROR (index 1 is fine) */
 typedef struct hostile_exporter {
   unsigned char data[4];
   bufconf_ssize_t shape[1];
@@ -56,6 +58,12 @@ static int enumerate(void *ctx, size_t index, void **exporter, bufconf_enumerate
 #endif
 #ifndef HOSTILE_ENUMERATE_ENDLESS
   if (index >= 2) return BUFCONF_UNSUPPORTED;
+#endif
+#ifdef HOSTILE_ENUMERATE_ERROR
+  if (index == 0) {
+    strcpy(info->description, "the object could not be made");
+    return BUFCONF_ERROR;
+  }
 #endif
   ex = calloc(1, sizeof *ex);
   if (ex == NULL) return BUFCONF_ERROR;
