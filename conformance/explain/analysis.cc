@@ -513,8 +513,10 @@ void CollectElements(Analysis& a, const ExplainOptions& o) {
     if (extent == 0) return;
   }
   const int64_t max_elements = std::max<int64_t>(o.max_elements, 1);
-  a.summarised = !a.count || *a.count > max_elements;
-  const int64_t ends = std::clamp<int64_t>(max_elements / 2, 1, kSummaryEnds);
+  const int64_t walk_limit = std::min(max_elements, kMaxWalkedElements);
+  a.summarised = !a.count || *a.count > walk_limit;
+  a.walk_capped = a.count && *a.count <= max_elements && *a.count > kMaxWalkedElements;
+  const int64_t ends = std::clamp<int64_t>(walk_limit / 2, 1, kSummaryEnds);
   Resolver resolver(f, a.m, /*record=*/true);
   if (a.summarised) {
     for (const auto& idx : SummaryIndices(a, ends)) {

@@ -24,6 +24,9 @@ namespace bufconf::explain::internal {
 // one within --max-elements, draws the summarised selection with a "... N more not drawn" note;
 // the text walks every element up to --max-elements without keeping them.
 inline constexpr int64_t kMaxDrawnElements = int64_t{1} << 14;
+// Elements walked one by one at most, whatever --max-elements says (docs/explain.md): a larger
+// view is summarised, with a note, so the time stays bounded (about a second per 2^24 elements).
+inline constexpr int64_t kMaxWalkedElements = int64_t{1} << 26;
 
 // Contiguity with its reason, as PyBuffer_IsContiguous decides (reference/layout/contiguity.cc).
 struct Verdict {
@@ -85,6 +88,7 @@ struct Analysis {
   // resolved, never kept all at once. `elements` holds those drawn: all walked, or the
   // summarised selection when more than kMaxDrawnElements were walked (`not_drawn` > 0).
   bool summarised = false;
+  bool walk_capped = false;  // summarised although within --max-elements: kMaxWalkedElements
   std::vector<Element> elements;
   int64_t walked = 0;
   int64_t not_drawn = 0;

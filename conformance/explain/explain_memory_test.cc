@@ -88,5 +88,25 @@ TEST(ExplainMemory, ArrayOfArraysWalkStaysBounded) {
   EXPECT_NE(text.find("the elements lie between 0x100000 and 0x1fffff"), std::string::npos) << text;
 }
 
+// A view beyond kMaxWalkedElements is summarised whatever --max-elements says, with a note, so
+// the time stays bounded too.
+TEST(ExplainMemory, WalkIsCappedWhateverMaxElementsSays) {
+  const layout::Descriptor v = View(int64_t{1} << 14, int64_t{1} << 13, false);  // 2^27
+  ExplainOptions o;
+  o.max_elements = int64_t{1} << 40;
+  const std::string text = ExplainText(v, nullptr, o);
+  EXPECT_NE(text.find("134217728 elements: summarised, above the 67108864 bufconf walks one by "
+                      "one"),
+            std::string::npos)
+      << text;
+  const std::string svg = ExplainSvg(v, nullptr, o);
+  EXPECT_NE(svg.find("134217728 elements, summarised: 128 drawn"), std::string::npos);
+  EXPECT_NE(svg.find("(more than the 67108864 elements bufconf walks one by one"),
+            std::string::npos);
+  // Within the cap, --max-elements still decides: no note.
+  o.max_elements = 100;
+  EXPECT_EQ(ExplainText(v, nullptr, o).find("bufconf walks one by one"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace bufconf::explain

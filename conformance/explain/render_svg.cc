@@ -259,6 +259,10 @@ class SvgMap {
                   " elements, summarised: " + std::to_string(a_.elements.size()) +
                   " drawn (the first and last in C order, and the ends of the span)");
     }
+    if (a_.walk_capped) {
+      h.push_back("(more than the " + Dec(kMaxWalkedElements) +
+                  " elements bufconf walks one by one, whatever --max-elements says)");
+    }
     if (a_.not_drawn > 0) {
       h.push_back(Dec(a_.walked) + " elements, " + std::to_string(a_.elements.size()) +
                   " drawn: ... " + Dec(a_.not_drawn) + " more not drawn (at most " +

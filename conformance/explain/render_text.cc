@@ -119,6 +119,10 @@ std::string RenderText(const Analysis& a) {
        << " placed" << (a.summarised ? " (summarised)" : "") << ", e.g. " << IndexLabel(first.index)
        << " at " << Hex(first.addr) << " (" << Rel(static_cast<i128>(first.addr) - v.buf) << ")\n";
   }
+  if (a.walk_capped) {
+    os << "  " << Plural(*a.count, "element") << ": summarised, above the " << kMaxWalkedElements
+       << " bufconf walks one by one\n";
+  }
   if (a.unplaced > 0) {
     os << "  " << Plural(static_cast<int64_t>(a.unplaced), "element") << " cannot be placed, e.g. "
        << a.first_problem << "\n";
