@@ -5,16 +5,15 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "conformance/adapter/loader.h"
 #include "conformance/adapter/real_layout.h"
+#include "conformance/cli/bounded_read.h"
 #include "conformance/cli/builtin_expectations.h"
 #include "conformance/cli/option_checks.h"
 #include "conformance/cli/output_files.h"
@@ -104,11 +103,12 @@ std::string HexFlags(int flags) {
 // gives the case's spec.
 suite::FailurePicture DrawFailureOrThrow(const suite::RuleFailure& f) {
   if (f.counterexample_file.empty()) return {"", "no counterexample file: nothing to draw"};
-  std::ifstream in(f.counterexample_file);
-  if (!in) return {"", "no picture: cannot read " + f.counterexample_file};
-  std::stringstream text;
-  text << in.rdbuf();
-  const nlohmann::json file = nlohmann::json::parse(text.str());
+  std::string text, error;
+  if (!ReadFileLimited(f.counterexample_file, f.counterexample_file, kReplayFileLimit,
+                       "replay files", &text, &error)) {
+    return {"", "no picture: " + error};
+  }
+  const nlohmann::json file = nlohmann::json::parse(text);
   const std::string rule = file.value("rule", "");
   const nlohmann::json& c = file.at("case");
   const std::string kind = c.value("kind", "");
@@ -363,7 +363,13 @@ void AddRunCommand(CLI::App& app, std::function<int()>* run) {
                   "with its counterexample, a picture of the failing view and its replay "
                   "command)");
   cmd->add_option("--expectations", o->expectations_file,
-                  "rules the implementation knowingly breaks: lines 'RULE-ID reason'");
+                  "rules the implementation knowingly breaks: lines 'RULE-ID reason'")
+      ->check(
+          [](const std::string& path) {
+            return path.empty() ? std::string("an empty path names no expectations file")
+                                : std::string();
+          },
+          "PATH");
   cmd->add_option("--failures-dir", o->failures_dir, "where counterexample files go")
       ->capture_default_str();
   cmd->add_option("--env", o->env,
@@ -411,15 +417,13 @@ void AddReplayCommand(CLI::App& app, std::function<int()>* run) {
   cmd->callback([file, adapter, factory, timeout, run] {
     *run = [file, adapter, factory, timeout]() -> int {
       if (!factory->empty()) setenv("BUFCONF_PYTHON_FACTORY", factory->c_str(), 1);
-      std::ifstream in(UserPath(*file));
-      if (!in) {
-        std::cerr << "bufconf replay: cannot read " << *file << "\n";
+      std::string contents, read_error;
+      if (!ReadFileLimited(*file, UserPath(*file), kReplayFileLimit, "replay files", &contents,
+                           &read_error)) {
+        std::cerr << "bufconf replay: " << read_error << "\n";
         return 2;
       }
-      std::stringstream buffer;
-      buffer << in.rdbuf();
       try {
-        const std::string contents = buffer.str();
         // A file that does not decode is an error, never a reproduction.
         std::string expect;
         try {

@@ -292,8 +292,15 @@ ReplayOutcome Replay(const bufconf_adapter& adapter, const std::string& contents
       result = CheckAlgorithmCase(adapter, AlgorithmCaseFromJson(c), rule);
     }
   } catch (const AdapterError& e) {
-    out.report = std::string("adapter error: ") + e.what() + "\n";
-    out.reproduced = r.file.value("message", "").rfind("adapter error", 0) == 0;
+    // The failing run recorded this adapter error: it happened again. Otherwise the case was not
+    // judged at all (the adapter cannot make it now, or the file asks for more than it can):
+    // that is no verdict, and "not reproduced" would read as fixed.
+    if (r.file.value("message", "").rfind("adapter error", 0) == 0) {
+      out.report = std::string("adapter error: ") + e.what() + "\n";
+      out.reproduced = true;
+    } else {
+      out.error = std::string("the case was not judged, the adapter failed on it: ") + e.what();
+    }
     return out;
   }
   if (result.unsupported) {

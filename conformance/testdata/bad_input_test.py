@@ -322,7 +322,8 @@ def main():
     if counts["fixed"]:
         print(f"*** {counts['fixed']} case(s) marked pending now pass: remove their 'pending:' "
               "lines ***")
-    return 1 if counts["FAIL"] or problems else 0
+    # A stale 'pending:' marker would hide the case's next regression: it fails the test.
+    return 1 if counts["FAIL"] or problems or counts["fixed"] else 0
 
 
 if __name__ == "__main__":
