@@ -1,5 +1,6 @@
 #include "conformance/cli/format_command.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -65,8 +66,8 @@ void PrintTable(std::string_view text, Dialect dialect, const FormatResult& r) {
   std::printf("format    '%s'  (dialect %s)\n", Printable(text).c_str(),
               format::DialectName(dialect));
   if (!r.ok()) {
-    std::printf("error     at position %zu: %s\n", r.error().position,
-                Printable(r.error().message).c_str());
+    std::printf("%s at position %zu: %s\n", r.error().beyond_limit ? "not checked" : "error    ",
+                r.error().position, Printable(r.error().message).c_str());
     std::printf("          %s\n          %s^\n", Printable(text).c_str(),
                 std::string(Printable(text.substr(0, r.error().position)).size(), ' ').c_str());
     return;
@@ -88,7 +89,8 @@ int RunOne(const FormatOptions& o, Dialect dialect) {
   } else {
     PrintTable(o.format, dialect, r);
   }
-  return r.ok() ? 0 : 1;
+  // Beyond bufconf's limits is no verdict on the format: exit 2, like check's "not checked".
+  return r.ok() ? 0 : r.error().beyond_limit ? 2 : 1;
 }
 
 // Batch mode: JSON Lines in, one JSON object per line out (each flushed: a coprocess reads it
@@ -131,7 +133,7 @@ int RunBatch(Dialect dialect) {
     } else {
       FormatResult r = format::AnalyzeFormat(*bytes, dialect);
       std::cout << format::ResultToJson(*bytes, dialect, r).dump() << "\n";
-      if (!r.ok() && status == 0) status = 1;
+      if (!r.ok()) status = std::max(status, r.error().beyond_limit ? 2 : 1);
     }
     if (!FlushStdoutLine()) return 2;  // main names stdout
   }

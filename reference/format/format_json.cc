@@ -72,6 +72,8 @@ nlohmann::ordered_json ResultToJson(std::string_view format, Dialect dialect,
   if (!r.ok()) {
     j["error"] = {{"position", r.error().position},
                   {"message", BytesToJsonText(r.error().message)}};
+    // Not a verdict on the format: bufconf's own limit (kMaxItems, kMaxNesting).
+    if (r.error().beyond_limit) j["error"]["beyond_limit"] = true;
     return j;
   }
   j["itemsize"] = r.layout().itemsize;

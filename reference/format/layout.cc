@@ -209,7 +209,7 @@ FormatResult AnalyzeFormat(std::string_view format, Dialect dialect) {
     r.syntax = Parse(format, dialect);
     r.result = ComputeLayout(r.syntax, dialect);
   } catch (const FormatException& e) {
-    r.result = FormatError{e.position(), e.what()};
+    r.result = FormatError{e.position(), e.what(), e.beyond_limit()};
   }
   return r;
 }

@@ -120,9 +120,11 @@ class Parser {
   // Counts one more item (field or order mark, at any depth) against kMaxItems.
   void CountItem() {
     if (++items_ > kMaxItems) {
-      Fail("more than " + std::to_string(kMaxItems) +
-           " items (fields and order marks, nested ones included): bufconf's limit on the size "
-           "of a format");
+      throw FormatException(Position(),
+                            "more than " + std::to_string(kMaxItems) +
+                                " items (fields and order marks, nested ones included): bufconf's "
+                                "limit on the size of a format",
+                            /*beyond_limit=*/true);
     }
   }
   [[noreturn]] void Fail(const std::string& message) const {
@@ -305,7 +307,10 @@ class Parser {
 
   void CheckDepth(int depth) const {
     if (depth >= kMaxNesting) {
-      Fail("nesting deeper than " + std::to_string(kMaxNesting) + " levels");
+      throw FormatException(Position(),
+                            "nesting deeper than " + std::to_string(kMaxNesting) +
+                                " levels: bufconf's limit on the depth of a format",
+                            /*beyond_limit=*/true);
     }
   }
 

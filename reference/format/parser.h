@@ -25,17 +25,22 @@ inline constexpr size_t kMaxItems = 16384;
 struct FormatError {
   size_t position = 0;
   std::string message;
+  // The format may well be valid: it is beyond bufconf's own limits (kMaxItems, kMaxNesting),
+  // so nothing is claimed about it (check: not checked; format: exit 2).
+  bool beyond_limit = false;
 };
 
 // Thrown inside the format model; the public entry points turn it into a FormatError.
 class FormatException : public std::runtime_error {
  public:
-  FormatException(size_t position, const std::string& message)
-      : std::runtime_error(message), position_(position) {}
+  FormatException(size_t position, const std::string& message, bool beyond_limit = false)
+      : std::runtime_error(message), position_(position), beyond_limit_(beyond_limit) {}
   size_t position() const { return position_; }
+  bool beyond_limit() const { return beyond_limit_; }
 
  private:
   size_t position_;
+  bool beyond_limit_;
 };
 
 // Parses `format` (any bytes) under `dialect`. Throws FormatException on a syntax error.

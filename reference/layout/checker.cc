@@ -153,10 +153,18 @@ class Checker {
     };
     bool some_dialect_parses = false;
     bool some_size_matches = false;
-    std::string sizes;  // "pep3118 8, struct 5"
+    bool beyond_limit = false;  // a dialect gave up at bufconf's own limits: no claim from it
+    std::string sizes;          // "pep3118 8, struct 5"
     for (const auto& d : kDialects) {
       const format::FormatResult r = format::AnalyzeFormat(*v_.format, d.dialect);
       const std::string name = format::DialectName(d.dialect);
+      if (!r.ok() && r.error().beyond_limit) {
+        beyond_limit = true;
+        NotChecked(d.parses_rule, "the " + name + " dialect was not checked: " + r.error().message);
+        if (*d.size_rule != '\0')
+          NotChecked(d.size_rule, "not checked: see " + std::string(d.parses_rule));
+        continue;
+      }
       if (!r.ok()) {
         Add(d.parses_rule,
             d.dialect == format::Dialect::kPep3118
@@ -174,7 +182,9 @@ class Checker {
                              " but itemsize is " + Str(v_.itemsize));
       }
     }
-    if (some_dialect_parses && !some_size_matches) {
+    if (beyond_limit && !some_size_matches) {
+      NotChecked("FORMAT-SIZE", "not checked: a dialect's format model is beyond bufconf's limits");
+    } else if (some_dialect_parses && !some_size_matches) {
       Add("FORMAT-SIZE", "itemsize is " + Str(v_.itemsize) +
                              " but no dialect gives the format that size (" + sizes + ")");
     }
