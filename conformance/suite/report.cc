@@ -441,17 +441,33 @@ nlohmann::ordered_json ScorecardJson(const RunReport& report) {
 std::string JUnitXml(const RunReport& report) {
   const Totals t = CountResults(report);
   const std::string seed = std::to_string(report.seed);
+  // Errors outside any rule (the adapter's misbehaviour, bufconf's own errors and limits) are a
+  // test case each, so a CI dashboard that reads only JUnit sees them too.
+  struct RunLevel {
+    const char* name;
+    const char* type;
+    const char* message;
+    const std::vector<std::string>& lines;
+  };
+  const RunLevel run_level[] = {
+      {"adapter errors", "adapter-error", "the adapter misbehaved outside any rule (exit status 2)",
+       report.adapter_errors},
+      {"errors of bufconf", "bufconf-error",
+       "bufconf could not judge everything: the run is incomplete", report.errors},
+  };
+  size_t extra = 0;
+  for (const RunLevel& r : run_level) extra += r.lines.empty() ? 0 : 1;
+  const std::string tests = std::to_string(report.results.size() + extra);
+  const std::string errors = std::to_string(t.error + extra);
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out << "<testsuites" << Attr("name", "bufconf")
-      << Attr("tests", std::to_string(report.results.size()))
+  out << "<testsuites" << Attr("name", "bufconf") << Attr("tests", tests)
+      << Attr("failures", std::to_string(t.fail + t.xpass)) << Attr("errors", errors)
+      << Attr("time", Seconds(report.seconds)) << ">\n";
+  out << "  <testsuite" << Attr("name", "bufconf") << Attr("tests", tests)
       << Attr("failures", std::to_string(t.fail + t.xpass))
-      << Attr("errors", std::to_string(t.error)) << Attr("time", Seconds(report.seconds)) << ">\n";
-  out << "  <testsuite" << Attr("name", "bufconf")
-      << Attr("tests", std::to_string(report.results.size()))
-      << Attr("failures", std::to_string(t.fail + t.xpass))
-      << Attr("skipped", std::to_string(t.skip + t.blocked + t.xfail))
-      << Attr("errors", std::to_string(t.error)) << Attr("time", Seconds(report.seconds)) << ">\n";
+      << Attr("skipped", std::to_string(t.skip + t.blocked + t.xfail)) << Attr("errors", errors)
+      << Attr("time", Seconds(report.seconds)) << ">\n";
   out << "    <properties>\n";
   out << "      " << Property("adapter", report.adapter_name) << "\n";
   out << "      " << Property("adapter_version", report.adapter_version) << "\n";
@@ -511,6 +527,16 @@ std::string JUnitXml(const RunReport& report) {
             << Attr("message", std::string(StatusName(r.status)) + ": " + r.reason) << "/>\n";
         break;
     }
+    out << "    </testcase>\n";
+  }
+  for (const RunLevel& r : run_level) {
+    if (r.lines.empty()) continue;
+    std::string details;
+    for (const std::string& line : r.lines) details += (details.empty() ? "" : "\n") + line;
+    out << "    <testcase" << Attr("classname", "bufconf.run") << Attr("name", r.name)
+        << Attr("time", "0") << ">\n";
+    out << "      <error" << Attr("message", r.message) << Attr("type", r.type) << ">"
+        << XmlEscape(details) << "</error>\n";
     out << "    </testcase>\n";
   }
   out << "  </testsuite>\n";

@@ -221,6 +221,14 @@ TEST(Report, AdapterErrorsAreExitStatusTwo) {
   const nlohmann::ordered_json json = ScorecardJson(report);
   ASSERT_EQ(json["adapter_errors"].size(), 1u);
   EXPECT_EQ(json["exit_status"], 2);
+  // JUnit: one error test case each for the adapter's errors and bufconf's, counted as errors.
+  const std::string junit = JUnitXml(report);
+  EXPECT_TRUE(ParsesAsXml(junit, "adapter_errors.xml"));
+  EXPECT_NE(junit.find("name=\"adapter errors\""), std::string::npos) << junit;
+  EXPECT_NE(junit.find("type=\"adapter-error\">the adapter&apos;s enumerate(1) did not return"),
+            std::string::npos)
+      << junit;
+  EXPECT_NE(junit.find("name=\"errors of bufconf\""), std::string::npos) << junit;
   report.adapter_errors.clear();
   EXPECT_EQ(ScorecardJson(report)["adapter_errors"].size(), 0u);
   EXPECT_NE(ExitStatus(report), 2);
