@@ -7,6 +7,7 @@
 #include <string>
 
 #include "conformance/cli/bounded_read.h"
+#include "conformance/cli/option_checks.h"
 #include "conformance/cli/output_files.h"
 #include "conformance/explain/explain.h"
 #include "reference/layout/descriptor_json.h"
@@ -94,8 +95,9 @@ void AddExplainCommand(CLI::App& app, std::function<int()>* run) {
       ->type_name("FILE");
   cmd->add_flag("--json", options->json, "print the explanation as JSON");
   cmd->add_option("--max-elements", options->max_elements,
-                  "draw at most this many elements; beyond, summarise (default 10000)")
-      ->check(CLI::PositiveNumber);
+                  "draw at most this many elements; beyond, summarise (default 10000; a view of "
+                  "more than 2^26 elements is summarised whatever this says)")
+      ->check(MaxElementsValidator());
   cmd->callback([options, run] { *run = [options] { return Run(*options); }; });
 }
 

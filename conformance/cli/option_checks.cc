@@ -26,27 +26,29 @@ std::string CheckSeed(const std::string& text) {
              : "must be a whole number from 0 to 18446744073709551615, got '" + text + "'";
 }
 
-std::string CheckExamples(const std::string& text) {
+// "" when `text` is a whole number of `what` from 1 to `max`, else the message.
+std::string CheckCount(const std::string& text, long long max, const std::string& what) {
   // Digits only: strtoll would accept " 5", "+5" and "5e3"'s prefix.
   bool digits = !text.empty() && text.size() <= 18;
   for (char c : text) digits = digits && c >= '0' && c <= '9';
   const long long n = digits ? std::strtoll(text.c_str(), nullptr, 10) : 0;
-  if (!digits || n < 1 || n > kMaxExamples) {
-    return "must be a whole number of cases per rule from 1 to " + std::to_string(kMaxExamples) +
-           ", got '" + text + "'";
+  if (!digits || n < 1 || n > max) {
+    return "must be a whole number of " + what + " from 1 to " + std::to_string(max) + ", got '" +
+           text + "'";
   }
   return "";
 }
 
+std::string CheckExamples(const std::string& text) {
+  return CheckCount(text, kMaxExamples, "cases per rule");
+}
+
 std::string CheckMaxObjects(const std::string& text) {
-  bool digits = !text.empty() && text.size() <= 18;
-  for (char c : text) digits = digits && c >= '0' && c <= '9';
-  const long long n = digits ? std::strtoll(text.c_str(), nullptr, 10) : 0;
-  if (!digits || n < 1 || n > kMaxObjects) {
-    return "must be a whole number of objects from 1 to " + std::to_string(kMaxObjects) +
-           ", got '" + text + "'";
-  }
-  return "";
+  return CheckCount(text, kMaxObjects, "objects");
+}
+
+std::string CheckMaxElements(const std::string& text) {
+  return CheckCount(text, kMaxElements, "elements");
 }
 
 std::string CheckTimeout(const std::string& text) {
@@ -66,5 +68,8 @@ CLI::Validator SeedValidator() { return CLI::Validator(CheckSeed, "SEED", "seed"
 CLI::Validator ExamplesValidator() { return CLI::Validator(CheckExamples, "N", "examples"); }
 CLI::Validator TimeoutValidator() { return CLI::Validator(CheckTimeout, "S", "timeout"); }
 CLI::Validator MaxObjectsValidator() { return CLI::Validator(CheckMaxObjects, "N", "max-objects"); }
+CLI::Validator MaxElementsValidator() {
+  return CLI::Validator(CheckMaxElements, "N", "max-elements");
+}
 
 }  // namespace bufconf::cli

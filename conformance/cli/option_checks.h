@@ -19,6 +19,9 @@ constexpr double kMaxTimeout = 86400;
 // --max-objects: the most exporters enumerate (and a python factory) may give, 1..kMaxObjects
 // (each object costs two forked children; a million is days of work).
 constexpr int64_t kMaxObjects = 1'000'000;
+// explain --max-elements: 1..kMaxElements (a view of more than 2^26 elements is summarised
+// whatever it says: explain::kMaxWalkedElements).
+constexpr int64_t kMaxElements = int64_t{1} << 40;
 
 // A seed: decimal digits only, at most 2^64 - 1 ("-1", "1.5" and "99999999999999999999999" are
 // errors, not wrapped).
@@ -29,6 +32,8 @@ CLI::Validator SeedValidator();
 CLI::Validator ExamplesValidator();
 CLI::Validator TimeoutValidator();
 CLI::Validator MaxObjectsValidator();
+// explain --max-elements: 1..kMaxElements.
+CLI::Validator MaxElementsValidator();
 
 }  // namespace bufconf::cli
 
