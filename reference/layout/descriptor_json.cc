@@ -1,7 +1,11 @@
 #include "reference/layout/descriptor_json.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <set>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "reference/format/format_json.h"
 
@@ -26,6 +30,29 @@ int64_t Integer(const json& j, const std::string& field) {
   throw DescriptorJsonError(field, std::string("expected an integer, found ") + j.type_name());
 }
 
+// The address a "0x..." string spells; false and the message when it spells none.
+bool HexAddress(const std::string& s, uint64_t* out, std::string* error) {
+  if (s.size() > 2 && s.size() <= 18 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    uint64_t v = 0;
+    for (size_t i = 2; i < s.size(); ++i) {
+      const char c = s[i];
+      int d = (c >= '0' && c <= '9')   ? c - '0'
+              : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+              : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                       : -1;
+      if (d < 0) {
+        *error = "bad hex digit in address '" + s + "'";
+        return false;
+      }
+      v = v << 4 | static_cast<uint64_t>(d);
+    }
+    *out = v;
+    return true;
+  }
+  *error = "expected an address like \"0x1000\", found '" + s + "'";
+  return false;
+}
+
 // An address: a non-negative integer or a "0x..." string; null is address 0 (NULL).
 uint64_t Address(const json& j, const std::string& field) {
   if (j.is_null()) return 0;
@@ -35,24 +62,52 @@ uint64_t Address(const json& j, const std::string& field) {
     return static_cast<uint64_t>(j.get<int64_t>());
   }
   if (j.is_string()) {
-    const std::string s = j.get<std::string>();
-    if (s.size() > 2 && s.size() <= 18 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-      uint64_t v = 0;
-      for (size_t i = 2; i < s.size(); ++i) {
-        const char c = s[i];
-        int d = (c >= '0' && c <= '9')   ? c - '0'
-                : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-                : (c >= 'A' && c <= 'F') ? c - 'A' + 10
-                                         : -1;
-        if (d < 0) throw DescriptorJsonError(field, "bad hex digit in address '" + s + "'");
-        v = v << 4 | static_cast<uint64_t>(d);
-      }
-      return v;
+    uint64_t v = 0;
+    std::string error;
+    if (!HexAddress(j.get_ref<const std::string&>(), &v, &error)) {
+      throw DescriptorJsonError(field, error);
     }
-    throw DescriptorJsonError(field, "expected an address like \"0x1000\", found '" + s + "'");
+    return v;
   }
   throw DescriptorJsonError(field, std::string("expected an address, found ") + j.type_name());
 }
+
+// The most entries a "pointers" array may have (kMaxRegionBytes of pointers).
+constexpr size_t kMaxPointers = kMaxRegionBytes / 8;
+
+void AppendPointer(uint64_t a, std::vector<uint8_t>* bytes) {
+  for (int b = 0; b < 8; ++b) bytes->push_back(static_cast<uint8_t>(a >> (8 * b)));
+}
+
+// A "pointers" array decoded while parsing (DescriptorFromJsonText): its entries' bytes, kept
+// while every entry so far is an address and there are at most kMaxPointers; else the first bad
+// entry, whose error RegionFromJson throws where it would have met the entry in the document.
+struct PointerTable {
+  std::vector<uint8_t> bytes;
+  size_t count = 0;       // entries
+  size_t bad = SIZE_MAX;  // the first entry that is not an address
+  std::string message;    // its error, without the field
+
+  void Add(uint64_t a) {
+    if (++count <= kMaxPointers && bad == SIZE_MAX) {
+      AppendPointer(a, &bytes);
+    } else {
+      Drop();
+    }
+  }
+  void AddBad(const std::string& why) {
+    if (bad == SIZE_MAX) {
+      bad = count;
+      message = why;
+      Drop();
+    }
+    ++count;
+  }
+  void Drop() {
+    bytes.clear();
+    bytes.shrink_to_fit();
+  }
+};
 
 std::optional<std::vector<int64_t>> IntArray(const json& j, const std::string& field) {
   if (j.is_null()) return std::nullopt;
@@ -95,7 +150,9 @@ void CheckKeys(const json& j, const std::set<std::string>& allowed, const std::s
   }
 }
 
-Region RegionFromJson(const json& j, const std::string& field) {
+// `tables`: the pointer tables DescriptorFromJsonText decoded (a binary value in the document
+// stands for one: its subtype is the index); nullptr for an ordinary document.
+Region RegionFromJson(const json& j, const std::string& field, std::vector<PointerTable>* tables) {
   if (!j.is_object()) throw DescriptorJsonError(field, "expected an object");
   CheckKeys(j, {"base", "bytes", "size", "pointers", "name"}, field + ".");
   Region r;
@@ -120,20 +177,29 @@ Region RegionFromJson(const json& j, const std::string& field) {
   }
   if (j.contains("pointers")) {
     const json& p = j["pointers"];
-    if (!p.is_array() || p.size() > kMaxRegionBytes / 8) {
-      throw DescriptorJsonError(field + ".pointers", "expected an array of addresses");
+    const std::string where = field + ".pointers";
+    if (tables != nullptr && p.is_binary()) {
+      PointerTable& t = tables->at(static_cast<size_t>(p.get_binary().subtype()));
+      if (t.count > kMaxPointers) {
+        throw DescriptorJsonError(where, "expected an array of addresses");
+      }
+      if (t.bad != SIZE_MAX) {
+        throw DescriptorJsonError(where + "[" + std::to_string(t.bad) + "]", t.message);
+      }
+      r.bytes = std::move(t.bytes);
+      return r;
+    }
+    if (!p.is_array() || p.size() > kMaxPointers) {
+      throw DescriptorJsonError(where, "expected an array of addresses");
     }
     for (size_t i = 0; i < p.size(); ++i) {
-      uint64_t a = Address(p[i], field + ".pointers[" + std::to_string(i) + "]");
-      for (int b = 0; b < 8; ++b) r.bytes.push_back(static_cast<uint8_t>(a >> (8 * b)));
+      AppendPointer(Address(p[i], where + "[" + std::to_string(i) + "]"), &r.bytes);
     }
   }
   return r;
 }
 
-}  // namespace
-
-DescriptorFile DescriptorFromJson(const json& j) {
+DescriptorFile Read(const json& j, std::vector<PointerTable>* tables) {
   if (!j.is_object()) {
     throw DescriptorJsonError("(top)", std::string("expected an object, found ") + j.type_name());
   }
@@ -177,7 +243,7 @@ DescriptorFile DescriptorFromJson(const json& j) {
     uint64_t total = 0;
     for (size_t i = 0; i < m.size(); ++i) {
       const std::string field = "memory[" + std::to_string(i) + "]";
-      Region r = RegionFromJson(m[i], field);
+      Region r = RegionFromJson(m[i], field, tables);
       total += r.bytes.size();
       if (total > kMaxRegionBytes) throw DescriptorJsonError(field, "memory too large in total");
       try {
@@ -189,6 +255,126 @@ DescriptorFile DescriptorFromJson(const json& j) {
     out.memory = std::move(memory);
   }
   return out;
+}
+
+// Builds the document as nlohmann::json::parse does, except a "pointers" array of a region
+// ("memory[i].pointers") is decoded into a PointerTable as it is parsed and stands in the
+// document as a binary value whose subtype is the table's index.
+class DescriptorSax {
+ public:
+  explicit DescriptorSax(json* root) : dom_(*root, /*allow_exceptions=*/false) {}
+  std::vector<PointerTable>& tables() { return tables_; }
+
+  bool null() { return in_table_ ? Entry(0) : dom_.null(); }
+  bool boolean(bool v) {
+    return in_table_ ? Bad("expected an address, found boolean") : dom_.boolean(v);
+  }
+  bool number_integer(json::number_integer_t v) {
+    if (!in_table_) return dom_.number_integer(v);
+    return v < 0 ? Bad("an address cannot be negative") : Entry(static_cast<uint64_t>(v));
+  }
+  bool number_unsigned(json::number_unsigned_t v) {
+    return in_table_ ? Entry(v) : dom_.number_unsigned(v);
+  }
+  bool number_float(json::number_float_t v, const json::string_t& text) {
+    return in_table_ ? Bad("expected an address, found number") : dom_.number_float(v, text);
+  }
+  bool string(json::string_t& s) {
+    if (!in_table_) return dom_.string(s);
+    uint64_t a = 0;
+    std::string error;
+    return HexAddress(s, &a, &error) ? Entry(a) : Bad(error);
+  }
+  bool binary(json::binary_t& b) {
+    return in_table_ ? Bad("expected an address, found binary") : dom_.binary(b);
+  }
+  bool key(json::string_t& k) {
+    if (in_table_) return true;
+    Frame& f = frames_.back();
+    f.special_key =
+        (f.role == Role::kTop && k == "memory") || (f.role == Role::kRegion && k == "pointers");
+    return dom_.key(k);
+  }
+  bool start_object(std::size_t n) {
+    if (in_table_) return Open("expected an address, found object");
+    const bool region = !frames_.empty() && frames_.back().role == Role::kMemory;
+    frames_.push_back({frames_.empty() ? Role::kTop : region ? Role::kRegion : Role::kOther});
+    return dom_.start_object(n);
+  }
+  bool start_array(std::size_t n) {
+    if (in_table_) return Open("expected an address, found array");
+    const bool special = !frames_.empty() && frames_.back().special_key;
+    if (special && frames_.back().role == Role::kRegion) {
+      in_table_ = true;
+      tables_.emplace_back();
+      return true;
+    }
+    frames_.push_back({special ? Role::kMemory : Role::kOther});
+    return dom_.start_array(n);
+  }
+  bool end_object() {
+    if (in_table_) return Close();
+    frames_.pop_back();
+    return dom_.end_object();
+  }
+  bool end_array() {
+    if (in_table_) {
+      if (nesting_ > 0) return Close();
+      in_table_ = false;
+      json::binary_t placeholder;
+      placeholder.set_subtype(tables_.size() - 1);
+      return dom_.binary(placeholder);
+    }
+    frames_.pop_back();
+    return dom_.end_array();
+  }
+  bool parse_error(std::size_t position, const std::string& token, const json::exception& e) {
+    return dom_.parse_error(position, token, e);
+  }
+
+ private:
+  // kTop: the descriptor; kMemory: its "memory" array; kRegion: an object in that array.
+  enum class Role { kTop, kMemory, kRegion, kOther };
+  struct Frame {
+    Role role;
+    bool special_key = false;  // the current key is "memory" (kTop) or "pointers" (kRegion)
+  };
+
+  // A pointer table's entry (at nesting 0; what is inside a bad entry is skipped).
+  bool Entry(uint64_t a) {
+    if (nesting_ == 0) tables_.back().Add(a);
+    return true;
+  }
+  bool Bad(const std::string& why) {
+    if (nesting_ == 0) tables_.back().AddBad(why);
+    return true;
+  }
+  bool Open(const char* why) {
+    Bad(why);
+    ++nesting_;
+    return true;
+  }
+  bool Close() {
+    --nesting_;
+    return true;
+  }
+
+  nlohmann::detail::json_sax_dom_parser<json> dom_;  // what nlohmann::json::parse builds with
+  std::vector<Frame> frames_;
+  std::vector<PointerTable> tables_;
+  bool in_table_ = false;
+  size_t nesting_ = 0;  // containers open inside the current table's entry
+};
+
+}  // namespace
+
+DescriptorFile DescriptorFromJson(const json& j) { return Read(j, nullptr); }
+
+std::optional<DescriptorFile> DescriptorFromJsonText(std::string_view text) {
+  json document;
+  DescriptorSax sax(&document);
+  if (!json::sax_parse(text.data(), text.data() + text.size(), &sax)) return std::nullopt;
+  return Read(document, &sax.tables());
 }
 
 nlohmann::ordered_json DescriptorToJson(const Descriptor& v, const Memory* memory) {
