@@ -137,8 +137,7 @@ bool FlatFormat(size_t bytes, double* input, std::chrono::steady_clock::time_poi
 
 // `bufconf check`: parse the descriptor's JSON text, build its memory, judge it.
 bool Check(const std::string& text, bool expect_valid) {
-  const bufconf::layout::DescriptorFile d =
-      bufconf::layout::DescriptorFromJson(nlohmann::json::parse(text));
+  const bufconf::layout::DescriptorFile d = *bufconf::layout::DescriptorFromJsonText(text);
   const auto j = bufconf::explain::Judge(d.view, d.memory ? &*d.memory : nullptr);
   return (j.kind == bufconf::explain::Judgement::Kind::kValid) == expect_valid;
 }
@@ -185,8 +184,7 @@ bool Explain(uint64_t elements, bool svg, double* input,
   const std::string text = StridedJson(elements);
   *input = static_cast<double>(text.size() + elements);
   *start = std::chrono::steady_clock::now();
-  const bufconf::layout::DescriptorFile d =
-      bufconf::layout::DescriptorFromJson(nlohmann::json::parse(text));
+  const bufconf::layout::DescriptorFile d = *bufconf::layout::DescriptorFromJsonText(text);
   bufconf::explain::ExplainOptions o;
   o.max_elements = 100000000;
   const bufconf::layout::Memory* m = d.memory ? &*d.memory : nullptr;
