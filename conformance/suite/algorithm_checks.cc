@@ -271,7 +271,12 @@ CheckResult CheckAlgorithmCase(const bufconf_adapter& a, const AlgorithmCase& c,
       layout::Descriptor dest = s.view;
       dest.readonly = 0;
       dest.suboffsets.reset();
-      dest.strides = layout::FillContiguousStrides(full.shape, s.view.itemsize, dest_order);
+      // The source's elements as the reference reads them: a view with shape NULL (and ndim > 0)
+      // is len unsigned bytes (LAYOUT-LEN-SIMPLE), so its copy is 1-D, itemsize 1.
+      dest.ndim = static_cast<int64_t>(full.shape.size());
+      dest.itemsize = full.itemsize;
+      if (!s.view.shape && s.view.ndim > 0 && dest.format) dest.format = "B";
+      dest.strides = layout::FillContiguousStrides(full.shape, full.itemsize, dest_order);
       if (s.view.ndim > 0) dest.shape = full.shape;
       if (s.view.ndim == 0) dest.strides.reset();
       layout::Memory dest_memory;
