@@ -22,6 +22,7 @@ PACKAGES=(
   libpython3.11-testsuite # CPython's _testbuffer module
   chromium                # headless browser for the HTML scorecard / SVG rendering test
   fonts-dejavu-core       # a font for that browser to render text with
+  zip                     # fuzz/oss-fuzz/build.sh packs seed corpora (tools/oss-fuzz-check)
 )
 
 missing=()
