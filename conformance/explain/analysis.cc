@@ -551,9 +551,10 @@ Analysis Analyse(const Descriptor& v, const Memory* m, const ExplainOptions& o) 
   Analysis a;
   a.v = &v;
   a.m = m;
-  // The verdict is `bufconf check`'s (Judge): the same checker, limits and levels.
+  // The verdict is `bufconf check`'s (Judge): the same checker, limits and levels. Nothing else
+  // here decides it: the element walks below are for the picture only.
   try {
-    Judgement j = Judge(v, m);
+    Judgement j = Judge(v, m, o.max_walk);
     a.violations = std::move(j.violations);
     a.levels = std::move(j.levels);
     a.not_checked = std::move(j.not_checked);

@@ -29,8 +29,8 @@ std::string ExplainJson(const layout::Descriptor& view, const layout::Memory* me
   return RenderJson(Analyse(view, memory, options));
 }
 
-int ExitStatus(const layout::Descriptor& view, const layout::Memory* memory) {
-  return Judge(view, memory).ExitStatus();
+int ExitStatus(const layout::Descriptor& view, const layout::Memory* memory, int64_t max_walk) {
+  return Judge(view, memory, max_walk).ExitStatus();
 }
 
 bool IsValid(const layout::Descriptor& view, const layout::Memory* memory) {

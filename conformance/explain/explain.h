@@ -10,12 +10,16 @@
 #include <cstdint>
 #include <string>
 
+#include "reference/layout/checker.h"
 #include "reference/layout/descriptor.h"
 
 namespace bufconf::explain {
 
 struct ExplainOptions {
   int64_t max_elements = 10000;  // beyond this, elements are summarised, not drawn one by one
+  // The checker's walk limit for the verdict (Judge): the CLI keeps layout::kMaxWalk, as check;
+  // tests use a small one to reach it cheaply.
+  int64_t max_walk = layout::kMaxWalk;
 };
 
 // The terminal explanation (plain text, lines of at most 100 columns). `memory` may be null.
@@ -34,7 +38,9 @@ std::string ExplainJson(const layout::Descriptor& view, const layout::Memory* me
 
 // The exit status of `bufconf check` and `bufconf explain` (verdict.h, Judge): 0 the view breaks
 // no MUST rule, 1 it breaks one, 2 not checked (an array-of-arrays view too large to walk).
-int ExitStatus(const layout::Descriptor& view, const layout::Memory* memory);
+// `max_walk` as ExplainOptions::max_walk.
+int ExitStatus(const layout::Descriptor& view, const layout::Memory* memory,
+               int64_t max_walk = layout::kMaxWalk);
 
 // The view breaks no MUST rule that layout::Validate finds (SHOULD and PORTABILITY findings are
 // explained but do not make it invalid). Rules not checked are ignored: the verdict of the

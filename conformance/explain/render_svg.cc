@@ -4,6 +4,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "conformance/explain/render.h"
@@ -241,15 +242,27 @@ class SvgMap {
     h.push_back(std::string("contiguous: C ") + (a_.c.value ? "yes" : "no") + ", F " +
                 (a_.f.value ? "yes" : "no") + ", A " + (a_.a.value ? "yes" : "no") +
                 "; is_unique " + a_.unique.value + ", is_exhaustive " + a_.exhaustive.value);
-    std::string rules;
-    for (size_t k = 0; k < a_.violations.size(); ++k) {
-      if (k > 0) rules += ", ";
-      rules += Printable(a_.violations[k].rule, 40);
+    // The verdict is Judge's, as in the text and the JSON: not checked wins (it said "valid: no
+    // rule broken" for a view too large to walk, which `bufconf check` does not call valid).
+    auto list = [](const std::vector<layout::Violation>& found) {
+      std::string rules;
+      for (size_t k = 0; k < found.size(); ++k) {
+        if (k > 0) rules += ", ";
+        rules += Printable(found[k].rule, 40);
+      }
+      return rules;
+    };
+    if (!a_.not_checked.empty()) {
+      std::string line = "NOT CHECKED (too large to walk; as `bufconf check`, exit status 2): " +
+                         list(a_.not_checked);
+      if (!a_.violations.empty()) line += "; found before: " + list(a_.violations);
+      h.push_back(std::move(line));
+    } else {
+      h.push_back(a_.violations.empty() ? std::string("valid: no rule broken")
+                                        : std::string(a_.valid ? "valid (no MUST rule); findings: "
+                                                               : "INVALID; breaks: ") +
+                                              list(a_.violations));
     }
-    h.push_back(a_.violations.empty() ? std::string("valid: no rule broken")
-                                      : std::string(a_.valid ? "valid (no MUST rule); findings: "
-                                                             : "INVALID; breaks: ") +
-                                            rules);
     std::string scale = unit_ == 1 ? "1 cell = 1 byte" : "1 cell = " + Dec(unit_) + " bytes";
     scale += ", " + Dec(row_bytes_) + " bytes per row";
     if (a_.m == nullptr) scale += "; no memory declared";
