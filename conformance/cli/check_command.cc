@@ -67,11 +67,13 @@ int CheckText(const std::string& text, const std::string& what, bool json, bool 
   nlohmann::ordered_json verdict;
   try {
     // Not a JSON document: a pointer table of 3 M entries would take 250 MB as one.
-    const std::optional<layout::DescriptorFile> d = layout::DescriptorFromJsonText(text);
+    std::string json_error;
+    const std::optional<layout::DescriptorFile> d =
+        layout::DescriptorFromJsonText(text, &json_error);
     if (d) {
       verdict = Verdict(*d);
     } else {
-      error = "not valid JSON";
+      error = "not valid JSON: " + json_error;
     }
   } catch (const layout::DescriptorJsonError& e) {
     error = std::string("field ") + e.what();
@@ -98,7 +100,17 @@ int Run(const CheckOptions& o) {
     std::string line;
     for (;;) {
       const LineReader::Result got = reader.Next(&line);
-      if (got == LineReader::Result::kEnd) break;
+      if (got == LineReader::Result::kEnd) {
+        // No line at all (an empty or closed stdin): a producer that failed, not a batch that
+        // passed.
+        if (reader.line_number() == 0) {
+          std::cerr << "bufconf check: stdin: no input (expected JSON Lines, one descriptor a "
+                       "line)\n";
+          std::cout << nlohmann::ordered_json{{"input_error", "stdin: no input"}}.dump() << "\n";
+          return 2;
+        }
+        break;
+      }
       if (got != LineReader::Result::kLine) {
         std::cerr << "bufconf check: " << reader.error()
                   << (got == LineReader::Result::kTooLong ? "; the lines after it are not read"

@@ -56,6 +56,19 @@ expect 2 "bufconf format: stdin line 1 $format_limit; the lines after it are not
 grep -qF "{\"line\":1,\"input_error\":\"stdin line 1 $format_limit\"}" out.txt ||
   fail "format - < /dev/zero: no input_error line: $(head -c 300 out.txt)"
 
+# --- No input at all (an empty stdin; a closed one is reopened on /dev/null) and a read error:
+# exit 2 naming stdin (was: exit 0 and no output, a broken producer looked green). ---
+expect 2 "bufconf check: stdin: no input" /dev/null -- check -
+grep -qF '{"input_error":"stdin: no input"}' out.txt || fail "check - < /dev/null: $(cat out.txt)"
+expect 2 "bufconf format: stdin: no input" /dev/null -- format -
+grep -qF '{"input_error":"stdin: no input"}' out.txt || fail "format - < /dev/null: $(cat out.txt)"
+for command in check format; do
+  rc=0
+  "$bufconf" "$command" - 0> write-only.txt > out.txt 2> err.txt || rc=$?
+  [ "$rc" = 2 ] && grep -qF "bufconf $command: cannot read stdin: Bad file descriptor" err.txt ||
+    fail "$command - on a write-only stdin: exit $rc, $(head -c 300 err.txt)"
+done
+
 # --- Directories and missing files: exit 2 naming the path and why. ---
 expect 2 "bufconf check: cannot read a-directory: Is a directory" /dev/null -- check a-directory
 expect 2 "bufconf explain: cannot read a-directory: Is a directory" /dev/null -- explain a-directory

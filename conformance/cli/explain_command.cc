@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "conformance/cli/bounded_read.h"
 #include "conformance/cli/option_checks.h"
@@ -37,6 +38,13 @@ int Run(const ExplainCommandOptions& o) {
   const bool svg_to_stdout = o.svg == "-";
   OutputFile svg_file;
   if (!o.svg.empty() && !svg_to_stdout) {
+    // Not the descriptor itself: opening and writing the picture would replace its input.
+    std::vector<NamedFile> files = {{"--svg", o.svg, UserPath(o.svg), true}};
+    if (o.file != "-") files.push_back({"DESCRIPTOR", o.file, UserPath(o.file), false});
+    if (std::string error; !CheckDistinctFiles(files, &error)) {
+      std::cerr << "bufconf explain: " << error << "\n";
+      return 2;
+    }
     if (std::string open_error; !svg_file.Open(o.svg, UserPath(o.svg), &open_error)) {
       std::cerr << "bufconf explain: --svg: " << open_error << "\n";
       return 2;
@@ -55,18 +63,14 @@ int Run(const ExplainCommandOptions& o) {
   layout::DescriptorFile d;
   try {
     // Not a JSON document: a pointer table of 3 M entries would take 250 MB as one.
-    std::optional<layout::DescriptorFile> read_d = layout::DescriptorFromJsonText(text);
-    // Not JSON: parsed again, keeping nothing, for the position of the error.
+    std::string json_error;
+    std::optional<layout::DescriptorFile> read_d =
+        layout::DescriptorFromJsonText(text, &json_error);
     if (!read_d) {
-      [[maybe_unused]] const nlohmann::json nothing =
-          nlohmann::json::parse(text, [](int, auto, auto&) { return false; });
-      std::cerr << "bufconf explain: " << what << ": not valid JSON\n";  // parse did not throw?
+      std::cerr << "bufconf explain: " << what << ": not valid JSON: " << json_error << "\n";
       return 2;
     }
     d = std::move(*read_d);
-  } catch (const nlohmann::json::parse_error& e) {
-    std::cerr << "bufconf explain: " << what << ": not valid JSON (byte " << e.byte << ")\n";
-    return 2;
   } catch (const layout::DescriptorJsonError& e) {
     std::cerr << "bufconf explain: " << what << ": field " << e.what() << "\n";
     return 2;

@@ -102,7 +102,15 @@ int RunBatch(Dialect dialect) {
   LineReader reader(0, "stdin", kFormatLineLimit, "format lines");
   for (;;) {
     const LineReader::Result got = reader.Next(&line);
-    if (got == LineReader::Result::kEnd) break;
+    if (got == LineReader::Result::kEnd) {
+      // No line at all (an empty or closed stdin): a producer that failed, not a batch that passed.
+      if (reader.line_number() == 0) {
+        std::cerr << "bufconf format: stdin: no input (expected JSON Lines, one format a line)\n";
+        std::cout << nlohmann::ordered_json{{"input_error", "stdin: no input"}}.dump() << "\n";
+        return 2;
+      }
+      break;
+    }
     const size_t line_number = reader.line_number();
     if (got != LineReader::Result::kLine) {
       std::cerr << "bufconf format: " << reader.error()
@@ -116,8 +124,14 @@ int RunBatch(Dialect dialect) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     std::string message;
     std::optional<std::string> bytes;
-    nlohmann::json parsed = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (parsed.is_discarded()) {
+    // nlohmann's lexer takes a NUL byte for the end of the input: what follows would be ignored.
+    const size_t nul = line.find('\0');
+    nlohmann::json parsed = nul != std::string::npos
+                                ? nlohmann::json(nlohmann::json::value_t::discarded)
+                                : nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (nul != std::string::npos) {
+      message = "line is not valid JSON: a NUL byte at byte " + std::to_string(nul);
+    } else if (parsed.is_discarded()) {
       message = "line is not valid JSON";
     } else if (!parsed.is_string()) {
       message = std::string("line holds a JSON ") + parsed.type_name() +

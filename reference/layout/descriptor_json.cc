@@ -259,38 +259,47 @@ DescriptorFile Read(const json& j, std::vector<PointerTable>* tables) {
 
 // Builds the document as nlohmann::json::parse does, except a "pointers" array of a region
 // ("memory[i].pointers") is decoded into a PointerTable as it is parsed and stands in the
-// document as a binary value whose subtype is the table's index.
+// document as a binary value whose subtype is the table's index; a key given twice in an object
+// throws DescriptorJsonError (the document would keep the last one silently); a parse error is
+// kept, with the path of the value it is in ("a number out of range", "len").
 class DescriptorSax {
  public:
   explicit DescriptorSax(json* root) : dom_(*root, /*allow_exceptions=*/false) {}
   std::vector<PointerTable>& tables() { return tables_; }
+  // The parse error, "" when there was none.
+  const std::string& error() const { return error_; }
 
-  bool null() { return in_table_ ? Entry(0) : dom_.null(); }
+  bool null() { return in_table_ ? Entry(0) : (Value(), dom_.null()); }
   bool boolean(bool v) {
-    return in_table_ ? Bad("expected an address, found boolean") : dom_.boolean(v);
+    return in_table_ ? Bad("expected an address, found boolean") : (Value(), dom_.boolean(v));
   }
   bool number_integer(json::number_integer_t v) {
-    if (!in_table_) return dom_.number_integer(v);
+    if (!in_table_) return Value(), dom_.number_integer(v);
     return v < 0 ? Bad("an address cannot be negative") : Entry(static_cast<uint64_t>(v));
   }
   bool number_unsigned(json::number_unsigned_t v) {
-    return in_table_ ? Entry(v) : dom_.number_unsigned(v);
+    return in_table_ ? Entry(v) : (Value(), dom_.number_unsigned(v));
   }
   bool number_float(json::number_float_t v, const json::string_t& text) {
-    return in_table_ ? Bad("expected an address, found number") : dom_.number_float(v, text);
+    return in_table_ ? Bad("expected an address, found number")
+                     : (Value(), dom_.number_float(v, text));
   }
   bool string(json::string_t& s) {
-    if (!in_table_) return dom_.string(s);
+    if (!in_table_) return Value(), dom_.string(s);
     uint64_t a = 0;
     std::string error;
     return HexAddress(s, &a, &error) ? Entry(a) : Bad(error);
   }
   bool binary(json::binary_t& b) {
-    return in_table_ ? Bad("expected an address, found binary") : dom_.binary(b);
+    return in_table_ ? Bad("expected an address, found binary") : (Value(), dom_.binary(b));
   }
   bool key(json::string_t& k) {
     if (in_table_) return true;
     Frame& f = frames_.back();
+    if (!f.keys.insert(k).second) {
+      throw DescriptorJsonError(Child(f.path, k), "duplicate key '" + k + "'");
+    }
+    f.key = k;
     f.special_key =
         (f.role == Role::kTop && k == "memory") || (f.role == Role::kRegion && k == "pointers");
     return dom_.key(k);
@@ -298,18 +307,22 @@ class DescriptorSax {
   bool start_object(std::size_t n) {
     if (in_table_) return Open("expected an address, found object");
     const bool region = !frames_.empty() && frames_.back().role == Role::kMemory;
-    frames_.push_back({frames_.empty() ? Role::kTop : region ? Role::kRegion : Role::kOther});
+    const std::string path = Where();
+    Value();
+    Push(frames_.empty() ? Role::kTop : region ? Role::kRegion : Role::kOther, path, false);
     return dom_.start_object(n);
   }
   bool start_array(std::size_t n) {
     if (in_table_) return Open("expected an address, found array");
     const bool special = !frames_.empty() && frames_.back().special_key;
+    const std::string path = Where();
+    Value();
     if (special && frames_.back().role == Role::kRegion) {
       in_table_ = true;
       tables_.emplace_back();
       return true;
     }
-    frames_.push_back({special ? Role::kMemory : Role::kOther});
+    Push(special ? Role::kMemory : Role::kOther, path, true);
     return dom_.start_array(n);
   }
   bool end_object() {
@@ -329,6 +342,20 @@ class DescriptorSax {
     return dom_.end_array();
   }
   bool parse_error(std::size_t position, const std::string& token, const json::exception& e) {
+    // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." without the tag.
+    std::string what = e.what();
+    if (const size_t at = what.find("] "); at != std::string::npos) what.erase(0, at + 2);
+    // nlohmann's position counts the bytes read, the culprit's last one included.
+    const std::string byte = std::to_string(position > 0 ? position - 1 : 0);
+    if (e.id == 406) {
+      // The number is the token just read: where it starts.
+      const size_t start = position >= token.size() ? position - token.size() : 0;
+      error_ = "a number out of range (" + what + ") at byte " + std::to_string(start);
+    } else {
+      error_ = what + " (byte " + byte + ")";
+    }
+    const std::string where = in_table_ ? "" : Where();
+    if (!where.empty() && !frames_.empty()) error_ += ", in field " + where;
     return dom_.parse_error(position, token, e);
   }
 
@@ -336,9 +363,34 @@ class DescriptorSax {
   // kTop: the descriptor; kMemory: its "memory" array; kRegion: an object in that array.
   enum class Role { kTop, kMemory, kRegion, kOther };
   struct Frame {
-    Role role;
+    Role role = Role::kOther;
     bool special_key = false;  // the current key is "memory" (kTop) or "pointers" (kRegion)
+    std::string path;          // the container's path ("" at the top, "memory[0]")
+    bool array = false;
+    size_t index = 0;            // an array's entries so far
+    std::string key;             // an object's current key
+    std::set<std::string> keys;  // an object's keys so far
   };
+
+  void Push(Role role, const std::string& path, bool array) {
+    frames_.emplace_back();
+    frames_.back().role = role;
+    frames_.back().path = path;
+    frames_.back().array = array;
+  }
+  static std::string Child(const std::string& path, const std::string& key) {
+    return path.empty() ? key : path + "." + key;
+  }
+  // The path of the value being parsed (the next one in the innermost container).
+  std::string Where() const {
+    if (frames_.empty()) return "";
+    const Frame& f = frames_.back();
+    return f.array ? f.path + "[" + std::to_string(f.index) + "]" : Child(f.path, f.key);
+  }
+  // A value was met in the innermost container.
+  void Value() {
+    if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
+  }
 
   // A pointer table's entry (at nesting 0; what is inside a bad entry is skipped).
   bool Entry(uint64_t a) {
@@ -364,16 +416,27 @@ class DescriptorSax {
   std::vector<PointerTable> tables_;
   bool in_table_ = false;
   size_t nesting_ = 0;  // containers open inside the current table's entry
+  std::string error_;
 };
 
 }  // namespace
 
 DescriptorFile DescriptorFromJson(const json& j) { return Read(j, nullptr); }
 
-std::optional<DescriptorFile> DescriptorFromJsonText(std::string_view text) {
+std::optional<DescriptorFile> DescriptorFromJsonText(std::string_view text,
+                                                     std::string* json_error) {
+  // nlohmann's lexer takes a NUL byte for the end of the input: what follows one would be
+  // ignored. A NUL byte is never valid JSON outside a string, and never valid inside one.
+  if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    if (json_error != nullptr) *json_error = "a NUL byte at byte " + std::to_string(nul);
+    return std::nullopt;
+  }
   json document;
   DescriptorSax sax(&document);
-  if (!json::sax_parse(text.data(), text.data() + text.size(), &sax)) return std::nullopt;
+  if (!json::sax_parse(text.begin(), text.end(), &sax)) {
+    if (json_error != nullptr) *json_error = sax.error();
+    return std::nullopt;
+  }
   return Read(document, &sax.tables());
 }
 

@@ -36,9 +36,14 @@ DescriptorFile DescriptorFromJson(const nlohmann::json& j);
 
 // DescriptorFromJson(nlohmann::json::parse(text)), with the same results and errors, except that
 // the pointer tables ("memory[i].pointers") are decoded as they are parsed: 8 bytes a pointer, not
-// a JSON document of about 80 bytes a pointer (3 M pointers: 24 MiB, not 250 MB). std::nullopt
-// when `text` is not valid JSON; throws DescriptorJsonError like DescriptorFromJson.
-std::optional<DescriptorFile> DescriptorFromJsonText(std::string_view text);
+// a JSON document of about 80 bytes a pointer (3 M pointers: 24 MiB, not 250 MB); and stricter:
+// a key given twice in one object throws DescriptorJsonError ("ndim: duplicate key 'ndim'"), where
+// the document keeps the last. std::nullopt when `text` is not valid JSON (all of it: a NUL byte
+// anywhere is invalid, not the end), with the reason and its byte offset in `*json_error` when
+// given ("a number out of range (...) at byte 70, in field len", "a NUL byte at byte 9"); throws
+// DescriptorJsonError like DescriptorFromJson.
+std::optional<DescriptorFile> DescriptorFromJsonText(std::string_view text,
+                                                     std::string* json_error = nullptr);
 nlohmann::ordered_json DescriptorToJson(const Descriptor& view, const Memory* memory);
 
 }  // namespace bufconf::layout
