@@ -105,9 +105,13 @@ std::string SvgVerdict(const std::string& svg) {
 // `bufconf explain`: its JSON, the verdict lines of its text and of its SVG and its exit status
 // (conformance/cli/explain_command.cc returns ExitStatus). Disagreements between its own outputs
 // are reported as a verdict "text/json disagree" or "svg/json disagree".
-Outcome Explained(const Descriptor& v, const Memory* m, int64_t max_walk = layout::kMaxWalk) {
+// `max_elements`: explain's drawing limit (the verdict does not depend on it; a small one keeps the
+// many-dimensional views cheap to draw).
+Outcome Explained(const Descriptor& v, const Memory* m, int64_t max_walk = layout::kMaxWalk,
+                  int64_t max_elements = ExplainOptions{}.max_elements) {
   ExplainOptions options;
   options.max_walk = max_walk;
+  options.max_elements = max_elements;
   const nlohmann::json j = nlohmann::json::parse(ExplainJson(v, m, options));
   const std::string text = ExplainText(v, m, options);
   const std::string svg = SvgVerdict(ExplainSvg(v, m, options));
@@ -136,10 +140,11 @@ Outcome Explained(const Descriptor& v, const Memory* m, int64_t max_walk = layou
   return o;
 }
 
-void ExpectAgreement(const Descriptor& v, const Memory* m, int64_t max_walk = layout::kMaxWalk) {
+void ExpectAgreement(const Descriptor& v, const Memory* m, int64_t max_walk = layout::kMaxWalk,
+                     int64_t max_elements = ExplainOptions{}.max_elements) {
   const Outcome check = CheckDefinition(v, m, max_walk);
   const Outcome judged = CheckJudged(v, m, max_walk);
-  const Outcome explain = Explained(v, m, max_walk);
+  const Outcome explain = Explained(v, m, max_walk, max_elements);
   RC_ASSERT(judged == check);
   RC_ASSERT(explain == check);
 }
@@ -243,6 +248,7 @@ gen::Layout BeyondWalk() {
 struct SelfReferencingView {
   gen::Layout layout;
   int64_t max_walk = layout::kMaxWalk;
+  int64_t max_elements = ExplainOptions{}.max_elements;
 };
 
 SelfReferencingView SelfReferencing() {
@@ -286,6 +292,7 @@ SelfReferencingView SelfReferencing() {
   l.view.suboffsets = std::move(suboffsets);
   if (*rc::gen::inRange(0, 6) == 0) Mutate(l.view);
   s.max_walk = *rc::gen::element<int64_t>(16, 256, 4096) + *rc::gen::inRange<int64_t>(0, 64);
+  s.max_elements = *rc::gen::element<int64_t>(1, 64, 256);
   return s;
 }
 
@@ -293,6 +300,7 @@ TEST(VerdictAgreement, CheckAndExplainAgreeOnAnyDescriptor) {
   gen::CheckAtLeast(1000, [] {
     gen::Layout l;
     int64_t max_walk = layout::kMaxWalk;
+    int64_t max_elements = ExplainOptions{}.max_elements;
     const int kind = *rc::gen::inRange(0, 10);
     if (kind < 2) {
       l = BeyondWalk();
@@ -300,6 +308,7 @@ TEST(VerdictAgreement, CheckAndExplainAgreeOnAnyDescriptor) {
       SelfReferencingView s = SelfReferencing();
       l = std::move(s.layout);
       max_walk = s.max_walk;
+      max_elements = s.max_elements;
     } else {
       gen::LayoutGenOptions generation;
       generation.max_elements = 200;
@@ -308,7 +317,7 @@ TEST(VerdictAgreement, CheckAndExplainAgreeOnAnyDescriptor) {
       if (kind >= 6) Mutate(l.view);
     }
     const bool with_memory = *rc::gen::inRange(0, 6) != 0;
-    ExpectAgreement(l.view, with_memory ? &l.memory : nullptr, max_walk);
+    ExpectAgreement(l.view, with_memory ? &l.memory : nullptr, max_walk, max_elements);
   });
 }
 
@@ -317,7 +326,7 @@ TEST(VerdictAgreement, CheckAndExplainAgreeOnSelfReferencingPointerTables) {
   int not_checked = 0, valid = 0, invalid = 0;
   gen::CheckAtLeast(500, [&] {
     const SelfReferencingView s = SelfReferencing();
-    ExpectAgreement(s.layout.view, &s.layout.memory, s.max_walk);
+    ExpectAgreement(s.layout.view, &s.layout.memory, s.max_walk, s.max_elements);
     const std::string verdict =
         CheckDefinition(s.layout.view, &s.layout.memory, s.max_walk).verdict;
     ++(verdict == "not checked" ? not_checked : verdict == "valid" ? valid : invalid);
