@@ -130,10 +130,36 @@ assert p.returncode == 2 and "cannot write stdout" in err, (p.returncode, err)
 EOF
 done
 
+# --- run --env NAME: replay's rule for a name (not empty, no '='; no control character), exit 2. ---
+for bad in A=B '' $'A\nB'; do
+  expect 2 "--env: not an environment variable's name" --no-stdout -- "${run[@]}" --env "$bad"
+done
+
+# --- Closed standard descriptors (>&- 2>&- <&-): no hang (a pipe of the runner landed on fd 1),
+# and a closed stdout is an output that cannot be written: exit 2 naming stdout. ---
+closed_stdout() {  # ARGS...: bufconf ARGS >&- <&- exits 2 naming stdout, within 60 s
+  timeout 60 "$bufconf" "$@" >&- <&- 2> err.txt
+  local rc=$?
+  if [ "$rc" != 2 ] || ! grep -qF "cannot write stdout: Bad file descriptor" err.txt; then
+    fail "bufconf $* >&- <&-: exit $rc, expected 2 and 'cannot write stdout: Bad file descriptor'"
+    head -5 err.txt
+  fi
+}
+closed_stdout run --adapter reference --filter REQ-GRANT --examples 1
+closed_stdout "${zoo[@]}"
+closed_stdout rules
+timeout 60 "$bufconf" run --adapter reference --filter REQ-GRANT --examples 1 --json closed.json \
+  >&- 2>&- <&-
+rc=$?
+[ "$rc" = 2 ] || fail "bufconf run >&- 2>&- <&-: exit $rc, expected 2 (124: it hung)"
+/usr/bin/python3 -c "import json; json.load(open('closed.json'))" \
+  || fail "bufconf run >&- 2>&- <&-: --json not written"
+
 # --- Good options still work. ---
 echo "not json: a previous report, longer than the one that replaces it ${RANDOM}$(printf '%*s' 200000 '')" > score.json
-if "$bufconf" "${run[@]}" --seed 18446744073709551615 --timeout 86400 --json score.json \
-  --junit junit.xml --html score.html --failures-dir new/failures > out.txt 2> err.txt; then
+if "$bufconf" "${run[@]}" --seed 18446744073709551615 --timeout 86400 --env BUFCONF_TEST_ENV \
+  --json score.json --junit junit.xml --html score.html --failures-dir new/failures \
+  > out.txt 2> err.txt; then
   grep -q "1 pass, 0 fail" out.txt || fail "good run: no '1 pass, 0 fail' in $(cat out.txt)"
   /usr/bin/python3 -c "import json; d = json.load(open('score.json')); assert d['totals']['pass'] == 1, d['totals']" \
     || fail "good run: score.json is not the new scorecard"

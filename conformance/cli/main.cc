@@ -4,7 +4,11 @@
 // parse, an invalid descriptor, a rule failed, a counterexample reproduced, a zoo entry not
 // caught); 2 a usage error, unreadable input, an output that cannot be written (stdout too) or an
 // adapter that does not load; 3 bufconf's own error or limit.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <exception>
 #include <functional>
 #include <iostream>
@@ -18,7 +22,31 @@
 #include "conformance/cli/run_command.h"
 #include "conformance/cli/zoo_command.h"
 
+namespace {
+
+// Descriptors 0, 1 and 2 closed by the caller (`>&- 2>&- <&-`) are opened on /dev/null before
+// anything else: otherwise the next descriptor bufconf makes (the runner's pipe to a child, an
+// output file) lands there, and the scorecard written to "stdout" goes into that pipe (the run
+// hung) or that file. A closed stdout is still an output that cannot be written: MarkStdoutClosed
+// makes the final check fail, "cannot write stdout: Bad file descriptor", exit 2, as writing to the
+// closed descriptor would have (the report files are still written). A closed stdin reads as
+// empty, a closed stderr discards the messages (there is nowhere to say anything).
+void OpenClosedStandardDescriptors() {
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    const int null = ::open("/dev/null", O_RDWR);
+    if (null >= 0 && null != fd) {
+      ::dup2(null, fd);
+      ::close(null);
+    }
+    if (fd == 1) bufconf::cli::MarkStdoutClosed();
+  }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  OpenClosedStandardDescriptors();
   // A closed pipe is an output that cannot be written (exit 2, naming stdout), not a death by
   // SIGPIPE in the middle of a run (conformance/cli/output_files.h).
   bufconf::cli::IgnoreSigpipe();

@@ -18,7 +18,23 @@ std::optional<uint64_t> ParseSeed(const std::string& text) {
   return value;
 }
 
+bool IsEnvironmentName(const std::string& name) {
+  if (name.empty()) return false;
+  for (const char c : name) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (c == '=' || u < 0x20 || u == 0x7f) return false;
+  }
+  return true;
+}
+
 namespace {
+
+std::string CheckEnvName(const std::string& text) {
+  return IsEnvironmentName(text) ? ""
+                                 : "not an environment variable's name (not empty, no '=' or "
+                                   "control character), got '" +
+                                       text + "'";
+}
 
 std::string CheckSeed(const std::string& text) {
   return ParseSeed(text)
@@ -68,6 +84,7 @@ CLI::Validator SeedValidator() { return CLI::Validator(CheckSeed, "SEED", "seed"
 CLI::Validator ExamplesValidator() { return CLI::Validator(CheckExamples, "N", "examples"); }
 CLI::Validator TimeoutValidator() { return CLI::Validator(CheckTimeout, "S", "timeout"); }
 CLI::Validator MaxObjectsValidator() { return CLI::Validator(CheckMaxObjects, "N", "max-objects"); }
+CLI::Validator EnvNameValidator() { return CLI::Validator(CheckEnvName, "NAME", "env"); }
 CLI::Validator MaxElementsValidator() {
   return CLI::Validator(CheckMaxElements, "N", "max-elements");
 }

@@ -1,5 +1,6 @@
-// Checks of the numeric options of `bufconf run`, `bufconf replay` and `bufconf zoo`: a bad value
-// is a usage error (exit 2) whose message names the option and the accepted range.
+// Checks of the numeric options of `bufconf run`, `bufconf replay` and `bufconf zoo` (and of run's
+// --env names): a bad value is a usage error (exit 2) whose message names the option and the
+// accepted range.
 #ifndef BUFCONF_CONFORMANCE_CLI_OPTION_CHECKS_H_
 #define BUFCONF_CONFORMANCE_CLI_OPTION_CHECKS_H_
 
@@ -27,6 +28,12 @@ constexpr int64_t kMaxElements = int64_t{1} << 40;
 // errors, not wrapped).
 std::optional<uint64_t> ParseSeed(const std::string& text);
 
+// run --env NAME: the name of an environment variable, by the rule `bufconf replay` applies to a
+// counterexample file's "env" (conformance/suite/replay.cc: "not an environment variable's name"):
+// not empty, no '='. Also no control character (a newline): no shell can set such a name. A
+// name run accepts is one its counterexample files can be replayed with.
+bool IsEnvironmentName(const std::string& name);
+
 // CLI11 validators (they see the text before it is converted).
 CLI::Validator SeedValidator();
 CLI::Validator ExamplesValidator();
@@ -34,6 +41,8 @@ CLI::Validator TimeoutValidator();
 CLI::Validator MaxObjectsValidator();
 // explain --max-elements: 1..kMaxElements.
 CLI::Validator MaxElementsValidator();
+// run --env: IsEnvironmentName.
+CLI::Validator EnvNameValidator();
 
 }  // namespace bufconf::cli
 

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <vector>
 
 namespace bufconf::cli {
@@ -27,7 +28,84 @@ std::string Parent(const std::string& path) {
   return p.substr(0, slash);
 }
 
+// `path` made absolute, with "." and empty components dropped and ".." applied lexically.
+std::string Normalise(const std::string& path) {
+  std::string full = path;
+  if (full.empty() || full[0] != '/') {
+    char* cwd = ::getcwd(nullptr, 0);
+    full = std::string(cwd != nullptr ? cwd : ".") + "/" + full;
+    std::free(cwd);
+  }
+  std::vector<std::string> parts;
+  size_t begin = 0;
+  while (begin <= full.size()) {
+    size_t end = full.find('/', begin);
+    if (end == std::string::npos) end = full.size();
+    const std::string part = full.substr(begin, end - begin);
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(part);
+    }
+    begin = end + 1;
+  }
+  std::string out;
+  for (const std::string& part : parts) out += "/" + part;
+  return out.empty() ? "/" : out;
+}
+
+// What makes two paths one file: (dev, ino) of an existing regular file, the normalised path of a
+// missing one (its directory resolved when it exists: a symlinked directory is one directory);
+// nothing for other existing files (devices, pipes, directories), which cannot collide.
+struct Identity {
+  bool exists = false;
+  dev_t dev = 0;
+  ino_t ino = 0;
+  std::string path;
+  bool operator==(const Identity& other) const {
+    return exists == other.exists &&
+           (exists ? dev == other.dev && ino == other.ino : path == other.path);
+  }
+};
+
+std::optional<Identity> IdentityOf(const std::string& path) {
+  Identity id;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    if (!S_ISREG(st.st_mode)) return std::nullopt;
+    id.exists = true;
+    id.dev = st.st_dev;
+    id.ino = st.st_ino;
+    return id;
+  }
+  const std::string normal = Normalise(path);
+  const size_t slash = normal.rfind('/');
+  std::string dir = slash == 0 ? "/" : normal.substr(0, slash);
+  if (char* real = ::realpath(dir.c_str(), nullptr); real != nullptr) {
+    dir = real;
+    std::free(real);
+  }
+  id.path = (dir == "/" ? "" : dir) + normal.substr(slash);
+  return id;
+}
+
 }  // namespace
+
+bool CheckDistinctFiles(const std::vector<NamedFile>& files, std::string* error) {
+  std::vector<std::optional<Identity>> ids;
+  for (const NamedFile& f : files) ids.push_back(IdentityOf(f.path));
+  for (size_t i = 0; i < files.size(); ++i) {
+    for (size_t j = i + 1; j < files.size(); ++j) {
+      if (!files[i].output && !files[j].output) continue;  // two inputs may be one file
+      if (!ids[i] || !ids[j] || !(*ids[i] == *ids[j])) continue;
+      // Named after the output: the file that would have been overwritten.
+      const NamedFile& shown = files[j].output ? files[j] : files[i];
+      *error = files[i].option + " and " + files[j].option + " are the same file " + shown.shown;
+      return false;
+    }
+  }
+  return true;
+}
 
 OutputFile::~OutputFile() {
   if (fd_ >= 0) ::close(fd_);
@@ -148,9 +226,15 @@ namespace {
 
 // The first reason a write to stdout failed (0: none seen yet).
 int stdout_failure = 0;
+// MarkStdoutClosed: descriptor 1 was closed when bufconf started.
+bool stdout_closed = false;
 
 // Flushes the C++ and C streams; false when a write failed, now or earlier (recorded).
 bool FlushBoth() {
+  if (stdout_closed) {
+    if (stdout_failure == 0) stdout_failure = EBADF;
+    return false;
+  }
   errno = 0;
   const bool cxx_failed = !std::cout.flush();  // synced with stdio: flushes stdout too
   const int cxx_reason = errno;
@@ -175,6 +259,8 @@ bool FlushStdout(std::string* error) {
 }
 
 bool FlushStdoutLine() { return FlushBoth(); }
+
+void MarkStdoutClosed() { stdout_closed = true; }
 
 void IgnoreSigpipe() { std::signal(SIGPIPE, SIG_IGN); }
 

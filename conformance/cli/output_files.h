@@ -5,6 +5,7 @@
 #define BUFCONF_CONFORMANCE_CLI_OUTPUT_FILES_H_
 
 #include <string>
+#include <vector>
 
 namespace bufconf::cli {
 
@@ -31,6 +32,23 @@ class OutputFile {
   std::string shown_;
 };
 
+// A file a command reads or writes, named by the option that gave it, for CheckDistinctFiles.
+struct NamedFile {
+  std::string option;  // "--json", "--adapter", "DESCRIPTOR"
+  std::string shown;   // the path as the user typed it (for messages)
+  std::string path;    // where it is
+  bool output = false;
+};
+
+// Before any output is opened (opening creates it, writing truncates it): false and `error`
+// ("--json and --adapter are the same file /tmp/x.so") when an output is the same file as another
+// output or as an input (the adapter library, which is mapped into bufconf, the expectations file,
+// explain's descriptor). An existing path is compared by st_dev/st_ino (links and other spellings
+// of one file), a missing one by its absolute, lexically normalised path (its existing directory
+// resolved). Only regular files and missing paths can collide: /dev/null, /dev/full, a pipe or a
+// terminal given twice is not one file being overwritten.
+bool CheckDistinctFiles(const std::vector<NamedFile>& files, std::string* error);
+
 // A directory the run may write files into (--failures-dir), which need not exist yet: it must be
 // a directory where a file can be created, or creatable below its nearest existing ancestor. The
 // check creates nothing that stays. False and `error` ("cannot write ... in SHOWN: REASON") when
@@ -40,6 +58,11 @@ bool CheckOutputDirectory(const std::string& shown, const std::string& path, std
 // A file the run said it wrote (a counterexample file): it must exist and be a non-empty regular
 // file. False and `error` when not.
 bool CheckWrittenFile(const std::string& path, std::string* error);
+
+// main found file descriptor 1 closed (`>&-`) and opened /dev/null on it, so that no file bufconf
+// opens lands there; stdout counts as unwritable from then on: FlushStdout fails with "cannot write
+// stdout: Bad file descriptor", as a write to the closed descriptor would have.
+void MarkStdoutClosed();
 
 // Flushes the standard output (C++ and C streams). False and `error` ("cannot write stdout:
 // REASON") when a write failed, now or earlier (ENOSPC, EPIPE, /dev/full). Reports a failure

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "conformance/adapter/loader.h"
@@ -66,13 +67,15 @@ std::string UserPath(const std::string& path) {
   return std::string(cwd) + "/" + path;
 }
 
-// An adapter given as a path (contains '/' or ends in .so) is resolved like other paths.
-std::string AdapterArgument(const std::string& spec) {
+// An adapter given as a path contains '/' or ends in .so; else it is a built-in's name.
+bool IsAdapterPath(const std::string& spec) {
   const bool so = spec.size() > 3 && spec.compare(spec.size() - 3, 3, ".so") == 0;
-  if (spec.find('/') != std::string::npos || so) {
-    return UserPath(spec);
-  }
-  return spec;
+  return spec.find('/') != std::string::npos || so;
+}
+
+// An adapter given as a path is resolved like other paths.
+std::string AdapterArgument(const std::string& spec) {
+  return IsAdapterPath(spec) ? UserPath(spec) : spec;
 }
 
 // What a counterexample file names as its adapter: a built-in's name, or the adapter file's
@@ -187,6 +190,29 @@ int Run(const RunOptions& o) {
   if (!o.factory.empty()) {
     // The python adapter reads it when it starts: the objects the factory returns are judged.
     setenv("BUFCONF_PYTHON_FACTORY", o.factory.c_str(), 1);
+  }
+  // No output may be another output or an input: a report written over the adapter library (mapped
+  // into bufconf: it crashed) or over the expectations file, or two reports in one file (one lost).
+  // Checked before anything is loaded, opened or truncated.
+  {
+    std::vector<NamedFile> files;
+    for (const auto& [option, shown] :
+         {std::pair<const char*, const std::string&>{"--json", o.json_file},
+          {"--junit", o.junit_file},
+          {"--html", o.html_file}}) {
+      if (!shown.empty()) files.push_back({option, shown, UserPath(shown), true});
+    }
+    if (IsAdapterPath(o.adapter)) {
+      files.push_back({"--adapter", o.adapter, AdapterArgument(o.adapter), false});
+    }
+    if (!o.expectations_file.empty()) {
+      files.push_back(
+          {"--expectations", o.expectations_file, UserPath(o.expectations_file), false});
+    }
+    if (std::string error; !CheckDistinctFiles(files, &error)) {
+      std::cerr << "bufconf run: " << error << "\n";
+      return 2;
+    }
   }
   // The python adapter's factory takes at most as many objects as the run judges (one more, to
   // tell that there are more), within the per-case limit.
@@ -374,7 +400,8 @@ void AddRunCommand(CLI::App& app, std::function<int()>* run) {
       ->capture_default_str();
   cmd->add_option("--env", o->env,
                   "an environment variable the implementation depends on (repeatable): its value "
-                  "is recorded in every counterexample file and set again by bufconf replay");
+                  "is recorded in every counterexample file and set again by bufconf replay")
+      ->check(EnvNameValidator());
   cmd->add_option("--timeout", o->timeout,
                   "seconds one case may take before it is declared a hang (0 < S <= 86400)")
       ->check(TimeoutValidator())
