@@ -12,6 +12,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "conformance/suite/cases.h"
 #include "conformance/suite/checks.h"
@@ -29,6 +30,8 @@ using nlohmann::json;
 constexpr int64_t kReplayVersion = 1;
 // The largest timeout_seconds: bufconf run's --timeout limit.
 constexpr double kMaxTimeoutSeconds = 86400;
+// The smallest: a millisecond. Below, no case can finish (1e-300 s reported a "hang").
+constexpr double kMinTimeoutSeconds = 0.001;
 
 [[noreturn]] void Fail(const std::string& field, const std::string& message) {
   throw std::runtime_error(field + ": " + message);
@@ -121,13 +124,64 @@ void CheckCase(const json& c, const std::string& rule, std::string* kind) {
 // adapter required); else as Replay() reads it, given its adapter (they may be absent).
 ReplayFile Validate(const std::string& contents, bool whole) {
   ReplayFile out;
+  // nlohmann's lexer takes a NUL byte for the end of the input: what follows would be ignored.
+  if (const size_t nul = contents.find('\0'); nul != std::string::npos) {
+    throw std::runtime_error("not JSON: a NUL byte at byte " + std::to_string(nul));
+  }
+  // A key given twice in an object is an error naming its path (nlohmann keeps the last one
+  // silently, while an unknown field is refused): the keys of every open container.
+  struct Open {
+    std::string path;  // "" for the file, "case.spec"
+    bool array = false;
+    size_t index = 0;  // an array's entries so far
+    std::string key;   // an object's current key
+    std::set<std::string> keys;
+  };
+  std::vector<Open> open;
+  const auto where = [&open]() -> std::string {
+    if (open.empty()) return "";
+    const Open& o = open.back();
+    if (o.array) return o.path + "[" + std::to_string(o.index) + "]";
+    return o.path.empty() ? o.key : o.path + "." + o.key;
+  };
+  const json::parser_callback_t no_duplicates = [&](int, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start:
+      case json::parse_event_t::array_start: {
+        Open o;
+        o.path = where();
+        o.array = event == json::parse_event_t::array_start;
+        if (!open.empty() && open.back().array) ++open.back().index;
+        open.push_back(std::move(o));
+        break;
+      }
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end:
+        if (!open.empty()) open.pop_back();
+        break;
+      case json::parse_event_t::key:
+        if (!open.empty()) {
+          open.back().key = parsed.get<std::string>();
+          if (!open.back().keys.insert(open.back().key).second) {
+            Fail(where(), "duplicate key '" + open.back().key + "'");
+          }
+        }
+        break;
+      case json::parse_event_t::value:
+        if (!open.empty() && open.back().array) ++open.back().index;
+        break;
+    }
+    return true;
+  };
   try {
-    out.file = json::parse(contents);
-  } catch (const json::parse_error& e) {
-    // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." without the tag.
-    const std::string what = e.what();
-    const size_t at = what.find("] ");
-    throw std::runtime_error("not JSON: " + (at == std::string::npos ? what : what.substr(at + 2)));
+    out.file = json::parse(contents, no_duplicates);
+  } catch (const json::exception& e) {
+    // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." without the tag;
+    // out_of_range.406 is a number beyond a double (1e400).
+    std::string what = e.what();
+    if (const size_t at = what.find("] "); at != std::string::npos) what.erase(0, at + 2);
+    if (e.id == 406) what = "a number out of range (" + what + ")";
+    throw std::runtime_error("not JSON: " + what);
   }
   const json& f = out.file;
   if (!f.is_object()) {
@@ -182,8 +236,8 @@ ReplayFile Validate(const std::string& contents, bool whole) {
     const json& t = f["timeout_seconds"];
     if (!t.is_number()) Fail("timeout_seconds", "expected a number, found " + Type(t));
     const double s = t.get<double>();
-    if (!std::isfinite(s) || s <= 0 || s > kMaxTimeoutSeconds) {
-      Fail("timeout_seconds", t.dump() + " is out of range (above 0, at most 86400)");
+    if (!std::isfinite(s) || s < kMinTimeoutSeconds || s > kMaxTimeoutSeconds) {
+      Fail("timeout_seconds", t.dump() + " is out of range (0.001..86400)");
     }
   }
   if (f.contains("message")) String(f["message"], "message");
