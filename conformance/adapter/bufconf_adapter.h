@@ -145,7 +145,10 @@ typedef struct bufconf_adapter {
   uint64_t capabilities; /* BUFCONF_CAP_* bits */
   void *context;         /* passed back as `ctx` to every function */
 
-  /* Called in the child after the runner forks for isolation (NULL: nothing to do). */
+  /* Called in the child after the runner forks for isolation (NULL: nothing to do). Returns 0
+   * when the child is ready, anything else when it failed: bufconf run calls it first in a child
+   * of its own, and a nonzero return (or a crash, exit or hang there) is an adapter error (exit
+   * status 2), with no rule run. */
   int (*after_fork)(void *ctx);
 
   /* ---- exporter side ---- */

@@ -93,6 +93,17 @@ fi
 # regions() returns SIZE_MAX, or a block that wraps the address space: adapter errors naming it.
 expect_run regions_huge 2 30 "regions() returned 18446744073709551615, a count of memory blocks"
 expect_run regions_wrap 2 30 "of 18446744073709551615 bytes, which wraps the address space"
+# regions() gives a block at NULL, or on a page that is not mapped: adapter errors naming
+# regions() and the block (the old code filed the first under bufconf's own errors, and crashed
+# copying the second: "the implementation crashed" under REQ-GRANT).
+expect_run regions_null 2 30 "regions() gave block 0 at (nil) of 4096 bytes, which has a NULL base"
+expect_run regions_unmapped 2 30 "of 8 bytes, which cannot be read (address 0x"
+# after_fork crashes, or returns -1: an adapter error naming after_fork, no rule run (the old
+# code filed the crash as the exporter's under REQ-GRANT, and ignored the -1).
+expect_run after_fork_segv 2 30 \
+  "the adapter's after_fork (called in each forked child before its cases) crashed (signal 11"
+expect_run after_fork_fail 2 30 \
+  "the adapter's after_fork (called in each forked child before its cases) returned -1"
 # Expected contents of 1 TiB: bufconf's limit, named (the old code said std::bad_alloc); expected
 # contents with items NULL: an adapter error (the old code read through NULL: a crash filed
 # under REQ-GRANT).
@@ -100,6 +111,30 @@ expect_run regions_wrap 2 30 "of 18446744073709551615 bytes, which wraps the add
 expect_run expected_huge 3 30 "are 1099511627776 bytes, more than bufconf judges (256 MiB)" \
   --allow-empty
 expect_run expected_null 2 30 "has_expected with 4 bytes of expected items, but items is NULL"
+
+# expect_finding ADAPTER FRAGMENT: `bufconf run` reports a finding (exit 1) that says FRAGMENT,
+# and none of bufconf's own errors.
+expect_finding() {
+  local name="$1" lib="$dir/$1.so" fragment="$2" rc
+  timeout 120 "$bufconf" run --adapter "$lib" --examples 5 --failures-dir "$PWD/failures-$name" \
+    --json "$PWD/$name.json" > out.txt 2>&1
+  rc=$?
+  if [ "$rc" != 1 ] || ! grep -qF -- "$fragment" out.txt || grep -qF "json.exception" out.txt ||
+    grep -qF "Errors of bufconf" out.txt || grep -qF "the implementation ok" out.txt; then
+    echo "FAIL: $name: exit $rc, expected 1 and '$fragment', no error of bufconf"
+    head -c 4000 out.txt
+    echo
+    failed=1
+  else
+    echo "ok: $name (run): exit $rc: $(grep -F -- "$fragment" out.txt | head -1 | head -c 300)"
+  fi
+}
+# Messages, descriptions and make_exporter's message in bytes that are not UTF-8: the refusals
+# are a REQ-GRANT finding, the bytes written as \xNN (the old code: 36 rules "error ...
+# [json.exception.type_error.316]", exit 3).
+expect_finding refuse_bin 'fail: PyBUF_FULL_RO was refused: refused \x86\xff'
+# get_buffer calls _exit(0): a finding that says so (the old code: "the implementation ok on ...").
+expect_finding get_exit0 "the implementation exited with status 0 during the case"
 
 # A bad time limit is an error too.
 BUFCONF_LOAD_TIMEOUT=abc timeout 60 "$bufconf" run --adapter "$dir/well_behaved.so" --examples 5 \

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "conformance/adapter/real_layout.h"
+#include "conformance/suite/report.h"
 #include "conformance/suite/session.h"
 #include "reference/format/layout.h"
 #include "reference/layout/addressing.h"
@@ -439,7 +440,9 @@ CheckResult CheckExporterCase(const bufconf_adapter& a, const ExporterCase& c,
     out.unsupported = true;
     return out;
   }
-  if (made != BUFCONF_OK) throw AdapterError(std::string("make_exporter failed: ") + message);
+  if (made != BUFCONF_OK) {
+    throw AdapterError("make_exporter failed: " + SanitizeUtf8(message));
+  }
   // The second exporter of the session: made for the same spec; a refusal only leaves it out.
   auto make_second = [&]() -> void* {
     void* second = nullptr;
@@ -469,12 +472,12 @@ CheckResult CheckEnumeratedCase(const bufconf_adapter& a, const EnumeratedCase& 
     CheckResult out;
     out.unsupported = true;
     out.skipped_object = true;
-    if (description != nullptr) *description = info.description;
+    if (description != nullptr) *description = SanitizeUtf8(info.description);
     return out;
   }
   if (rc != BUFCONF_OK) throw AdapterError("enumerate(" + std::to_string(c.index) + ") failed");
-  if (description != nullptr) *description = info.description;
-  if (note != nullptr) *note = info.note != nullptr ? info.note : "";
+  if (description != nullptr) *description = SanitizeUtf8(info.description);
+  if (note != nullptr) *note = info.note != nullptr ? SanitizeUtf8(info.note) : "";
   std::optional<format::Value> expected;
   std::optional<std::vector<int64_t>> empty_shape;
   if (info.has_expected) {

@@ -100,7 +100,7 @@ ordered_json SmallerAlgorithmCounterexample(const bufconf_adapter& adapter, cons
       }
       for (const Finding& f : result.findings) {
         if (f.rule == rule) {
-          channel.Write(ordered_json({{"case", c_json}, {"message", f.message}}).dump());
+          channel.Write(ChildLine(ordered_json({{"case", c_json}, {"message", f.message}})));
           return;
         }
       }
@@ -152,7 +152,7 @@ ordered_json SmallerExporterCounterexample(const bufconf_adapter& adapter, const
       const ordered_json c_json = ToJson(c);
       channel.Note(c_json.dump());
       if (breaks(c, session, &message)) {
-        channel.Write(ordered_json({{"case", c_json}, {"message", message}}).dump());
+        channel.Write(ChildLine(ordered_json({{"case", c_json}, {"message", message}})));
         return;
       }
     }

@@ -271,7 +271,12 @@ const char* OutcomeName(IsolatedResult::Outcome outcome) {
 std::string Describe(const IsolatedResult& result) {
   switch (result.outcome) {
     case IsolatedResult::Outcome::kOk:
-      return "ok";
+      // Status 0 with nothing written: the child ended in the middle of its work (exit(0)
+      // during a case, or the pipes to bufconf closed), which is no success.
+      return result.payload.empty()
+                 ? "exited with status 0 during the case, before its result was written "
+                   "(exit(0) or _exit(0) called, or bufconf's pipes closed)"
+                 : "ok";
     case IsolatedResult::Outcome::kCrashed: {
       if (result.signal == 0) return "crashed (sanitizer report)";
       const char* abbrev = ::sigabbrev_np(result.signal);

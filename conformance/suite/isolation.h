@@ -29,7 +29,9 @@ struct IsolatedResult {
 // "ok", "crashed", "timed out", "exited".
 const char* OutcomeName(IsolatedResult::Outcome outcome);
 
-// One-line description, e.g. "crashed (signal 11, SIGSEGV)" or "timed out after the limit".
+// One-line description, e.g. "crashed (signal 11, SIGSEGV)" or "timed out after the limit"; a
+// child that exited with status 0 without writing a result "exited with status 0 during the
+// case, ...".
 std::string Describe(const IsolatedResult& result);
 
 // What `timeout_seconds` of RunIsolated limits. kTotal: the child's whole run. kPerNote: each

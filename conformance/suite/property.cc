@@ -52,12 +52,11 @@ ordered_json RunRuleProperty(const bufconf_adapter& adapter, const std::string& 
     }
     // The parent keeps it: a child killed while shrinking still reports a case that fails.
     if (channel != nullptr) {
-      channel->NoteFailure(ordered_json({{"case", case_json},
-                                         {"message", message},
-                                         {"cases", cases},
-                                         {"unsupported", unsupported},
-                                         {"cases_to_failure", cases_to_failure}})
-                               .dump());
+      channel->NoteFailure(ChildLine(ordered_json({{"case", case_json},
+                                                   {"message", message},
+                                                   {"cases", cases},
+                                                   {"unsupported", unsupported},
+                                                   {"cases_to_failure", cases_to_failure}})));
     }
   };
   // A finding about another rule than the one being judged counts for that rule (the first one

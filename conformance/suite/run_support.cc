@@ -9,6 +9,7 @@
 
 #include "conformance/adapter/real_layout.h"
 #include "conformance/suite/cases.h"
+#include "conformance/suite/report.h"
 #include "conformance/suite/session.h"
 #include "reference/layout/descriptor_json.h"
 
@@ -55,7 +56,7 @@ ordered_json ReturnedView(const bufconf_adapter& a, const json& case_json) {
         return nullptr;
       }
       message[sizeof message - 1] = '\0';
-      made = message;
+      made = SanitizeUtf8(message);
       flags = c.flags;
     } else if (kind == "enumerated" && a.enumerate != nullptr) {
       const EnumeratedCase c = EnumeratedCaseFromJson(case_json);
@@ -91,7 +92,8 @@ ordered_json ReturnedView(const bufconf_adapter& a, const json& case_json) {
       if (have_request) {
         out["request"] = layout::DescriptorToJson(conformance::DescriptorOf(request), nullptr);
       } else {
-        out["refused"] = std::string(message);
+        message[sizeof message - 1] = '\0';
+        out["refused"] = SanitizeUtf8(message);
       }
     }
   } catch (const std::exception&) {
@@ -101,6 +103,10 @@ ordered_json ReturnedView(const bufconf_adapter& a, const json& case_json) {
   if (have_full && a.release_buffer != nullptr) a.release_buffer(a.context, handle, &full);
   if (a.destroy_exporter != nullptr) a.destroy_exporter(a.context, handle);
   return out;
+}
+
+std::string ChildLine(const ordered_json& j) {
+  return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }
 
 // Runs `body` in a child of its own with the per-case limit (the child notes each case before
@@ -114,7 +120,7 @@ IsolatedResult RunChild(const bufconf_adapter& adapter, const RunSettings& setti
     try {
       body(channel);
     } catch (const std::exception& e) {
-      channel.Write(ordered_json({{"bufconf_error", std::string(e.what())}}).dump());
+      channel.Write(ChildLine(ordered_json({{"bufconf_error", std::string(e.what())}})));
     }
   };
   if (!settings.isolate) return RunInProcess(guarded);
@@ -124,6 +130,36 @@ IsolatedResult RunChild(const bufconf_adapter& adapter, const RunSettings& setti
         if (adapter.after_fork != nullptr) adapter.after_fork(adapter.context);
       },
       TimeLimit::kPerNote);
+}
+
+std::optional<std::string> AfterForkError(const bufconf_adapter& adapter,
+                                          const RunSettings& settings) {
+  if (!settings.isolate || adapter.after_fork == nullptr) return std::nullopt;
+  const IsolatedResult child = RunIsolated(
+      [&](ChildChannel& channel) {
+        const int rc = adapter.after_fork(adapter.context);
+        channel.Write(ChildLine(ordered_json({{"rc", rc}})));
+      },
+      settings.timeout_seconds);
+  std::string what;
+  if (child.outcome == IsolatedResult::Outcome::kTimedOut) {
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%g", settings.timeout_seconds);
+    what = std::string("did not return within ") + seconds + " s (--timeout)";
+  } else if (child.outcome != IsolatedResult::Outcome::kOk) {
+    what = Describe(child);
+  } else {
+    const json line =
+        json::parse(child.payload.substr(0, child.payload.find('\n')), nullptr, false);
+    if (line.is_discarded() || !line.contains("rc") || !line["rc"].is_number_integer()) {
+      what = "ended without returning (the child exited with status 0 inside it)";
+    } else if (const int rc = line["rc"].get<int>(); rc != 0) {
+      what = "returned " + std::to_string(rc) + " (it failed; 0 means ready)";
+    } else {
+      return std::nullopt;
+    }
+  }
+  return "the adapter's after_fork (called in each forked child before its cases) " + what;
 }
 
 // "the implementation crashed (signal 11, SIGSEGV)", "the implementation hung (no answer to
@@ -241,7 +277,7 @@ std::string SaveCounterexample(const RunSettings& settings, const bufconf_adapte
                        ? "crash"
                        : "finding";
   if (!returned.is_null()) file["returned"] = returned;
-  std::ofstream(path) << file.dump(2) << "\n";
+  std::ofstream(path) << file.dump(2, ' ', false, ordered_json::error_handler_t::replace) << "\n";
   return path;
 }
 

@@ -62,7 +62,7 @@ RuleRun RunProperty(const bufconf_adapter& adapter, const Planned& p, const RunS
     return run;
   }
   run.child = RunChild(adapter, settings, [&](ChildChannel& channel) {
-    channel.Write(RunRuleProperty(adapter, p.rule, p.exporter_side, settings, &channel).dump());
+    channel.Write(ChildLine(RunRuleProperty(adapter, p.rule, p.exporter_side, settings, &channel)));
   });
   const IsolatedResult& child = run.child;
   if (child.outcome == IsolatedResult::Outcome::kOk && !child.payload.empty()) {
@@ -121,8 +121,8 @@ RuleRun RunRule(const bufconf_adapter& adapter, const Planned& p, const RunSetti
   }
   if (p.exporter_side) {
     const ordered_json found = FirstFoundInChild(adapter, settings, [&](ChildChannel& channel) {
-      channel.Note(line["case"].dump());
-      channel.Write(ordered_json({{"case", ReturnedView(adapter, line["case"])}}).dump());
+      channel.Note(ChildLine(line["case"]));
+      channel.Write(ChildLine(ordered_json({{"case", ReturnedView(adapter, line["case"])}})));
     });
     line["returned"] = found.is_null() ? ordered_json() : found["case"];
   }
@@ -229,6 +229,17 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
                         ? ""
                         : "the adapter lacks " + CapabilityName(r.capability) +
                               " (its capability bit is clear)"});
+  }
+  // Every child calls the adapter's after_fork before its first case: asked once, alone, so that
+  // its crash, hang, exit or failure is the adapter's error (exit status 2), never a finding
+  // against the first case's exporter. When it fails no rule is run (each would fail the same).
+  if (const std::optional<std::string> failed = AfterForkError(adapter, settings)) {
+    report.adapter_errors.push_back(*failed + ": no rule was run");
+    for (Planned& p : plan) {
+      if (p.skip_reason.empty()) {
+        p.skip_reason = "not run: the adapter's after_fork failed (see Adapter errors)";
+      }
+    }
   }
   bool selected_grant = false;
   for (const Planned& p : plan) {
@@ -563,8 +574,8 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
       ordered_json returned;
       if (found.exporter_side) {
         const ordered_json got = FirstFoundInChild(adapter, settings, [&](ChildChannel& channel) {
-          channel.Note(case_json.dump());
-          channel.Write(ordered_json({{"case", ReturnedView(adapter, case_json)}}).dump());
+          channel.Note(ChildLine(case_json));
+          channel.Write(ChildLine(ordered_json({{"case", ReturnedView(adapter, case_json)}})));
         });
         returned = got.is_null() ? ordered_json() : got["case"];
         if (returned.is_object() && returned.contains("made") && returned["made"].is_string()) {

@@ -1,5 +1,10 @@
 #include "conformance/suite/session.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -11,6 +16,7 @@
 #include <string>
 #include <utility>
 
+#include "conformance/suite/report.h"
 #include "reference/layout/checker.h"
 #include "reference/layout/contiguity.h"
 #include "reference/layout/mirror.h"
@@ -41,7 +47,10 @@ std::string Show(const std::optional<std::vector<int64_t>>& a) {
   return s + ")";
 }
 
-std::string Show(const std::optional<std::string>& s) { return s ? "'" + *s + "'" : "NULL"; }
+// A format the adapter gave: its bytes are not always UTF-8 (findings go into JSON documents).
+std::string Show(const std::optional<std::string>& s) {
+  return s ? "'" + SanitizeUtf8(*s) + "'" : "NULL";
+}
 
 }  // namespace
 
@@ -56,7 +65,7 @@ int ExporterHandle::Get(bufconf_buffer* view, int flags, std::string* message, u
   std::memset(view, fill, sizeof *view);
   const int rc = a_.get_buffer(a_.context, handle_, view, flags, buf, sizeof buf);
   buf[sizeof buf - 1] = '\0';
-  *message = buf;
+  *message = SanitizeUtf8(buf);  // the adapter's bytes: they go into JSON documents
   // A refusal all the same; the first one is kept for REQ-FAIL-BUFFERERROR.
   if (rc == BUFCONF_REFUSED_IMPROPERLY) {
     if (improper_.empty()) improper_ = "flags " + FlagsText(flags) + ": " + *message;
@@ -71,6 +80,62 @@ int ExporterHandle::Get(bufconf_buffer* view, int flags, std::string* message, u
 void ExporterHandle::Release(bufconf_buffer* view) {
   if (a_.release_buffer != nullptr) a_.release_buffer(a_.context, handle_, view);
 }
+
+namespace {
+
+// The first address in [base, base + size) that cannot be read, or nullopt when every byte can.
+// One byte of each page is read with process_vm_readv on this process (a bad address fails the
+// call with EFAULT instead of raising SIGSEGV); where that call is not allowed, with write() to
+// a pipe (EFAULT too). Pages are the unit of readability, so one byte per page tells.
+std::optional<uintptr_t> FirstUnreadable(uintptr_t base, size_t size) {
+  if (size == 0) return std::nullopt;
+  const uintptr_t page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const uintptr_t last = base + (size - 1);  // no overflow: AskRegions checked the block
+  std::vector<uintptr_t> probes;
+  for (uintptr_t p = base;; p = (p / page + 1) * page) {
+    probes.push_back(p);
+    if (last / page == p / page) break;
+  }
+  constexpr size_t kBatch = 1024;  // IOV_MAX
+  char sink[kBatch];
+  iovec local{sink, kBatch};
+  iovec remote[kBatch];
+  bool use_pipe = false;
+  for (size_t i = 0; i < probes.size() && !use_pipe; i += kBatch) {
+    const size_t n = std::min(kBatch, probes.size() - i);
+    for (size_t k = 0; k < n; ++k) remote[k] = {reinterpret_cast<void*>(probes[i + k]), 1};
+    local.iov_len = n;
+    const ssize_t got = ::process_vm_readv(::getpid(), &local, 1, remote, n, 0);
+    if (got == static_cast<ssize_t>(n)) continue;
+    if (got < 0 && errno != EFAULT) {
+      use_pipe = true;  // not allowed here (seccomp, no CAP_SYS_PTRACE): the pipe below
+      continue;
+    }
+    return probes[i + static_cast<size_t>(std::max<ssize_t>(got, 0))];
+  }
+  if (!use_pipe) return std::nullopt;
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) < 0) return std::nullopt;  // cannot tell: copied as before
+  std::optional<uintptr_t> bad;
+  for (const uintptr_t p : probes) {
+    ssize_t w;
+    do {
+      w = ::write(fds[1], reinterpret_cast<const void*>(p), 1);
+    } while (w < 0 && errno == EINTR);
+    if (w != 1) {
+      bad = p;
+      break;
+    }
+    char c;
+    while (::read(fds[0], &c, 1) < 0 && errno == EINTR) {
+    }
+  }
+  ::close(fds[0]);
+  ::close(fds[1]);
+  return bad;
+}
+
+}  // namespace
 
 std::vector<bufconf_region> AskRegions(const bufconf_adapter& a, void* exporter) {
   // x86-64 user space is 2^47 bytes: an array of more blocks than fit in it cannot exist.
@@ -108,6 +173,21 @@ std::vector<bufconf_region> AskRegions(const bufconf_adapter& a, void* exporter)
       throw RegionsError(text);
     }
   }
+  // Every block is copied (TakeSnapshot): one that cannot be read would crash bufconf there, a
+  // crash then filed against the exporter. (A block over bufconf's limit is not copied: the
+  // limit is said there.)
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i].size > conformance::kMaxMemory) continue;
+    const uintptr_t base = reinterpret_cast<uintptr_t>(out[i].base);
+    if (const std::optional<uintptr_t> bad = FirstUnreadable(base, out[i].size)) {
+      char text[200];
+      std::snprintf(text, sizeof text,
+                    "regions() gave block %zu at %p of %zu bytes, which cannot be read (address "
+                    "%p is not readable memory)",
+                    i, out[i].base, out[i].size, reinterpret_cast<void*>(*bad));
+      throw RegionsError(text);
+    }
+  }
   return out;
 }
 
@@ -127,7 +207,7 @@ int ExporterHandle::Resize(std::string* message) {
   char text[512] = {0};
   const int rc = a_.resize(a_.context, handle_, text, sizeof text);
   text[sizeof text - 1] = '\0';
-  *message = text;
+  *message = SanitizeUtf8(text);
   if (rc != BUFCONF_OK && rc != BUFCONF_REFUSED && rc != BUFCONF_UNSUPPORTED) {
     throw AdapterError("resize returned " + std::to_string(rc) + ": " + *message);
   }

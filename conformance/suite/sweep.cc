@@ -8,6 +8,7 @@
 
 #include "conformance/suite/checks.h"
 #include "conformance/suite/core_cases.h"
+#include "conformance/suite/report.h"
 #include "conformance/suite/run_support.h"
 #include "reference/layout/request.h"
 
@@ -47,7 +48,8 @@ ordered_json JudgeCases(const bufconf_adapter& adapter, const CaseList& list, si
   int64_t adapter_error_count = 0, error_count = 0;
   int64_t unsupported = 0;
   for (size_t k = from; k < list.count; ++k) {
-    if (channel != nullptr) channel->Note(list.note_at ? list.note_at(k) : list.json_at(k).dump());
+    if (channel != nullptr)
+      channel->Note(list.note_at ? list.note_at(k) : ChildLine(list.json_at(k)));
     std::optional<ordered_json> made;
     const auto case_json = [&]() -> const ordered_json& {
       if (!made) made = list.json_at(k);
@@ -175,7 +177,7 @@ void SweepCases(const bufconf_adapter& adapter, const RunSettings& settings, con
   for (int crashes = 0; from < list.count;) {
     const size_t start = from;
     const IsolatedResult child = RunChild(adapter, settings, [&](ChildChannel& channel) {
-      channel.Write(JudgeCases(adapter, list, start, &channel).dump());
+      channel.Write(ChildLine(JudgeCases(adapter, list, start, &channel)));
     });
     ordered_json line;
     if (child.outcome == IsolatedResult::Outcome::kOk && !child.payload.empty()) {
@@ -234,12 +236,12 @@ SweepResult EnumeratedSweep(const bufconf_adapter& adapter, const RunSettings& s
       bufconf_enumerated info{};
       const int rc = adapter.enumerate(adapter.context, index, &handle, &info);
       info.description[sizeof info.description - 1] = '\0';
-      ordered_json line = {{"rc", rc}, {"description", std::string(info.description)}};
-      if (rc == BUFCONF_OK && info.note != nullptr) line["note"] = std::string(info.note);
+      ordered_json line = {{"rc", rc}, {"description", SanitizeUtf8(info.description)}};
+      if (rc == BUFCONF_OK && info.note != nullptr) line["note"] = SanitizeUtf8(info.note);
       if (rc == BUFCONF_OK && adapter.destroy_exporter != nullptr) {
         adapter.destroy_exporter(adapter.context, handle);
       }
-      if (channel != nullptr) channel->Write(line.dump());
+      if (channel != nullptr) channel->Write(ChildLine(line));
       return line;
     };
     ordered_json described;

@@ -4,13 +4,14 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "bufconf_adapter.h"
 
 const bufconf_adapter *bufconf_adapter_v1(void);
 
-#if defined(HOSTILE_CTOR_SEGV) || defined(HOSTILE_ENTRY_SEGV)
+#if defined(HOSTILE_CTOR_SEGV) || defined(HOSTILE_ENTRY_SEGV) || defined(HOSTILE_AFTER_FORK_SEGV)
 static volatile int *volatile nowhere;
 #endif
 
@@ -31,7 +32,10 @@ static char long_name[65536]; /* all 'A', no NUL */
 #if defined(HOSTILE_ENUMERATE_HANG) || defined(HOSTILE_ENUMERATE_ENDLESS) || \
     defined(HOSTILE_REGIONS_HUGE) || defined(HOSTILE_REGIONS_WRAP) ||        \
     defined(HOSTILE_EXPECTED_HUGE) || defined(HOSTILE_EXPECTED_NULL) ||      \
-    defined(HOSTILE_ENUMERATE_ERROR)
+    defined(HOSTILE_ENUMERATE_ERROR) || defined(HOSTILE_REFUSE_BIN) ||       \
+    defined(HOSTILE_REGIONS_NULL) || defined(HOSTILE_REGIONS_UNMAPPED) ||    \
+    defined(HOSTILE_AFTER_FORK_SEGV) || defined(HOSTILE_AFTER_FORK_FAIL) ||  \
+    defined(HOSTILE_GET_EXIT0)
 #define HOSTILE_EXPORTER 1
 /* The exporter side after loading: enumerate lists exporters of 4 writable bytes ('B', shape
  * {4}) that answer every request correctly; one function misbehaves.
@@ -41,7 +45,15 @@ static char long_name[65536]; /* all 'A', no NUL */
  *   REGIONS_WRAP      regions gives one block of SIZE_MAX bytes (it wraps the address space)
  *   EXPECTED_HUGE     enumerate says the expected contents have shape {2^40} (1 TiB of items)
  *   EXPECTED_NULL     enumerate says there are expected contents, with items NULL
- *   ENUMERATE_ERROR   enumerate(0) answers BUFCONF_ERROR (index 1 is fine) */
+ *   ENUMERATE_ERROR   enumerate(0) answers BUFCONF_ERROR (index 1 is fine)
+ *   REFUSE_BIN        get_buffer refuses every request, its message (and the description
+ *                     enumerate gives, and make_exporter's message) not UTF-8: a REQ-GRANT
+ *                     finding, reported (the old code failed to write it as JSON: exit 3)
+ *   REGIONS_NULL      regions gives one block of 4096 bytes at NULL
+ *   REGIONS_UNMAPPED  regions gives one block of 8 bytes on a page that is not mapped
+ *   AFTER_FORK_SEGV   after_fork crashes (SIGSEGV)
+ *   AFTER_FORK_FAIL   after_fork returns -1
+ *   GET_EXIT0         get_buffer calls _exit(0) (a finding: the exporter ended the process) */
 typedef struct hostile_exporter {
   unsigned char data[4];
   bufconf_ssize_t shape[1];
@@ -70,7 +82,11 @@ static int enumerate(void *ctx, size_t index, void **exporter, bufconf_enumerate
   memset(ex->data, (int)(index & 0xff), sizeof ex->data);
   ex->shape[0] = 4;
   ex->strides[0] = 1;
+#ifdef HOSTILE_REFUSE_BIN
+  strcpy(info->description, "four \xff\x86 bytes");
+#else
   strcpy(info->description, "four bytes");
+#endif
 #if defined(HOSTILE_EXPECTED_HUGE) || defined(HOSTILE_EXPECTED_NULL)
   {
     static const bufconf_ssize_t huge_shape[1] = {(bufconf_ssize_t)1 << 40};
@@ -96,6 +112,16 @@ static int get_buffer(void *ctx, void *exporter, bufconf_buffer *view, int flags
                       size_t message_size) {
   hostile_exporter *ex = exporter;
   (void)ctx;
+#ifdef HOSTILE_GET_EXIT0
+  _exit(0);
+#endif
+#ifdef HOSTILE_REFUSE_BIN
+  (void)ex;
+  (void)view;
+  (void)flags;
+  if (message_size > 0) strncpy(message, "refused \x86\xff", message_size - 1);
+  return BUFCONF_REFUSED;
+#endif
   if (flags == 0x100 || flags == 0x200) {
     if (message_size > 0) strncpy(message, "PyBUF_READ/PyBUF_WRITE", message_size - 1);
     return BUFCONF_REFUSED;
@@ -128,7 +154,25 @@ static void destroy_exporter(void *ctx, void *exporter) {
 static size_t regions(void *ctx, void *exporter, bufconf_region *out, size_t capacity) {
   hostile_exporter *ex = exporter;
   (void)ctx;
-#ifdef HOSTILE_REGIONS_HUGE
+#if defined(HOSTILE_REGIONS_NULL) || defined(HOSTILE_REGIONS_UNMAPPED)
+  (void)ex;
+  if (capacity >= 1) {
+#ifdef HOSTILE_REGIONS_NULL
+    out[0].base = NULL;
+    out[0].size = 4096;
+#else
+    /* A page mapped and unmapped again: nothing is there. */
+    static void *gone;
+    if (gone == NULL) {
+      gone = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (gone != MAP_FAILED) munmap(gone, 4096);
+    }
+    out[0].base = gone;
+    out[0].size = 8;
+#endif
+  }
+  return 1;
+#elif defined(HOSTILE_REGIONS_HUGE)
   (void)ex;
   (void)out;
   (void)capacity;
@@ -145,6 +189,29 @@ static size_t regions(void *ctx, void *exporter, bufconf_region *out, size_t cap
   return 1;
 #endif
 }
+
+#ifdef HOSTILE_REFUSE_BIN
+/* Makes the same four bytes whatever the spec asks for; says so in bytes that are not UTF-8. */
+static int make_exporter(void *ctx, const bufconf_array_spec *spec, void **exporter, char *message,
+                         size_t message_size) {
+  (void)ctx;
+  (void)spec;
+  *exporter = calloc(1, sizeof(hostile_exporter));
+  if (*exporter == NULL) return BUFCONF_ERROR;
+  if (message_size > 0) strncpy(message, "made \x86\xff", message_size - 1);
+  return BUFCONF_OK;
+}
+#endif
+
+#if defined(HOSTILE_AFTER_FORK_SEGV) || defined(HOSTILE_AFTER_FORK_FAIL)
+static int after_fork(void *ctx) {
+  (void)ctx;
+#ifdef HOSTILE_AFTER_FORK_SEGV
+  *nowhere = 1;
+#endif
+  return -1;
+}
+#endif
 #endif
 
 const bufconf_adapter *bufconf_adapter_v1(void) {
@@ -184,6 +251,13 @@ const bufconf_adapter *bufconf_adapter_v1(void) {
   adapter.release_buffer = release_buffer;
   adapter.destroy_exporter = destroy_exporter;
   adapter.regions = regions;
+#endif
+#ifdef HOSTILE_REFUSE_BIN
+  adapter.capabilities |= BUFCONF_CAP_MAKE_EXPORTER;
+  adapter.make_exporter = make_exporter;
+#endif
+#if defined(HOSTILE_AFTER_FORK_SEGV) || defined(HOSTILE_AFTER_FORK_FAIL)
+  adapter.after_fork = after_fork;
 #endif
   return &adapter;
 }
