@@ -69,6 +69,15 @@ for command in check format; do
     fail "$command - on a write-only stdin: exit $rc, $(head -c 300 err.txt)"
 done
 
+# --- Not JSON: the reason and where, its bytes outside printable ASCII as \xNN (nlohmann quotes
+# what it read, which may be no UTF-8: the input_error line must still be JSON, not exit 3). ---
+printf '{"buf":"\xff\xfe"}\n' > bad-utf8.jsonl
+expect 2 "(byte 8), in field buf" bad-utf8.jsonl -- check -
+grep -qF "last read: '\\\"\\\\xff' (byte 8)" out.txt || fail "check - bad UTF-8: $(cat out.txt)"
+printf '"\xff"\n' > bad-utf8-format.jsonl
+expect 2 "line is not valid JSON: parse error" bad-utf8-format.jsonl -- format -
+grep -qF '"input_error":"line is not valid JSON' out.txt || fail "format - bad UTF-8: $(cat out.txt)"
+
 # --- Directories and missing files: exit 2 naming the path and why. ---
 expect 2 "bufconf check: cannot read a-directory: Is a directory" /dev/null -- check a-directory
 expect 2 "bufconf explain: cannot read a-directory: Is a directory" /dev/null -- explain a-directory

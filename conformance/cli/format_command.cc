@@ -125,18 +125,26 @@ int RunBatch(Dialect dialect) {
     std::string message;
     std::optional<std::string> bytes;
     // nlohmann's lexer takes a NUL byte for the end of the input: what follows would be ignored.
-    const size_t nul = line.find('\0');
-    nlohmann::json parsed = nul != std::string::npos
-                                ? nlohmann::json(nlohmann::json::value_t::discarded)
-                                : nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (nul != std::string::npos) {
+    nlohmann::json parsed(nlohmann::json::value_t::discarded);
+    if (const size_t nul = line.find('\0'); nul != std::string::npos) {
       message = "line is not valid JSON: a NUL byte at byte " + std::to_string(nul);
-    } else if (parsed.is_discarded()) {
-      message = "line is not valid JSON";
-    } else if (!parsed.is_string()) {
+    } else {
+      try {
+        parsed = nlohmann::json::parse(line);
+      } catch (const nlohmann::json::exception& e) {
+        // "[json.exception.parse_error.101] parse error at line 1, ..." without the tag; 406 is a
+        // number beyond a double.
+        // Printable: nlohmann quotes the bytes last read, which may be no UTF-8.
+        std::string what = Printable(e.what());
+        if (const size_t at = what.find("] "); at != std::string::npos) what.erase(0, at + 2);
+        message = "line is not valid JSON: " +
+                  (e.id == 406 ? "a number out of range (" + what + ")" : what);
+      }
+    }
+    if (message.empty() && !parsed.is_string()) {
       message = std::string("line holds a JSON ") + parsed.type_name() +
                 "; expected a JSON string holding one format";
-    } else {
+    } else if (message.empty()) {
       bytes = format::JsonTextToBytes(parsed.get<std::string>(), &message);
     }
     if (!bytes) {

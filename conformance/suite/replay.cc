@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <cstdio>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -178,7 +179,18 @@ ReplayFile Validate(const std::string& contents, bool whole) {
   } catch (const json::exception& e) {
     // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." without the tag;
     // out_of_range.406 is a number beyond a double (1e400).
-    std::string what = e.what();
+    // nlohmann quotes the bytes last read, which may be no UTF-8: the others as \xNN.
+    std::string what;
+    for (const char c : std::string(e.what())) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u >= 0x20 && u < 0x7f) {
+        what += c;
+      } else {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "\\x%02x", u);
+        what += hex;
+      }
+    }
     if (const size_t at = what.find("] "); at != std::string::npos) what.erase(0, at + 2);
     if (e.id == 406) what = "a number out of range (" + what + ")";
     throw std::runtime_error("not JSON: " + what);

@@ -257,6 +257,23 @@ DescriptorFile Read(const json& j, std::vector<PointerTable>* tables) {
   return out;
 }
 
+// `text` with every byte outside printable ASCII as \xNN: nlohmann's messages quote the bytes
+// last read ("last read: '\"\xff'"), which may be no UTF-8 (a JSON report of them would throw).
+std::string Printable(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u < 0x7f) {
+      out += c;
+    } else {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", u);
+      out += hex;
+    }
+  }
+  return out;
+}
+
 // Builds the document as nlohmann::json::parse does, except a "pointers" array of a region
 // ("memory[i].pointers") is decoded into a PointerTable as it is parsed and stands in the
 // document as a binary value whose subtype is the table's index; a key given twice in an object
@@ -343,7 +360,7 @@ class DescriptorSax {
   }
   bool parse_error(std::size_t position, const std::string& token, const json::exception& e) {
     // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." without the tag.
-    std::string what = e.what();
+    std::string what = Printable(e.what());
     if (const size_t at = what.find("] "); at != std::string::npos) what.erase(0, at + 2);
     // nlohmann's position counts the bytes read, the culprit's last one included.
     const std::string byte = std::to_string(position > 0 ? position - 1 : 0);
@@ -355,7 +372,7 @@ class DescriptorSax {
       error_ = what + " (byte " + byte + ")";
     }
     const std::string where = in_table_ ? "" : Where();
-    if (!where.empty() && !frames_.empty()) error_ += ", in field " + where;
+    if (!where.empty()) error_ += ", in field " + where;
     return dom_.parse_error(position, token, e);
   }
 
@@ -379,7 +396,7 @@ class DescriptorSax {
     frames_.back().array = array;
   }
   static std::string Child(const std::string& path, const std::string& key) {
-    return path.empty() ? key : path + "." + key;
+    return path.empty() || key.empty() ? path + key : path + "." + key;
   }
   // The path of the value being parsed (the next one in the innermost container).
   std::string Where() const {
@@ -387,9 +404,14 @@ class DescriptorSax {
     const Frame& f = frames_.back();
     return f.array ? f.path + "[" + std::to_string(f.index) + "]" : Child(f.path, f.key);
   }
-  // A value was met in the innermost container.
+  // A value was met in the innermost container (an error after it is not in its field).
   void Value() {
-    if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
+    if (frames_.empty()) return;
+    if (frames_.back().array) {
+      ++frames_.back().index;
+    } else {
+      frames_.back().key.clear();
+    }
   }
 
   // A pointer table's entry (at nesting 0; what is inside a bad entry is skipped).

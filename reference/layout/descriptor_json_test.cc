@@ -130,6 +130,16 @@ TEST(DescriptorJsonText, ANumberOutOfRangeIsNamed) {
   EXPECT_EQ(TextError(R"({"buf":1,"len":1,"itemsize":1,"ndim":0,"shape":[1,-1e999]})"),
             "not valid JSON: a number out of range (number overflow parsing '-1e999') at byte 50, "
             "in field shape[1]");
+  // nlohmann's message quotes the bytes it read: any outside printable ASCII as \xNN (a JSON
+  // report of the message would throw on bytes that are no UTF-8). The field is the one the
+  // error is in: none between fields.
+  EXPECT_EQ(TextError("{\"buf\":1,\xff}"),
+            "not valid JSON: parse error at line 1, column 10: syntax error while parsing object "
+            "key - invalid literal; last read: '1,\\xff'; expected string literal (byte 9)");
+  EXPECT_EQ(TextError("{\"buf\":1,\"shape\":[1,\"\xff\"]}"),
+            "not valid JSON: parse error at line 1, column 22: syntax error while parsing value - "
+            "invalid string: ill-formed UTF-8 byte; last read: '\"\\xff' (byte 21), in field "
+            "shape[1]");
   EXPECT_NE(TextError(R"({"buf":1,"len":1,"itemsize":1,"ndim":0)").find("(byte 38)"),
             std::string::npos)
       << TextError(R"({"buf":1,"len":1,"itemsize":1,"ndim":0)");
