@@ -36,6 +36,8 @@ ordered_json RunRuleProperty(const bufconf_adapter& adapter, const std::string& 
   int64_t not_exercised = 0;    // cases that could not break this rule (checked nothing of it)
   int64_t internal_errors = 0;  // cases bufconf itself could not judge (its limits, its bugs)
   std::string internal_error;   // the first one's message
+  int64_t adapter_errors = 0;   // cases the adapter failed on (make_exporter, regions, ...)
+  std::string adapter_error;    // the first one's message, with its case
   LastFailure last;
   // Shrinking has a budget: once it is spent, new candidates are not run (they "pass"), so
   // RapidCheck stops with the smallest failure found so far (`last`).
@@ -77,9 +79,12 @@ ordered_json RunRuleProperty(const bufconf_adapter& adapter, const std::string& 
     try {
       result = check();
     } catch (const AdapterError& e) {
-      // Not a rule, but the run must say what went wrong and on which case.
-      failed(case_json_fn(), std::string("adapter error: ") + e.what());
-      return last.message;
+      // The adapter broke the ABI, not the exporter a rule: no finding, and the case is not
+      // counted; the run lists it under "Adapter errors" (exit status 2) with its case.
+      if (!first_failure && adapter_errors++ == 0) {
+        adapter_error = std::string(e.what()) + " (on " + case_json_fn().dump() + ")";
+      }
+      return std::nullopt;
     } catch (const std::exception& e) {
       // bufconf's own limit or bug: never a finding against the implementation.
       if (!first_failure) {
@@ -218,9 +223,16 @@ ordered_json RunRuleProperty(const bufconf_adapter& adapter, const std::string& 
       line["status"] = "pass";
     }
   } catch (const AdapterError& e) {
-    line["status"] = "fail";
-    line["message"] = std::string("adapter error: ") + e.what();
-    line["case"] = last.case_json;
+    if (adapter_errors++ == 0) adapter_error = e.what();
+    line["status"] = "skip";
+  }
+  if (adapter_errors > 0) {
+    line["adapter_errors"] = adapter_errors;
+    line["adapter_error"] = adapter_error;
+    if (line.value("status", "") == "skip" && cases == 0) {
+      line["message"] = "not judged: the adapter failed on " + std::to_string(adapter_errors) +
+                        " of its cases (Adapter errors)";
+    }
   }
   line["cases"] = cases;
   line["unsupported"] = unsupported;

@@ -505,6 +505,12 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
                       " cases could not break this rule (it applies only to some exporters or "
                       "requests) and are not counted");
     }
+    if (line.contains("adapter_error")) {
+      report.adapter_errors.push_back(
+          p.rule + ": the adapter failed on " +
+          std::to_string(line.value("adapter_errors", int64_t{0})) +
+          " generated cases, the first: " + line.value("adapter_error", ""));
+    }
     if (line.contains("internal_error")) {
       report.errors.push_back(p.rule + ": bufconf could not judge " +
                               std::to_string(line.value("internal_errors", int64_t{0})) +
