@@ -55,7 +55,7 @@ for cmd in run zoo; do
       -- "${no_examples[@]}" --examples "$bad"
   done
   for bad in 0 -1 nan inf 86401 1e999 abc; do
-    expect 2 "--timeout: must be a number of seconds above 0 and at most 86400" \
+    expect 2 "--timeout: must be a number of seconds from 0.001 to 86400" \
       -- "${base[@]}" --timeout "$bad"
   done
   for bad in -1 abc 1.5 18446744073709551616; do

@@ -71,9 +71,9 @@ std::string CheckTimeout(const std::string& text) {
   char* end = nullptr;
   errno = 0;
   const double s = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || errno == ERANGE || !std::isfinite(s) || s <= 0 ||
+  if (text.empty() || *end != '\0' || errno == ERANGE || !std::isfinite(s) || s < kMinTimeout ||
       s > kMaxTimeout) {
-    return "must be a number of seconds above 0 and at most 86400, got '" + text + "'";
+    return "must be a number of seconds from 0.001 to 86400, got '" + text + "'";
   }
   return "";
 }

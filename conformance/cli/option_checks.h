@@ -14,7 +14,8 @@ namespace bufconf::cli {
 // --examples: cases per rule, 1..kMaxExamples (RapidCheck counts them in an int; ten million
 // random cases per rule is already days of work).
 constexpr int64_t kMaxExamples = 10'000'000;
-// --timeout: seconds, above 0 and at most a day.
+// --timeout: seconds, from a millisecond (as a replay file's timeout_seconds: replay.cc) to a day.
+constexpr double kMinTimeout = 0.001;
 constexpr double kMaxTimeout = 86400;
 
 // --max-objects: the most exporters enumerate (and a python factory) may give, 1..kMaxObjects

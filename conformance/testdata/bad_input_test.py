@@ -30,6 +30,7 @@ REQUIRED_CLASSES = [
     "input_size",
     "disagreement",
     "fuzz_regressions",
+    "json",
 ]
 DEFAULT_TIMEOUT_S = 120
 DEFAULT_MEMORY_MIB = 4096
