@@ -13,68 +13,31 @@
 // target decodes it (fuzz/fuzz_input.h); it is read up to 256 MiB (the replay files' limit,
 // docs/guide/reports.md). Exit status: 0 the case was written; 1 the input does not decode to a
 // case for that target; 2 a usage error or an unreadable, too large or unwritable file.
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "conformance/cli/bounded_read.h"
 #include "conformance/suite/cases.h"
 #include "fuzz/fuzz_input.h"
 #include "reference/rules/catalogue.h"
 
 namespace {
 
-// The most to_case reads: a replay file's limit (bufconf replay, conformance/cli/bounded_read.h).
-constexpr size_t kInputLimit = size_t{1} << 28;
-
-// Reads all of `path`, at most kInputLimit bytes. False and `error` when it cannot.
+// Reads all of `path`, at most a replay file's limit (bufconf replay reads what to_case writes).
+// False and `error` when it cannot.
 bool ReadInput(const std::string& path, std::vector<char>* bytes, std::string* error) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    *error = "cannot read " + path + ": " + std::strerror(errno);
+  std::string text;
+  if (!bufconf::cli::ReadFileLimited(path, path, bufconf::cli::kReplayFileLimit, "replay files",
+                                     &text, error)) {
     return false;
   }
-  int failure = 0;
-  bool too_large = false;
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    failure = errno;
-  } else if (S_ISDIR(st.st_mode)) {
-    failure = EISDIR;
-  } else if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > kInputLimit) {
-    too_large = true;
-  }
-  char chunk[64 << 10];
-  while (failure == 0 && !too_large) {
-    const ssize_t got = ::read(fd, chunk, sizeof chunk);
-    if (got < 0) {
-      if (errno != EINTR) failure = errno;
-    } else if (got == 0) {
-      break;
-    } else if (bytes->size() + static_cast<size_t>(got) > kInputLimit) {
-      too_large = true;
-    } else {
-      bytes->insert(bytes->end(), chunk, chunk + got);
-    }
-  }
-  ::close(fd);
-  if (failure != 0) {
-    *error = "cannot read " + path + ": " + std::strerror(failure);
-    return false;
-  }
-  if (too_large) {
-    *error = path + " is larger than the 268435456-byte (256 MiB) limit for replay files";
-    return false;
-  }
+  bytes->assign(text.begin(), text.end());
   return true;
 }
 

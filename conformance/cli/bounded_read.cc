@@ -38,18 +38,16 @@ std::string LimitText(size_t limit) {
   return text;
 }
 
-bool ReadFdLimited(int fd, const std::string& shown, size_t limit, const std::string& what,
-                   std::string* text, std::string* error) {
+ReadOutcome ReadAllLimited(int fd, size_t limit, std::string* text, int* reason) {
   text->clear();
   struct stat st {};
   if (::fstat(fd, &st) == 0) {
     if (S_ISDIR(st.st_mode)) {
-      *error = "cannot read " + shown + ": " + std::strerror(EISDIR);
-      return false;
+      *reason = EISDIR;
+      return ReadOutcome::kError;
     }
     if (S_ISREG(st.st_mode) && st.st_size > 0 && static_cast<uint64_t>(st.st_size) > limit) {
-      *error = TooLarge(shown, limit, what);
-      return false;
+      return ReadOutcome::kTooLarge;
     }
   }
   // Grown by doubling, never past the limit (a power of two: the capacity stays within it); a
@@ -63,24 +61,33 @@ bool ReadFdLimited(int fd, const std::string& shown, size_t limit, const std::st
     }
     const ssize_t got =
         at_limit ? ReadSome(fd, &probe, 1) : ReadSome(fd, text->data() + size, text->size() - size);
-    if (got < 0) {
-      const int reason = errno;
+    if (got < 0 || (got > 0 && at_limit)) {
+      if (got < 0) *reason = errno;
       text->clear();
       text->shrink_to_fit();
-      *error = "cannot read " + shown + ": " + std::strerror(reason);
-      return false;
+      return got < 0 ? ReadOutcome::kError : ReadOutcome::kTooLarge;
     }
     if (got == 0) break;
-    if (at_limit) {
-      text->clear();
-      text->shrink_to_fit();
-      *error = TooLarge(shown, limit, what);
-      return false;
-    }
     size += static_cast<size_t>(got);
   }
   text->resize(size);
-  return true;
+  return ReadOutcome::kOk;
+}
+
+bool ReadFdLimited(int fd, const std::string& shown, size_t limit, const std::string& what,
+                   std::string* text, std::string* error) {
+  int reason = 0;
+  switch (ReadAllLimited(fd, limit, text, &reason)) {
+    case ReadOutcome::kOk:
+      return true;
+    case ReadOutcome::kTooLarge:
+      *error = TooLarge(shown, limit, what);
+      return false;
+    case ReadOutcome::kError:
+      *error = "cannot read " + shown + ": " + std::strerror(reason);
+      return false;
+  }
+  return false;
 }
 
 bool ReadFileLimited(const std::string& shown, const std::string& path, size_t limit,

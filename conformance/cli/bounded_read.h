@@ -28,6 +28,13 @@ inline constexpr size_t kFormatLineLimit = size_t{1} << 18;
 // The limit as messages name it: "268435456-byte (256 MiB)", "262144-byte (256 KiB)".
 std::string LimitText(size_t limit);
 
+// The reading under every function here, for callers that word their own messages: all of `fd`
+// into `*text`, at most `limit` bytes (a regular file is measured first; a pipe or a device such
+// as /dev/zero is read up to the limit and one byte more). kError sets `*reason` (an errno value;
+// EISDIR for a directory). `*text` is empty unless kOk.
+enum class ReadOutcome { kOk, kTooLarge, kError };
+ReadOutcome ReadAllLimited(int fd, size_t limit, std::string* text, int* reason);
+
 // Reads all of the file at `path` into `*text`. `shown` names it in messages (the path as the
 // user typed it); `what` names the kind of input in the limit's message ("descriptors"). False
 // and `*error` when it cannot be opened or read ("cannot read SHOWN: Is a directory") or holds

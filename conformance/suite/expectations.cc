@@ -1,7 +1,6 @@
 #include "conformance/suite/expectations.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -9,6 +8,8 @@
 #include <cstring>
 #include <set>
 #include <utility>
+
+#include "conformance/cli/bounded_read.h"
 
 namespace bufconf::suite {
 namespace {
@@ -133,37 +134,13 @@ Expectations LoadExpectations(const std::string& path, const std::vector<std::st
   if (fd < 0) throw fail(std::strerror(errno));
   std::string text;
   int failure = 0;
-  bool too_large = false;
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    failure = errno;
-  } else if (S_ISDIR(st.st_mode)) {
-    failure = EISDIR;
-  } else if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > kExpectationsFileLimit) {
-    too_large = true;
-  }
-  // Read up to the limit and one byte more (a pipe or a device such as /dev/zero says its size
-  // only by being read).
-  char chunk[64 << 10];
-  while (failure == 0 && !too_large) {
-    const ssize_t got = ::read(fd, chunk, sizeof chunk);
-    if (got < 0) {
-      if (errno != EINTR) failure = errno;
-    } else if (got == 0) {
-      break;
-    } else if (text.size() + static_cast<size_t>(got) > kExpectationsFileLimit) {
-      too_large = true;
-    } else {
-      text.append(chunk, static_cast<size_t>(got));
-    }
-  }
+  const cli::ReadOutcome read = cli::ReadAllLimited(fd, kExpectationsFileLimit, &text, &failure);
   ::close(fd);
-  if (failure != 0) throw fail(std::strerror(failure));
-  if (too_large) {
+  if (read == cli::ReadOutcome::kError) throw fail(std::strerror(failure));
+  if (read == cli::ReadOutcome::kTooLarge) {
     throw ExpectationsError({path + ": the expectations file is larger than the " +
-                             std::to_string(kExpectationsFileLimit) + "-byte (" +
-                             std::to_string(kExpectationsFileLimit >> 20) +
-                             " MiB) limit for expectations files"});
+                             cli::LimitText(kExpectationsFileLimit) +
+                             " limit for expectations files"});
   }
   return ParseExpectations(text, path, known_ids);
 }
