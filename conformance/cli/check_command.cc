@@ -23,15 +23,11 @@ struct CheckOptions {
   std::string file;
 };
 
-// Throws DescriptorJsonError naming `shape` when the checker could not check the memory rules
-// (an array-of-arrays view too large to walk): an absurd size, not a verdict. The verdict is the
-// one `bufconf explain` gives (conformance/explain/verdict.h).
+// The verdict `bufconf explain` gives (conformance/explain/verdict.h). When the checker could not
+// check some rules (an array-of-arrays view too large to walk, a format beyond the model's
+// limits) there is no verdict: "valid" is null and "not_checked" lists them (exit status 2).
 nlohmann::ordered_json Verdict(const layout::DescriptorFile& d) {
   const explain::Judgement judgement = explain::Judge(d.view, d.memory ? &*d.memory : nullptr);
-  if (judgement.kind == explain::Judgement::Kind::kNotChecked) {
-    throw layout::DescriptorJsonError("shape", judgement.not_checked[0].rule + " not checked: " +
-                                                   judgement.not_checked[0].message);
-  }
   nlohmann::ordered_json j;
   // Valid: no MUST rule is broken. SHOULD and PORTABILITY findings are listed all the same.
   const bool valid = judgement.kind == explain::Judgement::Kind::kValid;
@@ -43,6 +39,14 @@ nlohmann::ordered_json Verdict(const layout::DescriptorFile& d) {
                     {"message", v.message}});
   }
   j["valid"] = valid;
+  if (judgement.kind == explain::Judgement::Kind::kNotChecked) {
+    j["valid"] = nullptr;
+    nlohmann::ordered_json not_checked = nlohmann::ordered_json::array();
+    for (const layout::Violation& n : judgement.not_checked) {
+      not_checked.push_back({{"rule", n.rule}, {"message", n.message}});
+    }
+    j["not_checked"] = std::move(not_checked);
+  }
   j["violations"] = std::move(list);
   j["contiguous"] = {{"C", layout::IsContiguous(d.view, 'C')},
                      {"F", layout::IsContiguous(d.view, 'F')},
@@ -51,7 +55,15 @@ nlohmann::ordered_json Verdict(const layout::DescriptorFile& d) {
 }
 
 void PrintHuman(const nlohmann::ordered_json& v, const std::string& what) {
-  std::cout << what << ": " << (v["valid"].get<bool>() ? "valid" : "INVALID") << "\n";
+  if (v["valid"].is_null()) {
+    std::cout << what << ": NOT CHECKED (bufconf's limits, no verdict; exit status 2)\n";
+    for (const auto& n : v["not_checked"]) {
+      std::cout << "  " << n["rule"].get<std::string>()
+                << " not checked: " << n["message"].get<std::string>() << "\n";
+    }
+  } else {
+    std::cout << what << ": " << (v["valid"].get<bool>() ? "valid" : "INVALID") << "\n";
+  }
   for (const auto& violation : v["violations"]) {
     std::cout << "  " << violation["rule"].get<std::string>() << " ["
               << violation["level"].get<std::string>()
@@ -61,7 +73,7 @@ void PrintHuman(const nlohmann::ordered_json& v, const std::string& what) {
             << ", A " << v["contiguous"]["A"] << "\n";
 }
 
-// One descriptor; -1 when it cannot be read (the error is printed).
+// One descriptor: 0 valid, 1 invalid, 2 not checked; -1 when it cannot be read (printed).
 int CheckText(const std::string& text, const std::string& what, bool json, bool lines) {
   std::string error;
   nlohmann::ordered_json verdict;
@@ -88,6 +100,7 @@ int CheckText(const std::string& text, const std::string& what, bool json, bool 
   } else {
     PrintHuman(verdict, what);
   }
+  if (verdict["valid"].is_null()) return 2;  // no verdict: 2 wins over 1
   return verdict["valid"].get<bool>() ? 0 : 1;
 }
 
@@ -122,7 +135,7 @@ int Run(const CheckOptions& o) {
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
       const int r =
           CheckText(line, "stdin line " + std::to_string(reader.line_number()), o.json, true);
-      if (r < 0) status = 2;
+      if (r < 0 || r == 2) status = 2;
       if (r == 1 && status == 0) status = 1;
       if (!FlushStdoutLine()) return 2;  // main names stdout
     }
@@ -139,7 +152,7 @@ int Run(const CheckOptions& o) {
     return 2;
   }
   const int r = CheckText(text, o.file, o.json, false);
-  return r < 0 ? 2 : r;
+  return r < 0 ? 2 : r;  // 2 also when not checked
 }
 
 }  // namespace
