@@ -497,6 +497,15 @@ void AddReplayCommand(CLI::App& app, std::function<int()>* run) {
         conformance::LoadedAdapter loaded = conformance::LoadAdapter(AdapterArgument(spec));
         std::cout << "replaying " << j.at("rule").get<std::string>() << " against "
                   << loaded.adapter->name << " (the failing run saw: " << expect << ")\n";
+        // The child below calls after_fork before the case: asked alone first, so that its crash
+        // or failure is the adapter's, never a reproduced crash of the implementation.
+        suite::RunSettings probe;
+        probe.timeout_seconds = limit;
+        if (const std::optional<std::string> failed =
+                suite::AfterForkError(*loaded.adapter, probe)) {
+          std::cerr << "bufconf replay: " << *failed << ": the case was not run\n";
+          return 2;
+        }
         // In a child: a counterexample that crashed or hung the implementation does so again,
         // and that is the answer, not a crash of bufconf.
         const suite::IsolatedResult child = suite::RunIsolated(

@@ -26,12 +26,6 @@ nlohmann::ordered_json ReturnedView(const bufconf_adapter& a, const nlohmann::js
 // (an exception would turn the adapter's bytes into bufconf's error).
 std::string ChildLine(const nlohmann::ordered_json& j);
 
-// When the adapter has an after_fork and runs are isolated: calls it in a child of its own (with
-// the per-case limit) and says how it failed ("the adapter's after_fork crashed (signal 11,
-// SIGSEGV)", "... returned -1"), or nullopt when it returned 0.
-std::optional<std::string> AfterForkError(const bufconf_adapter& adapter,
-                                          const RunSettings& settings);
-
 // Runs `body` in a child of its own with the per-case limit, or in process with --no-fork. An
 // exception escaping `body` is bufconf's own error: written as the line {"bufconf_error": what}.
 // A crash, exit or hang in the adapter's after_fork is not the body's: see AfterForkError.

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,13 @@ ReplayOutcome Replay(const bufconf_adapter& adapter, const std::string& file_con
 // Throws std::exception when the file is not a counterexample file (bad JSON, no rule, no case
 // that decodes).
 std::string ReplayExpectation(const std::string& file_contents);
+
+// When the adapter has an after_fork and runs are isolated: calls it in a child of its own (with
+// the per-case limit) and says how it failed ("the adapter's after_fork crashed (signal 11,
+// SIGSEGV)", "... returned -1"), or nullopt when it returned 0. RunSuite and replay ask it first:
+// a failure there is the adapter's, not the case's.
+std::optional<std::string> AfterForkError(const bufconf_adapter& adapter,
+                                          const RunSettings& settings);
 
 }  // namespace bufconf::suite
 
