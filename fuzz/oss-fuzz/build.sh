@@ -20,7 +20,7 @@ cases=(fuzz/fuzz_input.cc conformance/suite/cases.cc conformance/adapter/real_la
 # may name a .so at run time). The sources of each target are those of its Bazel target; list
 # them again after a change with
 #   bazel query 'kind("source file", deps(//fuzz:differential_fuzzer))' | grep '\.cc$'
-differential=(conformance/suite/checks.cc conformance/suite/session.cc
+differential=(conformance/suite/checks.cc conformance/suite/session.cc conformance/suite/report.cc
               conformance/suite/algorithm_checks.cc conformance/adapter/loader.cc
               conformance/adapter/reference_adapter.cc)
 rapidcheck=${RAPIDCHECK_LIB:-/usr/local/lib/librapidcheck.a}
