@@ -19,6 +19,12 @@ const std::vector<KnownGap>& KnownGaps() {
       {"REQ-FILLINFO-ARGS",
        "about the arguments an exporter passes to PyBuffer_FillInfo; not observable through the "
        "adapter ABI"},
+      {"REQ-PEP688-RETURNS-MEMORYVIEW",
+       "a Python exporter's own method (CPython 3.12+); through the adapter ABI a wrong return is "
+       "only a TypeError refusal (REQ-FAIL-BUFFERERROR), and the python adapter embeds 3.11"},
+      {"REQ-PEP688-FLAGS-INT",
+       "what CPython 3.12+ passes to __buffer__; not observable through the adapter ABI (see "
+       "conformance/zoo/pep688)"},
       {"ALGO-FILL-INFO", "the adapter ABI has no PyBuffer_FillInfo function"},
       {"ALGO-GET-CONTIGUOUS", "the adapter ABI has no PyMemoryView_GetContiguous function"},
       {"ALGO-INDIRECT-HANDLED",
@@ -29,6 +35,12 @@ const std::vector<KnownGap>& KnownGaps() {
       {"RELEASE-INTERNAL", "no check releases a copy of the Py_buffer"},
       {"RELEASE-NO-DECREF", "reference counts are outside the adapter ABI"},
       {"RELEASE-CLEARS-OBJ", "PyBuffer_Release and reference counts are outside the adapter ABI"},
+      {"RELEASE-PEP688-PAIRED",
+       "calls to __release_buffer__ (CPython 3.12+) are outside the adapter ABI (see "
+       "conformance/zoo/pep688)"},
+      {"RELEASE-PEP688-RELEASES",
+       "judged through its consequence, RELEASE-EXPORT-COUNT and the resize checks, never under "
+       "this ID; the python adapter embeds 3.11 (see conformance/zoo/pep688)"},
   };
   return kGaps;
 }

@@ -404,6 +404,26 @@ const std::vector<Rule>* MakeCatalogue() {
        "Doc/c-api/buffer.rst, PyBuffer_FillInfo",
        "If this function is used as part of a getbufferproc, exporter MUST be set to the exporting "
        "object and flags must be passed unmodified. Otherwise, exporter MUST be NULL."},
+      // PEP 688 (CPython 3.12+): exporters written in Python, a class with __buffer__ and
+      // __release_buffer__ (Objects/typeobject.c: slot_bf_getbuffer, wrap_buffer).
+      {"REQ-PEP688-RETURNS-MEMORYVIEW", Area::kRequest, kMust, kExporter,
+       "A Python exporter's __buffer__(flags) returns a memoryview, or raises (BufferError to "
+       "refuse); CPython fails the request with TypeError ('__buffer__ returned non-memoryview "
+       "object') otherwise, and asks that memoryview for the same flags.",
+       "Doc/reference/datamodel.rst, 'Emulating buffer types' "
+       "(https://docs.python.org/3/reference/datamodel.html#emulating-buffer-types); PEP 688, "
+       "'Specification'; Objects/typeobject.c, slot_bf_getbuffer",
+       "The method must return a memoryview object."},
+      {"REQ-PEP688-FLAGS-INT", Area::kRequest, kShould, kInterpreter,
+       "__buffer__ gets the consumer's flags as a plain int, unchanged, bits outside "
+       "inspect.BufferFlags (e.g. 0x400) included; obj.__buffer__(flags) called from Python "
+       "raises OverflowError for flags above INT_MAX and passes any other int, negative ones "
+       "too, to bf_getbuffer.",
+       "Doc/reference/datamodel.rst, 'Emulating buffer types' "
+       "(https://docs.python.org/3/reference/datamodel.html#emulating-buffer-types); "
+       "Objects/typeobject.c, slot_bf_getbuffer and wrap_buffer (derived from code, verified on "
+       "3.12.1 and 3.13.0)",
+       "The flags argument is an integer representing the kind of buffer requested"},
 
       // ---------------------------------------------------------------- algorithm
       {"ALGO-GET-POINTER", Area::kAlgorithm, kMust, kInterpreter,
@@ -532,6 +552,22 @@ const std::vector<Rule>* MakeCatalogue() {
        "Doc/c-api/typeobj.rst, 'Buffer Object Structures' (bf_getbuffer step 3, the one optional "
        "step)",
        "increment export counter"},
+      {"RELEASE-PEP688-PAIRED", Area::kRelease, kMust, kInterpreter,
+       "For each buffer granted through a Python exporter's __buffer__, releasing it calls "
+       "__release_buffer__ exactly once, with the very memoryview __buffer__ returned, after the "
+       "interpreter released its own export of that memoryview.",
+       "Doc/reference/datamodel.rst, 'Emulating buffer types' "
+       "(https://docs.python.org/3/reference/datamodel.html#emulating-buffer-types); "
+       "Objects/typeobject.c, bufferwrapper_releasebuf and releasebuffer_call_python",
+       "The buffer argument is a memoryview object that was previously returned by __buffer__()."},
+      {"RELEASE-PEP688-RELEASES", Area::kRelease, kMust, kExporter,
+       "A Python exporter's __release_buffer__(buffer) releases what its __buffer__ acquired for "
+       "that buffer (buffer.release(), the memoryview's reference, a count): once every consumer "
+       "released, no export of its memory remains and the memory can be resized.",
+       "Doc/reference/datamodel.rst, 'Emulating buffer types' "
+       "(https://docs.python.org/3/reference/datamodel.html#emulating-buffer-types); PEP 688, "
+       "'Specification'",
+       "The method must release any resources associated with the buffer."},
   };
 }
 

@@ -217,6 +217,11 @@ TEST(CatalogueTest, RequiredIdsExist) {
       "RELEASE-PAIRED",
       "RELEASE-MEMORY-STABLE",
       "RELEASE-RESIZE-WHILE-EXPORTED",
+      // PEP 688 (Python exporters, CPython 3.12+; conformance/zoo/pep688)
+      "REQ-PEP688-RETURNS-MEMORYVIEW",
+      "REQ-PEP688-FLAGS-INT",
+      "RELEASE-PEP688-PAIRED",
+      "RELEASE-PEP688-RELEASES",
   };
   for (const char* id : kRequired) {
     EXPECT_NE(FindRule(id), nullptr) << "missing required rule " << id;
@@ -246,6 +251,10 @@ TEST(CatalogueTest, DecidedLevels) {
       {"REQ-SIMPLE-SHAPE", Level::kPortability},
       {"REQ-READ-WRITE-FLAGS", Level::kShould},
       {"RELEASE-PAIRED", Level::kMust},
+      {"REQ-PEP688-RETURNS-MEMORYVIEW", Level::kMust},  // "must return a memoryview object"
+      {"REQ-PEP688-FLAGS-INT", Level::kShould},         // CPython's behaviour, not a document's
+      {"RELEASE-PEP688-PAIRED", Level::kMust},
+      {"RELEASE-PEP688-RELEASES", Level::kMust},  // "must release any resources"
   };
   for (const Expected& e : kDecided) {
     const Rule* rule = FindRule(e.id);
@@ -275,6 +284,11 @@ TEST(CatalogueTest, DecidedParties) {
       {"RELEASE-PAIRED", Party::kConsumer},
       {"RELEASE-CLEARS-OBJ", Party::kInterpreter},  // PyBuffer_Release
       {"RELEASE-RESIZE-WHILE-EXPORTED", Party::kExporter},
+      // PEP 688: __buffer__ and __release_buffer__ are the exporter's; calling them is CPython's.
+      {"REQ-PEP688-RETURNS-MEMORYVIEW", Party::kExporter},
+      {"REQ-PEP688-FLAGS-INT", Party::kInterpreter},
+      {"RELEASE-PEP688-PAIRED", Party::kInterpreter},
+      {"RELEASE-PEP688-RELEASES", Party::kExporter},
   };
   for (const Expected& e : kDecided) {
     const Rule* rule = FindRule(e.id);
