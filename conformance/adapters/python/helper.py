@@ -4,10 +4,63 @@ users resize them (resize_plan), and the factory plug-in (load_factory; docs/pyt
 Embedded into the adapter at build time (//conformance/adapters/python:helper_source): the binary
 needs no file at run time."""
 import array, ctypes, importlib, io, itertools, mmap, operator, os, pickle, signal, struct, sys
-import tempfile, traceback, weakref, zlib
-import numpy as np
-import _testbuffer as tb
-from numpy.lib import stride_tricks
+import tempfile, traceback, warnings, weakref, zlib
+
+# The helper runs inside any CPython 3.8 to 3.13 (`bufconf run --python INTERPRETER`), not only
+# Debian's 3.11: no syntax or library call newer than 3.8, and numpy and _testbuffer are optional.
+# What an interpreter lacks is left out of enumerate, its generated exporters raise Unsupported
+# with the reason, and missing() lists it for the report.
+
+# [(what, why)] of what this interpreter lacks: missing() says it.
+_MISSING = []
+
+
+def _absent(what, why):
+    _MISSING.append((what, why))
+
+
+class _NotImported:
+    """Stands in for a module that did not import: its classes are types nothing is an instance
+    of (so isinstance tests, e.g. owner()'s and resize_plan()'s, are simply False)."""
+
+    def __init__(self, *class_names):
+        for name in class_names:
+            setattr(self, name, type('absent_' + name, (), {}))
+
+
+def _import_error(e):
+    return 'not importable in this interpreter (%s: %s)' % (type(e).__name__, e)
+
+
+try:
+    import numpy as np
+    from numpy.lib import stride_tricks
+    HAVE_NUMPY = True
+except Exception as e:  # ImportError, or a numpy built for another interpreter failing to load
+    np = _NotImported('ndarray')
+    stride_tricks = _NotImported('DummyArray')
+    HAVE_NUMPY = False
+    _absent('numpy', _import_error(e))
+
+try:
+    import _testbuffer as tb
+    HAVE_TESTBUFFER = True
+except Exception as e:  # CPython's test module: some builds (and distributions) leave it out
+    tb = _NotImported('ndarray')
+    HAVE_TESTBUFFER = False
+    _absent('_testbuffer', _import_error(e))
+
+# PEP 688 (CPython 3.12+): classes with __buffer__ / __release_buffer__ are exporters.
+HAVE_PEP688 = sys.version_info >= (3, 12)
+if not HAVE_PEP688:
+    _absent('PEP 688 exporters', 'need Python 3.12+ (this is %d.%d)' % sys.version_info[:2])
+
+
+def missing():
+    """What this interpreter lacks, as sentences for the report, e.g. ["numpy: not importable in
+    this interpreter (ModuleNotFoundError: No module named 'numpy')"]: its exporters are not
+    enumerated and make() does not build them."""
+    return ['%s: %s' % (what, why) for what, why in _MISSING]
 
 
 class Unsupported(Exception):
@@ -76,6 +129,8 @@ def _struct_bug(fmt, e):
 
 
 def _make_testbuffer(fmt, itemsize, shape, items, fortran, readonly, steps, pil):
+    if not HAVE_TESTBUFFER:
+        raise Unsupported('_testbuffer is not importable in this interpreter')
     if _prod(shape) == 0:
         raise Unsupported('_testbuffer.ndarray cannot be empty')
     values = _struct_values(fmt, itemsize, items)
@@ -110,6 +165,8 @@ def _make_testbuffer(fmt, itemsize, shape, items, fortran, readonly, steps, pil)
 
 
 def _numpy_dtype(fmt, itemsize):
+    if not HAVE_NUMPY:
+        raise Unsupported('numpy is not importable in this interpreter')
     try:
         dt = np.core._internal._dtype_from_pep3118(fmt)
     except Exception as e:
@@ -156,7 +213,14 @@ def _make_numpy(dt, shape, items, fortran, readonly, steps, kind):
 
 
 def make(*args):
-    """A real exporter for the spec, or Unsupported. Returns (exporter, what it is)."""
+    """A real exporter for the spec, or Unsupported. Returns (exporter, what it is). On
+    CPython 3.12+ one spec in four gets a PEP 688 exporter (make_pep688) around the exporter."""
+    if HAVE_PEP688 and (_spec_hash(*args) >> 12) % 4 == 0:
+        return make_pep688(*args)
+    return _make_checked(*args)
+
+
+def _make_checked(*args):
     try:
         return _make(*args)
     except Unsupported:
@@ -165,6 +229,56 @@ def make(*args):
         # numpy's own limits on what a format may spell (e.g. a name equal to one it makes up
         # for an unnamed field): the spec cannot be expressed, it is not an adapter failure.
         raise Unsupported('numpy refused the spec: %s: %s' % (type(e).__name__, e))
+
+
+def _spec_hash(fmt_bytes, itemsize, shape, items, layout, steps, indirect):
+    # Which kind of exporter a spec gets: a function of the spec alone (a replay gets the same).
+    return zlib.crc32(repr((fmt_bytes, itemsize, tuple(shape), layout, steps, indirect)).encode()
+                      + items)
+
+
+# ---- PEP 688: exporters written in Python (CPython 3.12+) ----
+
+# inspect.BufferFlags.WRITABLE (inspect is not imported for one constant; it exists from 3.12).
+_PYBUF_WRITABLE = 0x1
+
+
+class Pep688Exporter(object):
+    """A pure-Python exporter (PEP 688): __buffer__(flags) returns a new memoryview of `inner`
+    (an exporter make() built), refusing PyBUF_WRITABLE on read-only memory with BufferError;
+    CPython then asks that memoryview for the same flags, so every other flag is honoured the
+    way memoryview honours it. __release_buffer__ releases the memoryview it gets (the one
+    __buffer__ returned) and counts the export as ended: `exports` is the number of buffers
+    granted and not yet released. Before 3.12 the class is no exporter (no bf_getbuffer)."""
+
+    def __init__(self, inner, what):
+        self.inner = inner
+        self.what = what
+        self.exports = 0
+
+    def __buffer__(self, flags):
+        m = memoryview(self.inner)
+        if flags & _PYBUF_WRITABLE and m.readonly:
+            m.release()
+            raise BufferError('%s is read-only' % self.what)
+        self.exports += 1
+        return m
+
+    def __release_buffer__(self, view):
+        self.exports -= 1
+        view.release()
+
+    def __repr__(self):
+        return '<Pep688Exporter over %s>' % self.what
+
+
+def make_pep688(*args):
+    """make()'s spec as a PEP 688 exporter over the exporter make() builds for it: (exporter,
+    'generated pep688 exporter over ...'). Unsupported before CPython 3.12."""
+    if not HAVE_PEP688:
+        raise Unsupported('PEP 688 needs Python 3.12+ (this is %d.%d)' % sys.version_info[:2])
+    inner, what = _make_checked(*args)
+    return Pep688Exporter(inner, what), 'generated pep688 exporter over %s' % what
 
 
 def _layout_text(shape, fortran, readonly, steps):
@@ -176,10 +290,11 @@ def _layout_text(shape, fortran, readonly, steps):
     return ', '.join(parts)
 
 
-def _make_memoryview(fmt, itemsize, shape, items, steps):
-    """memoryview(bytes).cast(fmt, base shape)[::k]: read-only, C order, a step on the first
-    dimension only (memoryview slices one dimension), no broadcasting, no empty extent (cast
-    refuses zeros in shape). The format must be one memoryview.cast takes (a native code)."""
+def _make_memoryview(fmt, itemsize, shape, items, steps, readonly=True):
+    """memoryview(bytes).cast(fmt, base shape)[::k]: read-only (over a bytearray when not
+    readonly), C order, a step on the first dimension only (memoryview slices one dimension), no
+    broadcasting, no empty extent (cast refuses zeros in shape). The format must be one
+    memoryview.cast takes (a native code)."""
     st = tuple(steps) if steps is not None else (1,) * len(shape)
     if 0 in shape or 0 in st or any(k != 1 for k in st[1:]):
         raise Unsupported('memoryview(bytes) cannot express this layout')
@@ -199,11 +314,12 @@ def _make_memoryview(fmt, itemsize, shape, items, steps):
             bidx[0] = _base_index(idx[0], st[0], base_shape[0])
         off = _c_offset(bidx, base_shape) * itemsize
         store[off:off + itemsize] = items[pos * itemsize:(pos + 1) * itemsize]
+    owner = bytes(store) if readonly else store
     try:
-        m = memoryview(bytes(store)).cast(fmt, base_shape)
+        m = memoryview(owner).cast(fmt, base_shape)
     except (TypeError, ValueError) as e:
         raise Unsupported('memoryview.cast(%r, %r) refused: %s' % (fmt, base_shape, e))
-    text = 'memoryview(bytes).cast(%r, %r)' % (fmt, base_shape)
+    text = 'memoryview(%s).cast(%r, %r)' % (type(owner).__name__, fmt, base_shape)
     if shape and st[0] != 1:
         m = m[::st[0]]
         text += '[::%d]' % st[0]
@@ -215,7 +331,7 @@ def _make(fmt_bytes, itemsize, shape, items, layout, steps, indirect):
     shape = tuple(shape)
     fortran = bool(layout & 1)
     readonly = bool(layout & 2)
-    h = zlib.crc32(repr((fmt_bytes, itemsize, shape, layout, steps, indirect)).encode() + items)
+    h = _spec_hash(fmt_bytes, itemsize, shape, items, layout, steps, indirect)
     kind = h % 4
     how = _layout_text(shape, fortran, readonly, steps)
     if indirect is not None and any(indirect):
@@ -234,13 +350,22 @@ def _make(fmt_bytes, itemsize, shape, items, layout, steps, indirect):
             raise Unsupported('numpy arrays have at most 32 dimensions')
         dt = _numpy_dtype(fmt, itemsize)
     except Unsupported as e:
-        if not plain:
-            raise
-        try:
-            return (_make_testbuffer(fmt, itemsize, shape, items, fortran, readonly, None, False),
-                    '_testbuffer.ndarray (%s)' % how)
-        except Unsupported as e2:
-            raise Unsupported('%s; %s' % (e, e2))
+        reasons = [str(e)]
+        if plain:
+            try:
+                return (_make_testbuffer(fmt, itemsize, shape, items, fortran, readonly, None,
+                                         False),
+                        '_testbuffer.ndarray (%s)' % how)
+            except Unsupported as e2:
+                reasons.append(str(e2))
+        if not HAVE_NUMPY and (not fortran or len(shape) <= 1):
+            # No numpy in this interpreter: CPython's own memoryview over bytes or a bytearray
+            # expresses C order with a step on the first dimension.
+            try:
+                return _make_memoryview(fmt, itemsize, shape, items, steps, readonly)
+            except Unsupported as e3:
+                reasons.append(str(e3))
+        raise Unsupported('; '.join(reasons))
     if kind == 2 and plain and (not fortran or len(shape) <= 1):
         buf = bytes(items) if readonly else bytearray(items)
         return (np.frombuffer(buf, dtype=dt).reshape(shape),
@@ -345,6 +470,8 @@ def resize_plan(o):
             root = _RESIZE_OWNERS[id(root)]
         elif isinstance(root, memoryview):
             root = root.obj  # the memoryview is an export of it
+        elif isinstance(root, Pep688Exporter):
+            root = root.inner  # its buffers are memoryviews of it
         elif isinstance(root, pickle.PickleBuffer):
             with root.raw() as m:
                 root = m.obj
@@ -381,6 +508,15 @@ def _x(fmt, shape, items, itemsize=None):
     # shape, items.
     return (fmt, struct.calcsize(fmt) if itemsize is None else itemsize, tuple(shape),
             bytes(items))
+
+
+def _array_u():
+    # 'u' (wchar_t) is deprecated since 3.13 (DeprecationWarning when made): made all the same,
+    # the warning silenced so that -W error does not turn it into a failure.
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', DeprecationWarning)
+        a = array.array('u', 'abc')
+    return a, _x('w', [3], 'abc'.encode('utf-32-le'), 4)
 
 
 def _mmap():
@@ -618,9 +754,12 @@ def _stdlib_entries():
                   lambda tc=tc, vals=vals: (array.array(tc, vals),
                                             _x(tc, [len(vals)],
                                                struct.pack('%d%s' % (len(vals), tc), *vals)))))
+    if sys.version_info >= (3, 13):
+        # 3.13's new typecode: Py_UCS4, exported as 'w'.
+        e.append(("array.array('w', 'abc')",
+                  lambda: (array.array('w', 'abc'), _x('w', [3], 'abc'.encode('utf-32-le'), 4))))
     e += [
-        ("array.array('u', 'abc')",
-         lambda: (array.array('u', 'abc'), _x('w', [3], 'abc'.encode('utf-32-le'), 4))),
+        ("array.array('u', 'abc')", _array_u),
         ("array.array('d') (empty)", lambda: (array.array('d'), _x('d', [0], b''))),
         ("array.array('B') (empty)", lambda: (array.array('B'), _x('B', [0], b''))),
         ("memoryview(b'abcdefgh')[::2]",
@@ -701,7 +840,31 @@ def _testbuffer_entries():
     ]
 
 
-ENTRIES = _stdlib_entries() + _ctypes_entries() + _testbuffer_entries() + _numpy_entries()
+def _pep688_entries():
+    """Pure-Python exporters (PEP 688, CPython 3.12+) over CPython's own exporters."""
+    def pep(inner, what):
+        return Pep688Exporter(inner, what)
+
+    return [
+        ("pep688 exporter over bytearray(b'pep688')",
+         lambda: (pep(bytearray(b'pep688'), "bytearray(b'pep688')"), _x('B', [6], b'pep688'))),
+        ("pep688 exporter over bytes b'frozen' (read-only)",
+         lambda: (pep(b'frozen', "b'frozen'"), _x('B', [6], b'frozen'))),
+        ("pep688 exporter over array.array('d', [0.5, -1.0])",
+         lambda: (pep(array.array('d', [0.5, -1.0]), "array.array('d')"),
+                  _x('d', [2], struct.pack('2d', 0.5, -1.0)))),
+        ("pep688 exporter over memoryview(bytes(range(24))).cast('h', [3, 4])[::-2]",
+         lambda: (pep(memoryview(bytes(range(24))).cast('h', [3, 4])[::-2], 'a 2x4 view'),
+                  _x('h', [2, 4], bytes(range(16, 24)) + bytes(range(0, 8))))),
+    ]
+
+
+# What this interpreter can make: numpy, _testbuffer and PEP 688 entries only where they exist
+# (missing() says what was left out).
+ENTRIES = (_stdlib_entries() + _ctypes_entries() +
+           (_testbuffer_entries() if HAVE_TESTBUFFER else []) +
+           (_numpy_entries() if HAVE_NUMPY else []) +
+           (_pep688_entries() if HAVE_PEP688 else []))
 
 
 def enumerate_exporter(index):
