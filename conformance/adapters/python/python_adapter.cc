@@ -1,8 +1,12 @@
 #include "conformance/adapters/python/python_adapter.h"
 
-// Python.h first, as CPython asks.
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+// Python.h first, as CPython asks; through python_abi.h, the part of the C API whose binary
+// interface is the same in every CPython 3.8-3.13 (the adapter also runs inside other
+// interpreters: bufconf run --python, hosted_main.cc).
+#include "conformance/adapters/python/python_abi.h"
+// (Python.h before the system headers.)
+#include <dlfcn.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -20,8 +24,12 @@
 
 #include "conformance/adapter/reference_adapter.h"
 #include "conformance/adapter/register.h"
-#include "conformance/adapters/python/debian_python.h"
 #include "conformance/adapters/python/helper_source.h"
+#include "conformance/adapters/python/interpreter.h"
+
+// Not in the limited API, but exported with the same signature by every CPython since 3.8
+// (Objects/picklebufobject.c), where PickleBuffer appeared.
+extern "C" const Py_buffer* PyPickleBuffer_GetBuffer(PyObject*);
 
 namespace bufconf::adapters {
 namespace {
@@ -67,6 +75,51 @@ State& GetState() {
   return state;
 }
 
+// The UTF-8 text of a str (NULL, with an exception set, when it has none).
+const char* Utf8(PyObject* s) { return PyUnicode_AsUTF8AndSize(s, nullptr); }
+
+// "module.QualifiedName" of an object's type ("int" for builtins), as tp_name says it.
+std::string TypeName(PyObject* obj) {
+  PyObject* type = PyObject_Type(obj);
+  std::string name = "?";
+  if (type != nullptr) {
+    PyObject* module = PyObject_GetAttrString(type, "__module__");
+    PyObject* qualname = PyObject_GetAttrString(type, "__qualname__");
+    const char* m = module != nullptr && PyUnicode_Check(module) ? Utf8(module) : nullptr;
+    const char* q = qualname != nullptr && PyUnicode_Check(qualname) ? Utf8(qualname) : nullptr;
+    if (q != nullptr) name = q;
+    if (m != nullptr && q != nullptr && std::strcmp(m, "builtins") != 0) {
+      name = std::string(m) + "." + q;
+    }
+    Py_DecRef(module);
+    Py_DecRef(qualname);
+    Py_DecRef(type);
+  }
+  PyErr_Clear();
+  return name;
+}
+
+// PyObject_CheckBuffer: whether the object's type has bf_getbuffer. A function from 3.9; in 3.8
+// a macro reading the type, done here the same way: the layout of a type object up to
+// tp_as_buffer (Include/cpython/object.h) is the same in every CPython 3.
+bool HasBufferInterface(PyObject* obj) {
+  using CheckFn = int (*)(PyObject*);
+  static const auto check = reinterpret_cast<CheckFn>(dlsym(RTLD_DEFAULT, "PyObject_CheckBuffer"));
+  if (check != nullptr) return check(obj) != 0;
+  struct BufferProcs {
+    void* bf_getbuffer;
+  };
+  struct TypePrefix {
+    PyVarObject head;
+    const char* tp_name;
+    Py_ssize_t tp_basicsize, tp_itemsize;
+    void* slots[14];  // tp_dealloc ... tp_setattro
+    const BufferProcs* tp_as_buffer;
+  };
+  const auto* type = reinterpret_cast<const TypePrefix*>(Py_TYPE(obj));
+  return type->tp_as_buffer != nullptr && type->tp_as_buffer->bf_getbuffer != nullptr;
+}
+
 // "ExceptionType: message" of the current Python error, which is cleared; "" when none is set.
 std::string TakeError() {
   if (!PyErr_Occurred()) return "";
@@ -79,15 +132,15 @@ std::string TakeError() {
   if (value != nullptr) {
     PyObject* s = PyObject_Str(value);
     if (s != nullptr) {
-      const char* utf8 = PyUnicode_AsUTF8(s);
+      const char* utf8 = Utf8(s);
       if (utf8 != nullptr && *utf8 != '\0') text += std::string(": ") + utf8;
-      Py_DECREF(s);
+      Py_DecRef(s);
     }
     PyErr_Clear();  // from str() or AsUTF8
   }
-  Py_XDECREF(type);
-  Py_XDECREF(value);
-  Py_XDECREF(traceback);
+  Py_DecRef(type);
+  Py_DecRef(value);
+  Py_DecRef(traceback);
   return text;
 }
 
@@ -158,7 +211,7 @@ void LoadFactory() {
           ? PyObject_CallFunction(fn, "sssLd", state.factory.c_str(), cwd.c_str(),
                                   GetEnv("BUFCONF_PYTHON_PATH").c_str(), max_objects, timeout)
           : nullptr;
-  Py_XDECREF(fn);
+  Py_DecRef(fn);
   {
     std::lock_guard<std::mutex> lock(mutex);
     done = true;
@@ -172,7 +225,7 @@ void LoadFactory() {
   } else {
     // An object without a buffer interface, or a malformed entry, is not an error of the factory:
     // enumerate reports that entry as skipped (BUFCONF_SKIPPED) and the others are judged.
-    Py_DECREF(entries);
+    Py_DecRef(entries);
   }
   if (!state.factory_error.empty()) {
     state.factory_error = "BUFCONF_PYTHON_FACTORY=" + state.factory + ": " + state.factory_error;
@@ -182,13 +235,13 @@ void LoadFactory() {
 std::string Initialize() {
   // Debian's /usr/bin/python3 world; no signal handlers of our own (the runner owns the
   // signals); single-threaded BLAS (the runner forks after numpy is imported).
-  const std::string started = StartDebianPython();
+  const std::string started = StartInterpreter();
   if (!started.empty()) return started;
   State& state = GetState();
   PyObject* code = Py_CompileString(kHelperSource, "<bufconf python adapter>", Py_file_input);
   if (code == nullptr) return "the helper module does not compile: " + TakeError();
   state.module = PyImport_ExecCodeModule("_bufconf_python_adapter", code);
-  Py_DECREF(code);
+  Py_DecRef(code);
   if (state.module == nullptr) return "the helper module does not import: " + TakeError();
   state.unsupported = PyObject_GetAttrString(state.module, "Unsupported");
   if (state.unsupported == nullptr) return TakeError();
@@ -216,8 +269,8 @@ PyObject* CallHelper(const char* name, PyObject* args) {
   if (args == nullptr) return nullptr;
   PyObject* fn = PyObject_GetAttrString(GetState().module, name);
   PyObject* result = fn != nullptr ? PyObject_CallObject(fn, args) : nullptr;
-  Py_XDECREF(fn);
-  Py_DECREF(args);
+  Py_DecRef(fn);
+  Py_DecRef(args);
   return result;
 }
 
@@ -246,8 +299,8 @@ constexpr size_t kMaxDeclaredBytes = size_t{256} << 20;
 // refused, if the buffer is contiguous) and released at once; the owner itself stays alive in
 // the exporter. False, with why, when it cannot be had.
 bool OwnerSpan(PyObject* owner, bufconf_region* region, bool* readonly, std::string* why) {
-  const std::string type = Py_TYPE(owner)->tp_name;
-  if (!PyObject_CheckBuffer(owner)) {
+  const std::string type = TypeName(owner);
+  if (!HasBufferInterface(owner)) {
     *why = "the memory owner, a " + type + ", does not support the buffer protocol";
     return false;
   }
@@ -288,7 +341,7 @@ bool OwnerSpan(PyObject* owner, bufconf_region* region, bool* readonly, std::str
 std::string DictString(PyObject* dict, const char* key) {
   PyObject* value = PyDict_GetItemString(dict, key);  // borrowed
   if (value == nullptr || !PyUnicode_Check(value)) return "";
-  const char* utf8 = PyUnicode_AsUTF8(value);
+  const char* utf8 = Utf8(value);
   if (utf8 == nullptr) {
     TakeError();
     return "";
@@ -309,10 +362,10 @@ std::string ApplyFactoryExtra(PyExporter* ex, PyObject* extra, const std::string
   bool memory_readonly = readonly != nullptr && PyObject_IsTrue(readonly) == 1;
   if (memory != nullptr && PyList_Check(memory)) {
     ex->memory_declared = true;
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(memory); ++i) {
+    for (Py_ssize_t i = 0; i < PyList_Size(memory); ++i) {
       unsigned long long address = 0;
       Py_ssize_t size = 0;
-      if (!PyArg_ParseTuple(PyList_GET_ITEM(memory, i), "Kn", &address, &size)) {
+      if (!PyArg_ParseTuple(PyList_GetItem(memory, i), "Kn", &address, &size)) {
         return description + ": skipped: a bad memory declaration: " + TakeError();
       }
       ex->declared.push_back({reinterpret_cast<const void*>(static_cast<uintptr_t>(address)),
@@ -328,7 +381,7 @@ std::string ApplyFactoryExtra(PyExporter* ex, PyObject* extra, const std::string
     ex->memory_declared = true;
     ex->declared.push_back(region);
     ex->owner = owner;
-    Py_INCREF(owner);
+    Py_IncRef(owner);
     if (readonly == nullptr || readonly == Py_None) memory_readonly = owner_readonly;
   }
   ex->note = DictString(extra, "note");
@@ -346,10 +399,10 @@ PyObject* SsizeTuple(const bufconf_ssize_t* values, int n) {
   for (int i = 0; i < n; ++i) {
     PyObject* v = PyLong_FromSsize_t(values[i]);
     if (v == nullptr) {
-      Py_DECREF(t);
+      Py_DecRef(t);
       return nullptr;
     }
-    PyTuple_SET_ITEM(t, i, v);
+    PyTuple_SetItem(t, i, v);
   }
   return t;
 }
@@ -381,17 +434,17 @@ int MakeExporter(void*, const bufconf_array_spec* spec, void** exporter, char* m
   }
   PyObject* steps = Py_None;
   PyObject* indirect = Py_None;
-  Py_INCREF(steps);
-  Py_INCREF(indirect);
+  Py_IncRef(steps);
+  Py_IncRef(indirect);
   if (spec->steps != nullptr) {
-    Py_DECREF(steps);
+    Py_DecRef(steps);
     steps = SsizeTuple(spec->steps, spec->ndim);
   }
   if (spec->indirect != nullptr && steps != nullptr) {
-    Py_DECREF(indirect);
+    Py_DecRef(indirect);
     indirect = PyTuple_New(spec->ndim);
     for (int i = 0; indirect != nullptr && i < spec->ndim; ++i) {
-      PyTuple_SET_ITEM(indirect, i, PyLong_FromLong(spec->indirect[i]));
+      PyTuple_SetItem(indirect, i, PyLong_FromLong(spec->indirect[i]));
     }
   }
   PyObject* args = nullptr;
@@ -402,8 +455,8 @@ int MakeExporter(void*, const bufconf_array_spec* spec, void** exporter, char* m
         len > 0 ? static_cast<const char*>(spec->items) : "", len,
         static_cast<unsigned int>(spec->layout), steps, indirect);
   } else {
-    Py_XDECREF(steps);
-    Py_XDECREF(indirect);
+    Py_DecRef(steps);
+    Py_DecRef(indirect);
   }
   PyObject* result = CallHelper("make", args);
   if (result == nullptr) {
@@ -414,13 +467,13 @@ int MakeExporter(void*, const bufconf_array_spec* spec, void** exporter, char* m
   }
   auto* ex = new PyExporter;
   ex->obj = PyTuple_GetItem(result, 0);
-  Py_XINCREF(ex->obj);
-  const char* what = PyUnicode_AsUTF8(PyTuple_GetItem(result, 1));
+  Py_IncRef(ex->obj);
+  const char* what = Utf8(PyTuple_GetItem(result, 1));
   ex->what = what != nullptr ? what : "?";
-  Py_DECREF(result);
+  Py_DecRef(result);
   const std::string error = TakeError();
   if (ex->obj == nullptr || !error.empty()) {
-    Py_XDECREF(ex->obj);
+    Py_DecRef(ex->obj);
     delete ex;
     SetMessage(message, message_size, "make returned a bad result: " + error);
     return BUFCONF_ERROR;
@@ -447,7 +500,7 @@ int Enumerate(void*, size_t index, void** exporter, bufconf_enumerated* info) {
     return BUFCONF_ERROR;
   }
   if (result == Py_None) {
-    Py_DECREF(result);
+    Py_DecRef(result);
     return BUFCONF_UNSUPPORTED;
   }
   PyObject* obj = nullptr;
@@ -455,24 +508,24 @@ int Enumerate(void*, size_t index, void** exporter, bufconf_enumerated* info) {
   PyObject* expected = nullptr;
   PyObject* extra = nullptr;
   if (!PyArg_ParseTuple(result, "OsOO", &obj, &description, &expected, &extra)) {
-    Py_DECREF(result);
+    Py_DecRef(result);
     const std::string error = TakeError();
     if (info != nullptr) SetMessage(info->description, sizeof info->description, error);
     return BUFCONF_ERROR;
   }
   auto* ex = new PyExporter;
   ex->obj = obj;
-  Py_INCREF(obj);
+  Py_IncRef(obj);
   ex->what = description;
   // A factory entry the suite cannot judge: skipped alone, with the reason (BUFCONF_SKIPPED).
   // Whether the object has bf_getbuffer is checked here, without asking it for a buffer.
   std::string skipped = ApplyFactoryExtra(ex, extra, ex->what, info);
-  if (skipped.empty() && !PyObject_CheckBuffer(obj)) {
-    skipped = ex->what + ": skipped: " + Py_TYPE(obj)->tp_name +
+  if (skipped.empty() && !HasBufferInterface(obj)) {
+    skipped = ex->what + ": skipped: " + TypeName(obj) +
               " does not support the buffer protocol (no bf_getbuffer)";
   }
   if (!skipped.empty()) {
-    Py_DECREF(result);
+    Py_DecRef(result);
     if (info != nullptr) {
       *info = bufconf_enumerated{};
       SetMessage(info->description, sizeof info->description, skipped);
@@ -491,8 +544,8 @@ int Enumerate(void*, size_t index, void** exporter, bufconf_enumerated* info) {
     if (PyArg_ParseTuple(expected, "snOy#", &format, &itemsize, &shape, &items, &items_len) &&
         PyTuple_Check(shape)) {
       ex->format = format;
-      for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(shape); ++i) {
-        ex->shape.push_back(PyLong_AsSsize_t(PyTuple_GET_ITEM(shape, i)));
+      for (Py_ssize_t i = 0; i < PyTuple_Size(shape); ++i) {
+        ex->shape.push_back(PyLong_AsSsize_t(PyTuple_GetItem(shape, i)));
       }
       ex->items.assign(items, static_cast<size_t>(items_len));
       ex->items.reserve(1);
@@ -513,7 +566,7 @@ int Enumerate(void*, size_t index, void** exporter, bufconf_enumerated* info) {
       info->items = ex->items.data();
     }
   }
-  Py_DECREF(result);
+  Py_DecRef(result);
   *exporter = ex;
   return BUFCONF_OK;
 }
@@ -567,15 +620,15 @@ int Resize(void*, void* exporter, char* message, size_t message_size) {
   PyObject* args = nullptr;
   const char* what_text = nullptr;
   if (!PyArg_ParseTuple(plan, "OO!s", &fn, &PyTuple_Type, &args, &what_text)) {
-    Py_DECREF(plan);
+    Py_DecRef(plan);
     SetMessage(message, message_size, "resize_plan returned a bad result: " + TakeError());
     return BUFCONF_ERROR;
   }
   const std::string what = what_text;
   PyObject* result = PyObject_Call(fn, args, nullptr);
-  Py_DECREF(plan);
+  Py_DecRef(plan);
   if (result != nullptr) {
-    Py_DECREF(result);
+    Py_DecRef(result);
     SetMessage(message, message_size, what + " changed the size");
     return BUFCONF_OK;
   }
@@ -607,8 +660,8 @@ void DestroyExporter(void*, void* exporter) {
   auto* ex = static_cast<PyExporter*>(exporter);
   if (ex == nullptr) return;
   if (Ready()) {
-    Py_XDECREF(ex->obj);
-    Py_XDECREF(ex->owner);
+    Py_DecRef(ex->obj);
+    Py_DecRef(ex->owner);
     TakeError();
   }
   delete ex;
@@ -621,17 +674,30 @@ void DestroyExporter(void*, void* exporter) {
 bool OwnedRegions(PyObject* obj, std::vector<bufconf_region>* out, int depth) {
   if (obj == nullptr || depth > 64) return false;
   if (PyBytes_Check(obj)) {
-    out->push_back({PyBytes_AS_STRING(obj), static_cast<size_t>(PyBytes_GET_SIZE(obj))});
+    char* data = PyBytes_AsString(obj);
+    const Py_ssize_t size = PyBytes_Size(obj);
+    if (data == nullptr || size < 0) return TakeError(), false;
+    out->push_back({data, static_cast<size_t>(size)});
     return true;
   }
   if (PyByteArray_Check(obj)) {
-    out->push_back({PyByteArray_AS_STRING(obj), static_cast<size_t>(PyByteArray_GET_SIZE(obj))});
+    out->push_back({PyByteArray_AsString(obj), static_cast<size_t>(PyByteArray_Size(obj))});
     return true;
   }
-  if (PyMemoryView_Check(obj)) {
-    return OwnedRegions(PyMemoryView_GET_BUFFER(obj)->obj, out, depth + 1);
+  // A memoryview (its .obj) or a PickleBuffer (the view it holds): what they wrap.
+  const bool memoryview =
+      PyObject_IsInstance(obj, reinterpret_cast<PyObject*>(&PyMemoryView_Type)) == 1;
+  if (memoryview) {
+    PyObject* wrapped = PyObject_GetAttrString(obj, "obj");
+    if (wrapped == nullptr) {
+      TakeError();
+      return false;
+    }
+    const bool ok = wrapped != Py_None && OwnedRegions(wrapped, out, depth + 1);
+    Py_DecRef(wrapped);
+    return ok;
   }
-  if (PyObject_TypeCheck(obj, &PyPickleBuffer_Type)) {
+  if (TypeName(obj) == "pickle.PickleBuffer") {
     const Py_buffer* wrapped = PyPickleBuffer_GetBuffer(obj);
     if (wrapped == nullptr) {
       TakeError();
@@ -647,10 +713,10 @@ bool OwnedRegions(PyObject* obj, std::vector<bufconf_region>* out, int depth) {
   bool ok = false;
   if (PyList_Check(owner)) {
     ok = true;
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(owner); ++i) {
+    for (Py_ssize_t i = 0; i < PyList_Size(owner); ++i) {
       unsigned long long address = 0;
       Py_ssize_t size = 0;
-      if (!PyArg_ParseTuple(PyList_GET_ITEM(owner, i), "Kn", &address, &size)) {
+      if (!PyArg_ParseTuple(PyList_GetItem(owner, i), "Kn", &address, &size)) {
         ok = false;
         break;
       }
@@ -660,7 +726,7 @@ bool OwnedRegions(PyObject* obj, std::vector<bufconf_region>* out, int depth) {
   } else if (owner != Py_None) {
     ok = OwnedRegions(owner, out, depth + 1);
   }
-  Py_DECREF(owner);
+  Py_DecRef(owner);
   TakeError();
   return ok;
 }
@@ -735,7 +801,11 @@ void FillStrides(void*, int ndim, const bufconf_ssize_t* shape, bufconf_ssize_t*
 
 bufconf_ssize_t SizeFromFormat(void*, const char* format) {
   if (!Ready()) return -1;
-  const Py_ssize_t size = PyBuffer_SizeFromFormat(format);
+  using SizeFromFormatFn = Py_ssize_t (*)(const char*);
+  static const auto size_from_format =
+      reinterpret_cast<SizeFromFormatFn>(dlsym(RTLD_DEFAULT, "PyBuffer_SizeFromFormat"));
+  if (size_from_format == nullptr) return -1;
+  const Py_ssize_t size = size_from_format(format);
   if (size < 0) {
     TakeError();
     return -1;
@@ -755,19 +825,44 @@ int CopyData(void*, const bufconf_buffer* dest, const bufconf_buffer* src) {
   PyObject* src_view = dest_view != nullptr ? PyMemoryView_FromBuffer(&s) : nullptr;
   int rc = BUFCONF_REFUSED;
   if (src_view != nullptr && PyObject_CopyData(dest_view, src_view) == 0) rc = BUFCONF_OK;
-  Py_XDECREF(src_view);
-  Py_XDECREF(dest_view);
+  Py_DecRef(src_view);
+  Py_DecRef(dest_view);
   TakeError();
   return rc;
 }
 
 // ---- fork ----
 
-int AfterFork(void*) {
-  // Only when this process's interpreter exists (the parent may never have used Python); the
-  // forking thread holds the GIL (it initialised the interpreter).
+// The interpreter's fork protocol, as os.fork follows it: PyOS_BeforeFork in the parent before
+// fork() (3.13 takes the import lock there, and PyOS_AfterFork_Child releases it: without the
+// first, the second is a fatal error), then PyOS_AfterFork_Parent or PyOS_AfterFork_Child. The
+// adapter ABI has only after_fork, called in the child: the three are registered with
+// pthread_atfork instead, so they run around every fork of this process. The runner forks from
+// the thread that holds the GIL (the one that started or hosts the interpreter).
+void BeforeFork() {
+  if (Py_IsInitialized()) PyOS_BeforeFork();
+}
+void AfterForkParent() {
+  if (Py_IsInitialized()) PyOS_AfterFork_Parent();
+}
+void AfterForkChild() {
   if (Py_IsInitialized()) PyOS_AfterFork_Child();
-  return 0;
+}
+
+// Nothing left to do in the child: AfterForkChild ran when fork() returned there.
+int AfterFork(void*) { return 0; }
+
+// ", numpy and _testbuffer": the optional modules the helper imported in this interpreter (the
+// pyenv builds have no numpy, for example).
+std::string HelperExtras() {
+  PyObject* modules = PyImport_GetModuleDict();  // borrowed
+  std::vector<std::string> names;
+  for (const char* name : {"numpy", "_testbuffer"}) {
+    if (modules != nullptr && PyDict_GetItemString(modules, name) != nullptr) names.push_back(name);
+  }
+  std::string extras;
+  for (size_t i = 0; i < names.size(); ++i) extras += (i == 0 ? ", " : " and ") + names[i];
+  return extras;
 }
 
 const bufconf_adapter* MakeAdapter() {
@@ -775,6 +870,11 @@ const bufconf_adapter* MakeAdapter() {
   // runner inherits it instead of starting its own (about 0.15 s each). The factory, if any, is
   // called now too.
   EnsurePythonInitialized();
+  static const int atfork = pthread_atfork(BeforeFork, AfterForkParent, AfterForkChild);
+  if (atfork != 0) {
+    std::fprintf(stderr, "bufconf: python adapter: pthread_atfork failed (%d)\n", atfork);
+    return nullptr;
+  }
   const State& state = GetState();
   if (!state.factory_error.empty()) {
     // No error channel at creation: say why here, and make loading fail (NULL).
@@ -782,13 +882,19 @@ const bufconf_adapter* MakeAdapter() {
     return nullptr;
   }
   const bool factory = !state.factory.empty();
+  // "CPython 3.12.1 (hosted by /root/.pyenv/versions/3.12.1/bin/python3.12)": the version
+  // the interpreter reports when it runs (Py_GetVersion), not the headers bufconf was built with.
+  std::string number = Py_GetVersion();
+  number = number.substr(0, number.find(' '));
   static const std::string version =
-      factory ? "CPython " PY_VERSION " (embedded /usr/bin/python3), factory " + state.factory
-              : "CPython " PY_VERSION " (embedded /usr/bin/python3) with numpy and _testbuffer";
-  constexpr uint64_t kAlgorithms = BUFCONF_CAP_IS_CONTIGUOUS | BUFCONF_CAP_GET_POINTER |
-                                   BUFCONF_CAP_TO_CONTIGUOUS | BUFCONF_CAP_FROM_CONTIGUOUS |
-                                   BUFCONF_CAP_FILL_STRIDES | BUFCONF_CAP_SIZE_FROM_FORMAT |
-                                   BUFCONF_CAP_COPY_DATA;
+      "CPython " + number + " (" + InterpreterWhere() + ")" +
+      (factory ? ", factory " + state.factory : " with its standard library" + HelperExtras());
+  // PyBuffer_SizeFromFormat appeared in 3.9: on 3.8 the adapter does not have it.
+  const bool size_from_format = dlsym(RTLD_DEFAULT, "PyBuffer_SizeFromFormat") != nullptr;
+  const uint64_t algorithms = BUFCONF_CAP_IS_CONTIGUOUS | BUFCONF_CAP_GET_POINTER |
+                              BUFCONF_CAP_TO_CONTIGUOUS | BUFCONF_CAP_FROM_CONTIGUOUS |
+                              BUFCONF_CAP_FILL_STRIDES | BUFCONF_CAP_COPY_DATA |
+                              (size_from_format ? BUFCONF_CAP_SIZE_FROM_FORMAT : 0);
   static const bufconf_adapter adapter = {
       BUFCONF_ADAPTER_ABI_VERSION,
       // Another name with a factory: what is judged is not CPython's own exporters (so, e.g.,
@@ -799,7 +905,7 @@ const bufconf_adapter* MakeAdapter() {
       // PyObject_GetBuffer: the interpreter's own checks (e.g. 3.11 letting PyBUF_READ/WRITE
       // through, gh-114685) are judged once, on the interpreter, not on each exporter.
       (factory ? 0 : BUFCONF_CAP_MAKE_EXPORTER) | BUFCONF_CAP_ENUMERATE | BUFCONF_CAP_RESIZE |
-          BUFCONF_CAP_VIA_INTERPRETER | kAlgorithms,
+          BUFCONF_CAP_VIA_INTERPRETER | algorithms,
       nullptr,  // context: the interpreter is process-wide
       AfterFork,
       factory ? nullptr : MakeExporter,

@@ -1,0 +1,143 @@
+#include "conformance/cli/python_host.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "conformance/cli/hosted_bootstrap.h"
+
+namespace bufconf::cli {
+namespace {
+
+std::vector<std::string>& CommandLine() {
+  static std::vector<std::string> args;
+  return args;
+}
+
+std::string& Hosted() {
+  static std::string executable;
+  return executable;
+}
+
+bool IsExecutableFile(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
+}
+
+// `name` as execvp would find it: itself when it has a slash, else the first executable file of
+// that name in PATH. "" when there is none.
+std::string FindProgram(const std::string& name) {
+  if (name.find('/') != std::string::npos) return name;
+  const char* path = std::getenv("PATH");
+  std::string dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+  size_t start = 0;
+  while (start <= dirs.size()) {
+    size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    std::string dir = dirs.substr(start, end - start);
+    if (dir.empty()) dir = ".";
+    const std::string candidate = dir + "/" + name;
+    if (IsExecutableFile(candidate)) return candidate;
+    start = end + 1;
+  }
+  return "";
+}
+
+std::string Directory(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+// libbufconf_hosted.so: BUFCONF_HOSTED_LIBRARY, else beside the bufconf executable (bazel-bin),
+// else in its runfiles (a bazel test or run that has //:bufconf as data).
+std::string FindHostedLibrary(std::string* looked) {
+  const char* name = "libbufconf_hosted.so";
+  std::vector<std::string> candidates;
+  if (const char* env = std::getenv("BUFCONF_HOSTED_LIBRARY"); env != nullptr && *env != '\0') {
+    candidates.push_back(env);
+  } else {
+    char self[4096];
+    const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+      self[n] = '\0';
+      candidates.push_back(Directory(self) + "/" + name);
+    }
+    if (!CommandLine().empty()) {
+      const std::string argv0 = CommandLine()[0];
+      candidates.push_back(argv0 + ".runfiles/bufconf/" + name);
+      candidates.push_back(Directory(argv0) + "/" + name);
+    }
+    for (const char* var : {"RUNFILES_DIR", "TEST_SRCDIR"}) {
+      if (const char* dir = std::getenv(var); dir != nullptr && *dir != '\0') {
+        candidates.push_back(std::string(dir) + "/bufconf/" + name);
+      }
+    }
+  }
+  for (const std::string& c : candidates) {
+    if (::access(c.c_str(), R_OK) == 0) return c;
+    *looked += (looked->empty() ? "" : ", ") + c;
+  }
+  return "";
+}
+
+}  // namespace
+
+void SetCommandLine(int argc, char** argv) { CommandLine().assign(argv, argv + argc); }
+
+void SetHosted(const std::string& executable) { Hosted() = executable; }
+
+const std::string& HostedBy() { return Hosted(); }
+
+int RunInInterpreter(const std::string& python, const char* command) {
+  const std::string where = std::string("bufconf ") + command + ": --python " + python;
+  if (python.empty()) {
+    std::cerr << "bufconf " << command << ": --python: an empty value names no interpreter\n";
+    return 2;
+  }
+  const std::string program = FindProgram(python);
+  if (program.empty()) {
+    std::cerr << where << ": no such program in PATH\n";
+    return 2;
+  }
+  if (!IsExecutableFile(program)) {
+    std::cerr << where << ": " << program << " is not an executable file\n";
+    return 2;
+  }
+  std::string looked;
+  const std::string library = FindHostedLibrary(&looked);
+  if (library.empty()) {
+    std::cerr << where << ": libbufconf_hosted.so is missing (looked in " << looked
+              << "; build //:libbufconf_hosted.so, or set BUFCONF_HOSTED_LIBRARY)\n";
+    return 3;
+  }
+  // The command line again, without --python: the hosted bufconf runs the suite itself.
+  std::vector<std::string> args = {program, "-c", kHostedBootstrap, library};
+  const std::vector<std::string>& given = CommandLine();
+  for (size_t i = 0; i < given.size(); ++i) {
+    const std::string& a = given[i];
+    if (a == "--python") {
+      ++i;
+      continue;
+    }
+    if (a.rfind("--python=", 0) == 0) continue;
+    args.push_back(a);
+  }
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  // The embedded interpreter's setting (debian_python.cc): numpy's BLAS single-threaded, since
+  // the runner forks after numpy is imported.
+  setenv("OPENBLAS_NUM_THREADS", "1", 0);
+  std::cout.flush();
+  ::execv(program.c_str(), argv.data());
+  std::cerr << where << ": cannot run " << program << ": " << std::strerror(errno) << "\n";
+  return 2;
+}
+
+}  // namespace bufconf::cli

@@ -1,0 +1,28 @@
+// bufconf run --python INTERPRETER (and replay --python): the run happens inside INTERPRETER.
+// The bufconf executable starts INTERPRETER with a bootstrap (hosted_bootstrap.py) that loads
+// libbufconf_hosted.so (bufconf built as a library, with the python adapter compiled to the C API
+// every CPython 3.8-3.13 shares) and runs the same command line there, without --python
+// (docs/python-factory.md, "Choosing the interpreter").
+#ifndef BUFCONF_CONFORMANCE_CLI_PYTHON_HOST_H_
+#define BUFCONF_CONFORMANCE_CLI_PYTHON_HOST_H_
+
+#include <string>
+
+namespace bufconf::cli {
+
+// The command line as given (bufconf::cli::Main records it), to run again in the interpreter.
+void SetCommandLine(int argc, char** argv);
+
+// Called by libbufconf_hosted.so: this process is the interpreter `executable` hosting bufconf.
+void SetHosted(const std::string& executable);
+// The hosting interpreter's sys.executable, "" in the bufconf executable.
+const std::string& HostedBy();
+
+// Replaces this process by `python` (a path, or a command name looked up in PATH) running the
+// recorded command line without its --python option. Returns only on failure, with exit status 2
+// and the reason printed (`command` names the subcommand in the message).
+int RunInInterpreter(const std::string& python, const char* command);
+
+}  // namespace bufconf::cli
+
+#endif  // BUFCONF_CONFORMANCE_CLI_PYTHON_HOST_H_
