@@ -555,7 +555,8 @@ const std::vector<Rule>* MakeCatalogue() {
       {"RELEASE-PEP688-PAIRED", Area::kRelease, kMust, kInterpreter,
        "For each buffer granted through a Python exporter's __buffer__, releasing it calls "
        "__release_buffer__ exactly once, with the very memoryview __buffer__ returned, after the "
-       "interpreter released its own export of that memoryview.",
+       "interpreter released its own export of that memoryview; a request that memoryview "
+       "refuses after __buffer__ returned fails with no __release_buffer__ call.",
        "Doc/reference/datamodel.rst, 'Emulating buffer types' "
        "(https://docs.python.org/3/reference/datamodel.html#emulating-buffer-types); "
        "Objects/typeobject.c, bufferwrapper_releasebuf and releasebuffer_call_python",

@@ -258,9 +258,16 @@ class Pep688Exporter(object):
 
     def __buffer__(self, flags):
         m = memoryview(self.inner)
-        if flags & _PYBUF_WRITABLE and m.readonly:
+        try:
+            if flags & _PYBUF_WRITABLE and m.readonly:
+                raise BufferError('%s is read-only' % self.what)
+            # CPython asks m for the same flags once this returns, and when m refuses (e.g.
+            # PyBUF_F_CONTIGUOUS on C-order items) no __release_buffer__ follows: ask m first,
+            # so that a refusal happens here, before the export is counted.
+            m.__buffer__(flags).release()
+        except BaseException:
             m.release()
-            raise BufferError('%s is read-only' % self.what)
+            raise
         self.exports += 1
         return m
 

@@ -252,6 +252,11 @@ class MakeTest(unittest.TestCase):
         with Buffer(obj, FULL_RO) as v:
             self.assertEqual(v.format, b'i')
             self.assertEqual((v.ndim, v.shape[0], v.shape[1]), (2, 2, 3))
+        # refused by the memoryview (Fortran order asked of C-order items): refused in
+        # __buffer__ itself, so the export is not counted (no __release_buffer__ would follow)
+        with self.assertRaises(BufferError):
+            Buffer(obj, 0x58)
+        self.assertEqual(obj.exports, 0)
         # writable inner memory: WRITABLE granted
         obj, _ = H.make_pep688(b'i', 4, (2, 3), items, 0, None, None)
         with Buffer(obj, WRITABLE | FORMAT | ND) as v:
