@@ -35,6 +35,7 @@ SPEC_TESTS = [
     "//conformance/suite:tiny_cases_test",
     "//conformance/suite:verdicts_test",
     "//conformance/testdata:bad_input_test",
+    "//conformance/zoo/pep688:faults_bufconf_test",
     "//conformance/zoo/pep688:faults_test",
     "//conformance/zoo:zoo_test",
     "//docs:doctest",
