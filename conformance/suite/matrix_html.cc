@@ -50,7 +50,8 @@ ul.problems{margin:.3em 0;padding-left:1.2em;color:#a40e26;overflow-wrap:anywher
 table.matrix{border-collapse:collapse;margin-bottom:.6em}
 table.matrix th,table.matrix td{text-align:left;vertical-align:top;padding:3px 8px;
 border-bottom:1px solid #d0d7de;white-space:nowrap}
-table.matrix th{background:#f6f8fa;position:sticky;top:0}
+table.matrix th{background:#f6f8fa;position:sticky;top:0;white-space:normal;max-width:11em;
+overflow-wrap:anywhere}
 table.matrix td.cell{text-align:center;font-weight:bold;font-size:.9em}
 table.matrix th .path{display:block;font-weight:normal;color:#57606a;font-size:.8em}
 tr.changed td:first-child{border-left:4px solid #bf8700}

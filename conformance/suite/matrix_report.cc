@@ -71,6 +71,28 @@ std::string Cut(const std::string& s, size_t width) {
   return line.substr(0, n) + "...";
 }
 
+// `text` (its first line) as lines of at most kLineWidth bytes, each starting with `indent`, broken
+// at spaces; at most `max_lines`, the last cut with "...".
+std::string Wrapped(const std::string& text, const std::string& indent, size_t max_lines) {
+  std::string rest = text.substr(0, text.find('\n'));
+  const size_t room = kLineWidth - indent.size();
+  std::string out;
+  for (size_t n = 1; !rest.empty(); ++n) {
+    if (rest.size() <= room || n == max_lines) {
+      out += Cut(indent + rest, kLineWidth) + "\n";
+      break;
+    }
+    size_t at = rest.rfind(' ', room);
+    if (at == std::string::npos || at < room / 2) at = room;
+    // Not inside a UTF-8 sequence.
+    while (at > 0 && (static_cast<unsigned char>(rest[at]) & 0xC0) == 0x80) --at;
+    out += indent + rest.substr(0, at) + "\n";
+    rest = rest.substr(at);
+    rest.erase(0, rest.find_first_not_of(' '));
+  }
+  return out;
+}
+
 // At most `width` bytes: a long path keeps its end ("...versions/3.12.1/bin/python3.12").
 std::string CutFront(const std::string& s, size_t width) {
   if (s.size() <= width) return s;
@@ -119,6 +141,27 @@ std::string SettingsText(const nlohmann::json& s) {
            (v->is_string() ? v->get<std::string>() : v->dump());
   }
   return out;
+}
+
+// A scorecard without "interpreter" (bufconf before run --python): the python adapter's version
+// says "CPython 3.11.2 (embedded /usr/bin/python3) ..." or "... (hosted by PATH) ...".
+void FromAdapterVersion(MatrixColumn* c) {
+  const std::string& v = c->adapter_version;
+  for (const char* impl : {"CPython ", "PyPy "}) {
+    const std::string prefix = impl;
+    if (v.compare(0, prefix.size(), prefix) != 0) continue;
+    const size_t end = v.find_first_of(" (", prefix.size());
+    c->implementation = Lower(prefix.substr(0, prefix.size() - 1));
+    c->version = v.substr(prefix.size(), end == std::string::npos ? end : end - prefix.size());
+    for (const std::string marker : {"(embedded ", "(hosted by "}) {
+      const size_t at = v.find(marker);
+      if (at == std::string::npos) continue;
+      const size_t close = v.find(')', at);
+      if (close != std::string::npos)
+        c->path = v.substr(at + marker.size(), close - at - marker.size());
+    }
+    return;
+  }
 }
 
 }  // namespace
@@ -184,6 +227,7 @@ MatrixColumn ColumnFromRun(const std::string& given, const std::string& source,
     c.version = OptionalString(*interpreter, "version", "interpreter");
     c.path = OptionalString(*interpreter, "path", "interpreter");
   }
+  if (c.implementation.empty()) FromAdapterVersion(&c);
   if (c.implementation.empty()) c.implementation = c.adapter_name;
   if (c.version.empty() && c.implementation == c.adapter_name) c.version = c.adapter_version;
   if (const nlohmann::json* t = Member(run, "totals"); t != nullptr && t->is_object()) {
@@ -226,7 +270,9 @@ MatrixColumn ColumnFromRun(const std::string& given, const std::string& source,
         if (!f.is_object()) Bad(ff, "not an object");
         const std::string where = OptionalString(f, "where", ff);
         const std::string message = OptionalString(f, "message", ff);
-        cell.messages.push_back(where.empty() ? message : where + ": " + message);
+        // The runner's messages often start with the place already.
+        const bool named = where.empty() || message.compare(0, where.size(), where) == 0;
+        cell.messages.push_back(named ? message : where + ": " + message);
       }
     }
     c.rule_info.push_back(
@@ -275,9 +321,8 @@ std::string ColumnShortName(const MatrixColumn& column) {
     name = "gp" + column.version;
   } else {
     name = column.implementation;
-    if (!column.version.empty() && name.size() < 8) name += " " + column.version;
   }
-  return Cut(name, 9).substr(0, 9);
+  return name.substr(0, 9);
 }
 
 std::string ColumnTitle(const MatrixColumn& column) {
@@ -322,7 +367,8 @@ Matrix BuildMatrix(std::vector<MatrixColumn> columns) {
         m.warnings.push_back(x.source + " " + x.given + " is given twice (" + Column(a) + " and " +
                              Column(b) + "): " + (x.source == "--python" ? "it runs" : "it is") +
                              " in both columns");
-      } else if (!x.path.empty() && x.path == y.path) {
+      } else if (x.source == "--python" && y.source == "--python" && !x.path.empty() &&
+                 x.path == y.path) {
         m.warnings.push_back(Column(a) + " and " + Column(b) + " are the same interpreter (" +
                              x.path + ")");
       }
@@ -374,7 +420,7 @@ std::string MatrixText(const Matrix& m) {
     const std::string indent(head.size(), ' ');
     if (!c.ran) {
       out << Cut(head + "NOT RUN: " + c.given, kLineWidth) << "\n";
-      out << Cut(indent + c.not_run, kLineWidth) << "\n";
+      out << Wrapped(c.not_run, indent, 4);
       continue;
     }
     std::string line = head + PadRight(ColumnShortName(c), 10) + ColumnTitle(c);
@@ -384,7 +430,7 @@ std::string MatrixText(const Matrix& m) {
     out << Cut(indent + "exit " + std::to_string(c.exit_status) + ": " + MatrixTotalsText(c.totals),
                kLineWidth)
         << "\n";
-    for (const std::string& p : c.problems) out << Cut(indent + p, kLineWidth) << "\n";
+    for (const std::string& p : c.problems) out << Wrapped(p, indent, 3);
   }
   size_t rule_width = 4;
   for (const MatrixRule& r : m.rules) rule_width = std::max(rule_width, r.id.size());
@@ -437,7 +483,7 @@ std::string MatrixText(const Matrix& m) {
       }
     }
   }
-  for (const std::string& w : m.warnings) out << Cut("warning: " + w, kLineWidth) << "\n";
+  for (const std::string& w : m.warnings) out << Wrapped("warning: " + w, "", 3);
   const int status = MatrixExitStatus(m);
   std::string verdict;
   for (size_t k = 0; k < n; ++k) {

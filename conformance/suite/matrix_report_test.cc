@@ -174,6 +174,23 @@ TEST(MatrixReport, SameInterpreterTwiceAndOtherSettingsAreSaid) {
       {ColumnFromRun("python3.11", "--python", a), ColumnFromRun("python3", "--python", a)});
   ASSERT_EQ(same_path.warnings.size(), 1u);
   EXPECT_NE(same_path.warnings[0].find("#1 and #2 are the same interpreter"), std::string::npos);
+  // Scorecards of one interpreter (before and after a fix) are what --scorecard is for.
+  EXPECT_TRUE(BuildMatrix({ColumnFromRun("before.json", "--scorecard", a),
+                           ColumnFromRun("after.json", "--scorecard", a)})
+                  .warnings.empty());
+}
+
+TEST(MatrixReport, MessageThatNamesItsPlaceIsNotPrefixedAgain) {
+  nlohmann::json run = RunJson("3.11.2", 1);
+  nlohmann::json r = Result("REQ-WRITABLE", "fail", 3);
+  r["failures"] = {{{"where", "Matrix(3, 3)"}, {"message", "Matrix(3, 3): granted"}},
+                   {{"where", "generated exporter"}, {"message", "refused"}},
+                   {{"where", ""}, {"message", "no place"}}};
+  run["results"] = {r};
+  const MatrixColumn c = ColumnFromRun("p", "--python", run);
+  EXPECT_EQ(c.cells[0].second.messages,
+            (std::vector<std::string>{"Matrix(3, 3): granted", "generated exporter: refused",
+                                      "no place"}));
 }
 
 TEST(MatrixReport, JsonSchema) {
@@ -296,6 +313,19 @@ TEST(MatrixReport, ScorecardWithoutInterpreterUsesTheAdapter) {
   EXPECT_EQ(ColumnTitle(c), "reference bufconf-reference 0.1");
   EXPECT_EQ(ColumnShortName(c), "reference");
   EXPECT_EQ(c.problems, (std::vector<std::string>{"adapter error: enumerate crashed"}));
+  // The python adapter's version names the interpreter.
+  run["adapter"] = {{"name", "python-factory"},
+                    {"version", "CPython 3.11.2 (embedded /usr/bin/python3), factory f:g"}};
+  const MatrixColumn embedded = ColumnFromRun("score.json", "--scorecard", run);
+  EXPECT_EQ(ColumnTitle(embedded), "cpython 3.11.2");
+  EXPECT_EQ(embedded.path, "/usr/bin/python3");
+  run["adapter"]["version"] =
+      "CPython 3.12.1 (hosted by /root/.pyenv/versions/3.12.1/bin/python3) with its stdlib";
+  const MatrixColumn hosted = ColumnFromRun("python3.12", "--python", run);
+  EXPECT_EQ(ColumnShortName(hosted), "cp3.12.1");
+  EXPECT_EQ(hosted.path, "/root/.pyenv/versions/3.12.1/bin/python3");
+  run["adapter"] = {{"name", "python-factory"}, {"version", "1.0"}};
+  EXPECT_EQ(ColumnShortName(ColumnFromRun("x", "--scorecard", run)), "python-fa");
 }
 
 }  // namespace
