@@ -18,6 +18,7 @@ PACKAGES=(
   python3                 # /usr/bin/python3 (3.11)
   python3-dev             # @system_python (headers, libpython3.11)
   python3-numpy           # @system_numpy
+  python3-venv            # python_venv_test: bufconf run --python VENV/bin/python
   cython3                 # examples/cython: a Cython-generated exporter judged under the factory
   libpython3.11-testsuite # CPython's _testbuffer module
   chromium                # headless browser for the HTML scorecard / SVG rendering test

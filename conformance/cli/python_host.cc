@@ -1,6 +1,9 @@
 #include "conformance/cli/python_host.h"
 
+#include <signal.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -134,10 +137,71 @@ int RunInInterpreter(const std::string& python, const char* command) {
   // The embedded interpreter's setting (debian_python.cc): numpy's BLAS single-threaded, since
   // the runner forks after numpy is imported.
   setenv("OPENBLAS_NUM_THREADS", "1", 0);
+  // The interpreter runs as a child, and says on a pipe that bufconf started inside it
+  // (bufconf_hosted_main, SignalHostedStart): a program that is no Python, or a Python that
+  // exits without running bufconf, must not pass for a run that found nothing.
+  int handshake[2];
+  if (::pipe(handshake) != 0) {
+    std::cerr << where << ": pipe: " << std::strerror(errno) << "\n";
+    return 3;
+  }
+  setenv("BUFCONF_HOSTED_FD", std::to_string(handshake[1]).c_str(), 1);
   std::cout.flush();
-  ::execv(program.c_str(), argv.data());
-  std::cerr << where << ": cannot run " << program << ": " << std::strerror(errno) << "\n";
+  std::cerr.flush();
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    std::cerr << where << ": fork: " << std::strerror(errno) << "\n";
+    return 3;
+  }
+  if (pid == 0) {
+    ::close(handshake[0]);
+    ::execv(program.c_str(), argv.data());
+    std::cerr << where << ": cannot run " << program << ": " << std::strerror(errno) << "\n";
+    ::_exit(2);
+  }
+  ::close(handshake[1]);
+  unsetenv("BUFCONF_HOSTED_FD");
+  // Ctrl-C reaches the child too (same process group): this process waits for it to end.
+  struct sigaction ignore {
+  }, old_int{};
+  ignore.sa_handler = SIG_IGN;
+  ::sigaction(SIGINT, &ignore, &old_int);
+  char started = 0;
+  ssize_t got = 0;
+  do {
+    got = ::read(handshake[0], &started, 1);
+  } while (got < 0 && errno == EINTR);
+  ::close(handshake[0]);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  ::sigaction(SIGINT, &old_int, nullptr);
+  if (got == 1 && started == 'S') {
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    std::cerr << where << ": the interpreter (" << program << ") was killed by signal "
+              << WTERMSIG(status) << " (" << strsignal(WTERMSIG(status))
+              << ") outside any case: the run is incomplete\n";
+    return 3;
+  }
+  // Not started: the bootstrap said why (exit 2), or the program is not a Python at all.
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 2) return 2;
+  std::cerr << where << ": " << program << " did not run bufconf (it "
+            << (WIFEXITED(status) ? "exited with status " + std::to_string(WEXITSTATUS(status))
+                                  : "was killed by signal " + std::to_string(WTERMSIG(status)))
+            << " without starting it): is it a CPython 3.8-3.13 interpreter?\n";
   return 2;
+}
+
+void SignalHostedStart() {
+  const char* fd_text = std::getenv("BUFCONF_HOSTED_FD");
+  if (fd_text == nullptr) return;
+  char* end = nullptr;
+  const long fd = std::strtol(fd_text, &end, 10);
+  unsetenv("BUFCONF_HOSTED_FD");
+  if (*end != '\0' || fd < 3 || fd > 65535) return;
+  const char started = 'S';
+  if (::write(static_cast<int>(fd), &started, 1) != 1) return;
+  ::close(static_cast<int>(fd));
 }
 
 }  // namespace bufconf::cli

@@ -18,9 +18,14 @@ void SetHosted(const std::string& executable);
 // The hosting interpreter's sys.executable, "" in the bufconf executable.
 const std::string& HostedBy();
 
-// Replaces this process by `python` (a path, or a command name looked up in PATH) running the
-// recorded command line without its --python option. Returns only on failure, with exit status 2
-// and the reason printed (`command` names the subcommand in the message).
+// In libbufconf_hosted.so, first thing: tells the waiting bufconf (RunInInterpreter) that bufconf
+// started inside the interpreter.
+void SignalHostedStart();
+
+// Runs `python` (a path, or a command name looked up in PATH) running the
+// recorded command line without its --python option, as a child, and returns its exit status.
+// When the interpreter cannot run bufconf (not found, not CPython 3.8-3.13, no handshake), exit
+// status 2 with the reason printed (`command` names the subcommand in the message).
 int RunInInterpreter(const std::string& python, const char* command);
 
 }  // namespace bufconf::cli

@@ -31,6 +31,7 @@ REQUIRED_CLASSES = [
     "disagreement",
     "fuzz_regressions",
     "json",
+    "interpreters",  # issue 16: --python naming no usable interpreter
 ]
 DEFAULT_TIMEOUT_S = 120
 DEFAULT_MEMORY_MIB = 4096

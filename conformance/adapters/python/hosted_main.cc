@@ -39,6 +39,7 @@ int bufconf_hosted_main(int argc, char** argv) {
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGXFSZ, SIG_DFL);
   bufconf::cli::SetHosted(bufconf::adapters::Executable());
+  bufconf::cli::SignalHostedStart();
   const int status = bufconf::cli::Main(argc, argv);
   std::fflush(nullptr);
   return status;
