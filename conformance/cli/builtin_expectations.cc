@@ -5,7 +5,8 @@
 namespace bufconf::cli {
 namespace {
 
-// CPython 3.11.2, ctypes and numpy 1.24.2 as Debian 12 ships them: one section per exporter
+// CPython 3.8-3.13 (Debian 12's 3.11.2 with numpy 1.24.2, and pyenv's builds under
+// bufconf run --python), keyed by the interpreter's version: one section per exporter
 // family. Each line is a deviation recorded in docs/findings.md with its counterexample; its
 // scope (@GLOB over the failure's place, conformance/suite/expectations.h) names the exporters
 // that show it, so the same rule failing anywhere else still fails the run. Places: an
@@ -22,11 +23,11 @@ constexpr const char kCPythonBefore313[] = R"exp(
 REQ-READ-WRITE-FLAGS  @interpreter*  ~"*PyObject_GetBuffer passed PyBUF_*"  PyObject_GetBuffer passes PyBUF_READ / PyBUF_WRITE on to bf_getbuffer before 3.13 (gh-114685)
 )exp";
 
-// "CPython 3.11.2 ..." -> true when the minor version is below 13.
-bool CPythonBefore313(const std::string& version) {
+// "CPython 3.11.2 ..." -> 311 (3 * 100 + 11); 311, Debian's, when the version does not say.
+int CPythonVersion(const std::string& version) {
   int major = 0, minor = 0;
-  if (std::sscanf(version.c_str(), "CPython %d.%d", &major, &minor) != 2) return true;
-  return major < 3 || (major == 3 && minor < 13);
+  if (std::sscanf(version.c_str(), "CPython %d.%d", &major, &minor) != 2) return 311;
+  return major * 100 + minor;
 }
 
 // _testbuffer: CPython's own test exporter.
@@ -35,14 +36,21 @@ constexpr const char kTestbuffer[] = R"exp(
 REQ-GRANT             @_testbuffer*ND_GETBUF_FAIL*  ~"*ND_GETBUF_FAIL: forced test exception"  by design: ND_GETBUF_FAIL refuses every request (with BufferError, as it must)
 )exp";
 
-// ctypes (Modules/_ctypes): formats and request flags.
+// ctypes before 3.12: struct formats without their padding. Measured with bufconf run --python
+// on 3.8.18, 3.9.18, 3.10.13, 3.11.7 and Debian's 3.11.2; 3.12.1 and 3.13.0 write the padding,
+// and there a Structure whose format disagrees with its size again fails the run.
+constexpr const char kCtypesBefore312[] = R"exp(
+# -- ctypes < 3.12: struct formats --
+FORMAT-SIZE           @ctypes*Structure*         ~"*no dialect gives the format that size*"  ctypes before 3.12 writes struct formats without padding and '_pack_' structs as 'B' (bpo-32780)
+FORMAT-SIZE           @ctypes?(S*3)*             ~"*no dialect gives the format that size*"  ctypes before 3.12 writes struct formats without padding, in arrays of structs too (bpo-32780)
+)exp";
+
+// ctypes (Modules/_ctypes), every version 3.8-3.13: formats and request flags.
 constexpr const char kCtypes[] = R"exp(
 # -- ctypes --
 FORMAT-PARSES         @ctypes?(c_void_p*2)*      ~"*code 'P' has no standard size*"  ctypes exports '<P' for c_void_p: a code with no standard size
 FORMAT-PARSES         @ctypes?(c_longdouble*2)*  ~"*code 'g' has no standard size*"  ctypes exports '<g' for c_longdouble: a code with no standard size
 FORMAT-PARSES         @ctypes?(c_char_p*2)*      ~"*bad character 'z'*"  ctypes exports '<z' for c_char_p: no such format code
-FORMAT-SIZE           @ctypes*Structure*         ~"*no dialect gives the format that size*"  ctypes 3.11 writes struct formats without padding and '_pack_' structs as 'B' (bpo-32780)
-FORMAT-SIZE           @ctypes?(S*3)*             ~"*no dialect gives the format that size*"  ctypes 3.11 writes struct formats without padding, in arrays of structs too (bpo-32780)
 FORMAT-SIZE           @ctypes?bit-field*         ~"*no dialect gives the format that size*"  ctypes writes bit-fields as whole fields: 'T{<i:a:<i:b:}' (8 bytes) for a 4-byte struct
 FORMAT-SIZE           @ctypes?Union*             ~"*no dialect gives the format that size*"  ctypes exports a Union as 'B' with the union's itemsize (8)
 FORMAT-SIZE           @ctypes?(c_wchar*3)*       ~"*itemsize is 4 but no dialect gives the format that size (pep3118 2)"  ctypes exports c_wchar as '<u' (2 bytes) with itemsize 4
@@ -67,11 +75,17 @@ REQ-FAIL-BUFFERERROR  @generated?numpy*          ~"*it raised ValueError: * (not
 
 std::string BuiltinExpectations(const std::string& adapter_name,
                                 const std::string& adapter_version) {
-  const std::string interpreter = CPythonBefore313(adapter_version) ? kCPythonBefore313 : "";
+  // The sections that apply to this interpreter: by its version, and by the optional modules the
+  // adapter's version says it has (", numpy and _testbuffer"; the pyenv builds have no numpy).
+  const int version = CPythonVersion(adapter_version);
+  const std::string interpreter = version < 313 ? kCPythonBefore313 : "";
   if (adapter_name == "python") {
+    const bool numpy = adapter_version.find("numpy") != std::string::npos;
+    const bool testbuffer = adapter_version.find("_testbuffer") != std::string::npos;
     return std::string(
                "# bufconf expectations for the built-in 'python' adapter (docs/findings.md)") +
-           interpreter + kTestbuffer + kCtypes + kNumpy;
+           interpreter + (testbuffer ? kTestbuffer : "") +
+           (version < 312 ? kCtypesBefore312 : "") + kCtypes + (numpy ? kNumpy : "");
   }
   if (adapter_name == "python-factory" && !interpreter.empty()) {
     return "# bufconf expectations for the interpreter under the python adapter's factory" +
