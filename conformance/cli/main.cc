@@ -17,6 +17,7 @@
 #include "conformance/cli/check_command.h"
 #include "conformance/cli/explain_command.h"
 #include "conformance/cli/format_command.h"
+#include "conformance/cli/matrix_command.h"
 #include "conformance/cli/output_files.h"
 #include "conformance/cli/rules_command.h"
 #include "conformance/cli/run_command.h"
@@ -62,6 +63,7 @@ int main(int argc, char** argv) {
   bufconf::cli::AddRunCommand(app, &run);
   bufconf::cli::AddReplayCommand(app, &run);
   bufconf::cli::AddZooCommand(app, &run);
+  bufconf::cli::AddMatrixCommand(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
