@@ -54,6 +54,9 @@ except Exception as e:  # CPython's test module: some builds (and distributions)
 HAVE_PEP688 = sys.version_info >= (3, 12)
 if not HAVE_PEP688:
     _absent('PEP 688 exporters', 'need Python 3.12+ (this is %d.%d)' % sys.version_info[:2])
+if sys.version_info < (3, 13):
+    _absent("array.array('w')",
+            'the Py_UCS4 typecode is new in Python 3.13 (this is %d.%d)' % sys.version_info[:2])
 
 
 def missing():

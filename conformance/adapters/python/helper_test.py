@@ -322,6 +322,8 @@ class EnumerateTest(unittest.TestCase):
     def test_version_dependent_entries(self):
         descriptions = [d for d, _ in H.ENTRIES]
         self.assertEqual("array.array('w', 'abc')" in descriptions, sys.version_info >= (3, 13))
+        self.assertEqual(any(m.startswith("array.array('w'): ") for m in H.missing()),
+                         sys.version_info < (3, 13))
         self.assertIn("array.array('u', 'abc')", descriptions)
 
 
