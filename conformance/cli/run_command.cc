@@ -18,6 +18,7 @@
 #include "conformance/cli/builtin_expectations.h"
 #include "conformance/cli/option_checks.h"
 #include "conformance/cli/output_files.h"
+#include "conformance/cli/shard.h"
 #include "conformance/explain/explain.h"
 #include "conformance/suite/cases.h"
 #include "conformance/suite/expectations.h"
@@ -39,6 +40,7 @@ struct RunOptions {
   int64_t examples = 0;    // 0: the profile's
   std::string profile = "quick";
   std::string filter = "*";
+  std::string shard;  // --shard INDEX/COUNT (else Bazel's TEST_TOTAL_SHARDS, shard.h)
   std::string json_file, junit_file, html_file, expectations_file;
   std::string failures_dir = "bufconf-failures";
   double timeout = 20;
@@ -187,6 +189,19 @@ int Run(const RunOptions& o) {
               << "' matches no rule (see `bufconf rules` for the IDs)\n";
     return 2;
   }
+  // This run's share of the rules the filter selects (catalogue order): --shard, or Bazel's.
+  suite::ShardInfo shard;
+  std::vector<std::string> shard_rules;
+  {
+    std::vector<std::string> filtered;
+    for (const rules::Rule& r : rules::Catalogue()) {
+      if (suite::GlobMatch(o.filter, r.id)) filtered.push_back(r.id);
+    }
+    if (std::string error; !SelectShard(o.shard, filtered, &shard, &shard_rules, &error)) {
+      std::cerr << "bufconf run: " << error << "\n";
+      return 2;
+    }
+  }
   if (!o.factory.empty()) {
     // The python adapter reads it when it starts: the objects the factory returns are judged.
     setenv("BUFCONF_PYTHON_FACTORY", o.factory.c_str(), 1);
@@ -263,6 +278,8 @@ int Run(const RunOptions& o) {
   settings.profile = o.profile;
   settings.examples = o.examples > 0 ? o.examples : (o.profile == "deep" ? 1000 : 100);
   settings.filter = o.filter;
+  settings.shard = shard;
+  settings.shard_rules = shard_rules;
   settings.timeout_seconds = o.timeout;
   settings.max_objects = o.max_objects;
   settings.isolate = !o.no_fork;
@@ -382,6 +399,11 @@ void AddRunCommand(CLI::App& app, std::function<int()>* run) {
       ->capture_default_str();
   cmd->add_option("--filter", o->filter, "only rules whose ID matches this glob")
       ->capture_default_str();
+  cmd->add_option("--shard", o->shard,
+                  "judge one shard of the rules the filter selects: INDEX/COUNT, 0-based (the "
+                  "rule at position i, in catalogue order, is in shard i % COUNT); without it, "
+                  "Bazel's TEST_SHARD_INDEX/TEST_TOTAL_SHARDS when set")
+      ->check(ShardValidator());
   cmd->add_option("--json", o->json_file, "write the scorecard as JSON to FILE");
   cmd->add_option("--junit", o->junit_file, "write JUnit XML to FILE");
   cmd->add_option("--html", o->html_file,

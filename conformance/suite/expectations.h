@@ -81,7 +81,8 @@ Expectations LoadExpectations(const std::string& path, const std::vector<std::st
 //   pass of an expected rule    -> xpass (a failure of the run: the expectation is stale), also
 //                                  when a scoped expectation matches no failure place;
 //   skip/blocked expected rule  -> warning "expectation for X not checked (skipped|blocked)";
-//   expectation for a rule that is not in the report -> warning (stale expectation).
+//   expectation for a rule that is not in the report -> warning (stale expectation), unless
+//                                  the run is a shard and the rule is another shard's.
 void ApplyExpectations(const Expectations& expectations, RunReport& report);
 
 }  // namespace bufconf::suite

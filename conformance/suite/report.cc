@@ -142,6 +142,7 @@ Totals CountResults(const RunReport& report) {
 }
 
 bool NothingTested(const RunReport& report) {
+  if (report.shard.count > 0 && report.shard.rules == 0) return false;
   for (const RuleResult& r : report.results) {
     if (r.cases > 0) return false;
   }
@@ -222,6 +223,27 @@ std::string XmlEscape(const std::string& text) {
   return out;
 }
 
+namespace {
+
+// "shard 2/3: 27 of 82 rules ..." for a sharded run, with why a shard has no rule.
+std::string ShardLine(const ShardInfo& shard) {
+  std::string line = "shard " + std::to_string(shard.index) + "/" + std::to_string(shard.count) +
+                     ": " + std::to_string(shard.rules) + " of " + std::to_string(shard.of) +
+                     " rules (" + shard.source +
+                     ", 0-based; the other shards judge the other rules)";
+  if (shard.rules == 0) line += "; " + ShardNote(shard);
+  return line;
+}
+
+}  // namespace
+
+std::string ShardNote(const ShardInfo& shard) {
+  if (shard.count == 0 || shard.rules > 0) return "";
+  return "this shard has no rule (the filter selects " + std::to_string(shard.of) +
+         (shard.of == 1 ? " rule" : " rules") + " for " + std::to_string(shard.count) +
+         " shards): nothing to judge, it passes";
+}
+
 std::string Banner(const RunReport& report) {
   std::ostringstream out;
   out << report.suite_version << " conformance run\n";
@@ -239,6 +261,7 @@ std::string Banner(const RunReport& report) {
   out << "  settings:     examples=" << report.examples
       << " profile=" << (report.profile.empty() ? "default" : report.profile)
       << " filter=" << (report.filter.empty() ? "(all rules)" : report.filter) << "\n";
+  if (report.shard.count > 0) out << "  " << ShardLine(report.shard) << "\n";
   char timeout[32];
   std::snprintf(timeout, sizeof timeout, "%g", report.timeout_seconds);
   out << "  isolation:    "
@@ -373,6 +396,14 @@ nlohmann::ordered_json ScorecardJson(const RunReport& report) {
                    {"filter", str(report.filter)},
                    {"timeout_seconds", report.timeout_seconds},
                    {"fork", report.isolate}};
+  if (report.shard.count > 0) {
+    j["shard"] = {{"index", report.shard.index},
+                  {"count", report.shard.count},
+                  {"rules", report.shard.rules},
+                  {"of", report.shard.of},
+                  {"source", report.shard.source}};
+    if (report.shard.rules == 0) j["shard"]["note"] = ShardNote(report.shard);
+  }
   j["seconds"] = report.seconds;
   const Totals t = CountResults(report);
   j["totals"] = {{"pass", t.pass},   {"fail", t.fail},   {"skip", t.skip},  {"blocked", t.blocked},
@@ -477,6 +508,16 @@ std::string JUnitXml(const RunReport& report) {
   out << "      " << Property("examples", std::to_string(report.examples)) << "\n";
   out << "      " << Property("profile", report.profile) << "\n";
   out << "      " << Property("filter", report.filter) << "\n";
+  if (report.shard.count > 0) {
+    out << "      "
+        << Property("shard",
+                    std::to_string(report.shard.index) + "/" + std::to_string(report.shard.count))
+        << "\n";
+    out << "      "
+        << Property("shard_rules",
+                    std::to_string(report.shard.rules) + " of " + std::to_string(report.shard.of))
+        << "\n";
+  }
   out << "      " << Property("timeout_seconds", std::to_string(report.timeout_seconds)) << "\n";
   out << "      " << Property("fork", report.isolate ? "true" : "false") << "\n";
   out << "    </properties>\n";

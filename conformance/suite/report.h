@@ -48,6 +48,16 @@ struct RuleResult {
   std::vector<std::string> notes;     // why CASES is what it is: blocked, not exercised, few
 };
 
+// A run of one shard of the rules (bufconf run --shard INDEX/COUNT, or Bazel's
+// TEST_TOTAL_SHARDS/TEST_SHARD_INDEX): the report lists this shard's rules only, and says so.
+struct ShardInfo {
+  int64_t index = 0;   // 0-based
+  int64_t count = 0;   // 0: the run is not sharded
+  int64_t rules = 0;   // rules in this shard
+  int64_t of = 0;      // rules the filter selects, all shards together
+  std::string source;  // "--shard" or "TEST_TOTAL_SHARDS/TEST_SHARD_INDEX"
+};
+
 struct RunReport {
   std::string adapter_name, adapter_version, adapter_source;  // source: "built-in" or a path
   std::vector<std::string> capabilities;                      // names
@@ -56,6 +66,7 @@ struct RunReport {
   int64_t examples = 0;
   std::string profile;
   std::string filter;
+  ShardInfo shard;             // the rules of other shards are not in `results`
   double timeout_seconds = 0;  // the limit on one case (a hang costs this much)
   bool isolate = true;         // each rule in a forked child
   // ExitStatus is 1 when no rule ran a single case (an adapter that expresses nothing must not
@@ -83,7 +94,8 @@ struct Totals {
 };
 Totals CountResults(const RunReport& report);
 
-// Several lines: adapter (name, version, source), capabilities, suite version, seed, settings.
+// Several lines: adapter (name, version, source), capabilities, suite version, seed, settings,
+// and for a sharded run "shard 2/3: N of M rules".
 std::string Banner(const RunReport& report);
 
 // The per-rule table (rule, level, status, cases); then every failure (and unexpected pass)
@@ -93,7 +105,8 @@ std::string ResultTable(const RunReport& report);
 
 // Everything, machine-readable:
 // {"suite_version", "adapter": {"name", "version", "source", "capabilities"},
-//  "settings": {"seed", "examples", "profile", "filter", "timeout_seconds", "fork"}, "seconds",
+//  "settings": {"seed", "examples", "profile", "filter", "timeout_seconds", "fork"},
+//  "shard"? (a sharded run): {"index", "count", "rules", "of", "source", "note"?}, "seconds",
 //  "totals": {"pass", "fail", "skip", "blocked", "xfail", "xpass"}, "exit_status",
 //  "results": [{"rule", "level", "statement", "status", "cases", "unsupported", "seconds",
 //               "reason"?,
@@ -109,7 +122,10 @@ nlohmann::ordered_json ScorecardJson(const RunReport& report);
 // cannot represent (control characters, bad UTF-8) are written as the text "\xNN".
 std::string JUnitXml(const RunReport& report);
 
-// True when no rule ran a single case.
+// For a shard with no rule: why, and that it passes ("" otherwise).
+std::string ShardNote(const ShardInfo& shard);
+
+// True when no rule ran a single case (false for a shard with no rule: nothing was to be run).
 bool NothingTested(const RunReport& report);
 
 // 2 when the adapter misbehaved outside any rule (adapter_errors); else 1 when a rule failed or

@@ -308,6 +308,14 @@ class Page {
     Fact("examples", std::to_string(report_.examples) + " cases per rule");
     Fact("profile", report_.profile.empty() ? "default" : report_.profile);
     Fact("filter", report_.filter.empty() ? "(all rules)" : report_.filter);
+    if (report_.shard.count > 0) {
+      Fact("shard", std::to_string(report_.shard.index) + "/" +
+                        std::to_string(report_.shard.count) + " (" + report_.shard.source +
+                        ", 0-based): " + std::to_string(report_.shard.rules) + " of " +
+                        std::to_string(report_.shard.of) +
+                        " rules; the other shards judge the others" +
+                        (report_.shard.rules == 0 ? "; " + ShardNote(report_.shard) : ""));
+    }
     Fact("time", Seconds(report_.seconds) + " s");
     if (!options_.generated_at.empty()) Fact("generated", options_.generated_at);
     out_ << "</dl>\n</section>\n</div>\n";

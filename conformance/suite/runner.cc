@@ -157,6 +157,14 @@ int64_t MinimumCases(const RunSettings& settings) {
 
 // What the sweep found beyond the rules goes into the report: skipped objects, notes, bufconf's
 // own errors, objects a hang cut short.
+// A rule this run judges or lists: `filter` selects it and, in a sharded run, it is this shard's.
+bool Selected(const RunSettings& settings, const std::string& rule) {
+  return GlobMatch(settings.filter, rule) &&
+         (settings.shard.count == 0 ||
+          std::find(settings.shard_rules.begin(), settings.shard_rules.end(), rule) !=
+              settings.shard_rules.end());
+}
+
 void ReportSweep(const SweepResult& sweep, RunReport* report) {
   report->objects = sweep.objects;
   for (const auto& [what, why] : sweep.skipped) report->skipped_objects.push_back({what, why});
@@ -181,6 +189,7 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
   report.examples = settings.examples;
   report.profile = settings.profile;
   report.filter = settings.filter;
+  report.shard = settings.shard;
   report.timeout_seconds = settings.timeout_seconds;
   report.isolate = settings.isolate;
 
@@ -243,8 +252,7 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
   }
   bool selected_grant = false;
   for (const Planned& p : plan) {
-    selected_grant =
-        selected_grant || (p.rule == "REQ-GRANT" && GlobMatch(settings.filter, p.rule));
+    selected_grant = selected_grant || (p.rule == "REQ-GRANT" && Selected(settings, p.rule));
   }
 
   // A crash or hang is reported once: under the rule whose check crashed (on the exporter side
@@ -273,7 +281,7 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
   bool any_exporter_rule = false;
   std::string first_exporter_rule;
   for (const Planned& p : plan) {
-    if (p.exporter_side && p.skip_reason.empty() && GlobMatch(settings.filter, p.rule)) {
+    if (p.exporter_side && p.skip_reason.empty() && Selected(settings, p.rule)) {
       if (!any_exporter_rule) first_exporter_rule = p.rule;
       any_exporter_rule = true;
     }
@@ -323,7 +331,7 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
   std::map<std::string, Pooled> pooled;
 
   for (const Planned& p : plan) {
-    if (!GlobMatch(settings.filter, p.rule)) continue;
+    if (!Selected(settings, p.rule)) continue;
     const auto rule_start = Clock::now();
     RuleResult result;
     result.rule = p.rule;
@@ -637,7 +645,7 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
     for (const Planned& p : plan) planned.insert(p.rule);
     const std::vector<std::string>& checker_rules = layout::CheckedRules();
     for (const rules::Rule& r : rules::Catalogue()) {
-      if (planned.count(r.id) != 0 || !GlobMatch(settings.filter, r.id)) continue;
+      if (planned.count(r.id) != 0 || !Selected(settings, r.id)) continue;
       RuleResult result;
       result.rule = r.id;
       result.level = rules::LevelName(r.level);

@@ -26,6 +26,10 @@ struct RunSettings {
   int64_t examples = 100;  // cases per rule
   std::string profile = "quick";
   std::string filter = "*";  // glob over rule IDs
+  // A sharded run (shard.count > 0: bufconf run --shard, conformance/cli/shard.h): only the rules
+  // of `shard_rules` (this shard's share of those `filter` selects) are run and listed.
+  ShardInfo shard;
+  std::vector<std::string> shard_rules;
   // The limit on one case: a child that spends longer on one case (from the note it writes
   // before running it) is killed and the case reported as a hang. Shrinking a failure stops
   // after half of it (at least 1 s) with the smallest failing case found.
