@@ -364,9 +364,9 @@ Matrix BuildMatrix(std::vector<MatrixColumn> columns) {
       const MatrixColumn& x = m.columns[a];
       const MatrixColumn& y = m.columns[b];
       if (x.source == y.source && x.given == y.given) {
-        m.warnings.push_back(x.source + " " + x.given + " is given twice (" + Column(a) + " and " +
-                             Column(b) + "): " + (x.source == "--python" ? "it runs" : "it is") +
-                             " in both columns");
+        m.warnings.push_back(Column(a) + " and " + Column(b) + " are the same: " + x.source + " " +
+                             x.given + " is given twice (" +
+                             (x.source == "--python" ? "it runs" : "it is") + " in both columns)");
       } else if (x.source == "--python" && y.source == "--python" && !x.path.empty() &&
                  x.path == y.path) {
         m.warnings.push_back(Column(a) + " and " + Column(b) + " are the same interpreter (" +
@@ -419,7 +419,7 @@ std::string MatrixText(const Matrix& m) {
     const std::string head = "  " + PadRight(Column(k), 4);
     const std::string indent(head.size(), ' ');
     if (!c.ran) {
-      out << Cut(head + "NOT RUN: " + c.given, kLineWidth) << "\n";
+      out << Wrapped("NOT RUN: " + c.given, head, 3);
       out << Wrapped(c.not_run, indent, 4);
       continue;
     }

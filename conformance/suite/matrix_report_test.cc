@@ -167,7 +167,7 @@ TEST(MatrixReport, SameInterpreterTwiceAndOtherSettingsAreSaid) {
   const Matrix m = BuildMatrix(
       {ColumnFromRun("python3.11", "--python", a), ColumnFromRun("python3.11", "--python", b)});
   ASSERT_EQ(m.warnings.size(), 2u);
-  EXPECT_NE(m.warnings[0].find("--python python3.11 is given twice (#1 and #2)"),
+  EXPECT_NE(m.warnings[0].find("#1 and #2 are the same: --python python3.11 is given twice"),
             std::string::npos);
   EXPECT_NE(m.warnings[1].find("#2 ran with other settings (seed=2"), std::string::npos);
   const Matrix same_path = BuildMatrix(
