@@ -18,6 +18,7 @@
 #include "conformance/cli/builtin_expectations.h"
 #include "conformance/cli/option_checks.h"
 #include "conformance/cli/output_files.h"
+#include "conformance/cli/python_host.h"
 #include "conformance/cli/shard.h"
 #include "conformance/explain/explain.h"
 #include "conformance/suite/cases.h"
@@ -50,6 +51,7 @@ struct RunOptions {
   bool allow_empty = false;
   bool print_expectations = false;
   std::vector<std::string> env;  // --env NAME: recorded in counterexample files
+  std::string python;            // --python INTERPRETER: run inside it (python_host.h)
 };
 
 // The limits the python adapter applies to a factory (docs/python-factory.md): it takes at most
@@ -180,6 +182,15 @@ std::string NowUtc() {
 }
 
 int Run(const RunOptions& o) {
+  if (!o.python.empty()) {
+    if (o.adapter != "python") {
+      std::cerr << "bufconf run: --python runs the python adapter inside that interpreter; "
+                   "--adapter "
+                << o.adapter << " is another adapter\n";
+      return 2;
+    }
+    return RunInInterpreter(o.python, "run");
+  }
   bool any_rule = false;
   for (const rules::Rule& r : rules::Catalogue()) {
     any_rule = any_rule || suite::GlobMatch(o.filter, r.id);
@@ -315,6 +326,9 @@ int Run(const RunOptions& o) {
               << ", " << settings.examples << " cases per rule\n";
   suite::RunReport report = suite::RunSuite(*loaded.adapter, settings);
   report.adapter_source = loaded.source;
+  if ((loaded.adapter->capabilities & BUFCONF_CAP_VIA_INTERPRETER) != 0) {
+    report.interpreter = suite::InterpreterFromVersion(report.adapter_version);
+  }
   report.empty_run_fails = !o.allow_empty;
   if (have_expectations) {
     for (const std::string& w : expectations.warnings) report.warnings.push_back(w);
@@ -433,6 +447,15 @@ void AddRunCommand(CLI::App& app, std::function<int()>* run) {
                   "to 1000000; beyond it the rest are not judged and the report says so (exit 3)")
       ->check(MaxObjectsValidator())
       ->capture_default_str();
+  cmd->add_option("--python", o->python,
+                  "run the python adapter inside this CPython 3.8-3.13 (a path or a command "
+                  "name such as python3.12; default: Debian's /usr/bin/python3, embedded): its "
+                  "sys.path, site-packages and venv")
+      ->check(
+          [](const std::string& v) {
+            return v.empty() ? std::string("an empty value names no interpreter") : std::string();
+          },
+          "INTERPRETER");
   cmd->add_flag("--no-fork", o->no_fork, "run in this process (a crash ends the run)");
   cmd->add_flag("--quiet", o->quiet, "no progress lines");
   cmd->add_flag("--print-expectations", o->print_expectations,
@@ -449,6 +472,7 @@ void AddReplayCommand(CLI::App& app, std::function<int()>* run) {
   auto adapter = std::make_shared<std::string>();
   auto factory = std::make_shared<std::string>();
   auto timeout = std::make_shared<double>(0);
+  auto python = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand(
       "replay",
       "Re-run the counterexample of a failure file. Exit 1 when it fails again as recorded (a "
@@ -463,8 +487,16 @@ void AddReplayCommand(CLI::App& app, std::function<int()>* run) {
                   "seconds before the case is declared a hang (default: the file's "
                   "timeout_seconds, the failing run's --timeout; 60 for older files)")
       ->check(TimeoutValidator());
-  cmd->callback([file, adapter, factory, timeout, run] {
-    *run = [file, adapter, factory, timeout]() -> int {
+  cmd->add_option("--python", *python,
+                  "replay inside this CPython 3.8-3.13 (as bufconf run --python)")
+      ->check(
+          [](const std::string& v) {
+            return v.empty() ? std::string("an empty value names no interpreter") : std::string();
+          },
+          "INTERPRETER");
+  cmd->callback([file, adapter, factory, timeout, python, run] {
+    *run = [file, adapter, factory, timeout, python]() -> int {
+      if (!python->empty()) return RunInInterpreter(*python, "replay");
       if (!factory->empty()) setenv("BUFCONF_PYTHON_FACTORY", factory->c_str(), 1);
       std::string contents, read_error;
       if (!ReadFileLimited(*file, UserPath(*file), kReplayFileLimit, "replay files", &contents,

@@ -244,6 +244,25 @@ std::string ShardNote(const ShardInfo& shard) {
          " shards): nothing to judge, it passes";
 }
 
+InterpreterInfo InterpreterFromVersion(const std::string& version) {
+  InterpreterInfo info;
+  const size_t space = version.find(' ');
+  const size_t open = version.find(" (");
+  if (space == std::string::npos || open == std::string::npos || open <= space) return info;
+  const size_t close = version.find(')', open);
+  if (close == std::string::npos) return info;
+  std::string where = version.substr(open + 2, close - open - 2);
+  for (const char* prefix : {"embedded ", "hosted by "}) {
+    if (where.rfind(prefix, 0) == 0) {
+      info.implementation = version.substr(0, space);
+      info.version = version.substr(space + 1, open - space - 1);
+      info.path = where.substr(std::string(prefix).size());
+      return info;
+    }
+  }
+  return info;
+}
+
 std::string Banner(const RunReport& report) {
   std::ostringstream out;
   out << report.suite_version << " conformance run\n";
@@ -251,6 +270,10 @@ std::string Banner(const RunReport& report) {
   if (!report.adapter_version.empty()) out << " " << report.adapter_version;
   if (!report.adapter_source.empty()) out << " (" << report.adapter_source << ")";
   out << "\n";
+  if (!report.interpreter.implementation.empty()) {
+    out << "  interpreter:  " << report.interpreter.implementation << " "
+        << report.interpreter.version << " at " << report.interpreter.path << "\n";
+  }
   out << "  capabilities: ";
   if (report.capabilities.empty()) out << "(none)";
   for (size_t i = 0; i < report.capabilities.size(); ++i) {
@@ -390,6 +413,11 @@ nlohmann::ordered_json ScorecardJson(const RunReport& report) {
                   {"version", str(report.adapter_version)},
                   {"source", str(report.adapter_source)},
                   {"capabilities", capabilities}};
+  if (!report.interpreter.implementation.empty()) {
+    j["interpreter"] = {{"implementation", str(report.interpreter.implementation)},
+                        {"version", str(report.interpreter.version)},
+                        {"path", str(report.interpreter.path)}};
+  }
   j["settings"] = {{"seed", report.seed},
                    {"examples", report.examples},
                    {"profile", str(report.profile)},

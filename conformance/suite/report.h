@@ -58,10 +58,23 @@ struct ShardInfo {
   std::string source;  // "--shard" or "TEST_TOTAL_SHARDS/TEST_SHARD_INDEX"
 };
 
+// The interpreter an adapter with via_interpreter runs in (the python adapter: embedded, or
+// hosting bufconf with --python); empty when the adapter does not say.
+struct InterpreterInfo {
+  std::string implementation;  // "CPython"
+  std::string version;         // "3.12.1"
+  std::string path;            // "/root/.pyenv/versions/3.12.1/bin/python3.12"
+};
+
+// The interpreter named by an adapter version of the form "CPython 3.12.1 (hosted by PATH)..."
+// or "CPython 3.11.2 (embedded PATH)..." (the python adapter's); empty fields otherwise.
+InterpreterInfo InterpreterFromVersion(const std::string& adapter_version);
+
 struct RunReport {
   std::string adapter_name, adapter_version, adapter_source;  // source: "built-in" or a path
-  std::vector<std::string> capabilities;                      // names
-  std::string suite_version;                                  // e.g. "bufconf 0.1"
+  InterpreterInfo interpreter;
+  std::vector<std::string> capabilities;  // names
+  std::string suite_version;              // e.g. "bufconf 0.1"
   uint64_t seed = 0;
   int64_t examples = 0;
   std::string profile;
