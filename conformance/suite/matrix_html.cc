@@ -13,6 +13,14 @@ std::string Esc(const std::string& text) { return XmlEscape(text); }
 
 std::string Column(size_t k) { return "#" + std::to_string(k + 1); }
 
+// A cell with its whole count (the page has room; the terminal abbreviates): "pass 16417".
+std::string CellText(const MatrixColumn& column, const MatrixCell& cell) {
+  if (!column.ran) return "n/a";
+  if (!cell.present) return "-";
+  const bool count = cell.cases > 0 && cell.status != "error";
+  return cell.status + (count ? " " + std::to_string(cell.cases) : "");
+}
+
 // The run scorecard's look (conformance/suite/report_html.cc): the same fonts, cards and status
 // colours, and a table that scrolls sideways rather than overflow the page.
 constexpr const char* kCss = R"css(*{box-sizing:border-box}
@@ -31,7 +39,7 @@ border-radius:6px;padding:8px 10px;margin:.4em 0}
 .verdict-fail{background:#ffebe9;color:#a40e26}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:16px}
 .card{border:1px solid #d0d7de;border-radius:6px;padding:4px 14px 10px;min-width:0}
-.card h2{margin-top:.4em;font-size:1.1em}
+.card h2{margin-top:.4em;font-size:1.1em;overflow-wrap:anywhere}
 .card.not-run{border-left:6px solid #cf222e}
 dl.facts{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:2px 14px;margin:.3em 0}
 dl.facts dt{font-weight:bold;color:#57606a}
@@ -172,12 +180,12 @@ class Page {
         out_ << "<td class=\"cell st-" << (shown ? cell.status : "none") << "\" data-status=\""
              << (shown ? cell.status : "") << "\"" << (title.empty() ? "" : " title=\"")
              << (title.empty() ? "" : Esc(title.substr(0, 2000)) + "\"") << ">"
-             << Esc(MatrixCellText(m_.columns[k], cell)) << "</td>";
+             << Esc(CellText(m_.columns[k], cell)) << "</td>";
       }
       out_ << "</tr>\n";
     }
     out_ << "</tbody>\n</table>\n</div>\n<p class=\"hint\">Each cell: the rule's status in that "
-            "interpreter's run and its cases (k: thousands); -: the rule is not in that run; "
+            "interpreter's run and its cases; -: the rule is not in that run; "
             "n/a: the interpreter did not run. Hover a cell for its messages.</p>\n</section>\n";
   }
 

@@ -208,6 +208,10 @@ MatrixColumn ColumnFromRun(const std::string& given, const std::string& source,
   c.source = source;
   if (!run.is_object()) Bad("the scorecard", "not a JSON object");
   const nlohmann::json* results = Member(run, "results");
+  if (results == nullptr && Member(run, "matrix") != nullptr) {
+    Bad("results",
+        "missing: this is the JSON of bufconf matrix; give the runs' (bufconf run --json)");
+  }
   if (results == nullptr) Bad("results", "missing (not a `bufconf run --json` scorecard)");
   if (!results->is_array()) Bad("results", "not an array");
   const nlohmann::json* status = Member(run, "exit_status");

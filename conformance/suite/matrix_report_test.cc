@@ -267,6 +267,8 @@ TEST(MatrixReport, HtmlIsOnePageWithCellsAndChanges) {
   EXPECT_NE(html.find("data-exit-status=\"2\""), std::string::npos);
   EXPECT_NE(html.find("<td class=\"cell st-fail\" data-status=\"fail\""), std::string::npos)
       << html;
+  EXPECT_NE(html.find(">pass 16417</td>"), std::string::npos) << html;  // not abbreviated
+  EXPECT_NE(html.find(">n/a</td>"), std::string::npos);
   EXPECT_NE(html.find("id=\"change-LAYOUT-LEN\""), std::string::npos);
   EXPECT_NE(html.find("<li>bytearray(b&apos;ab&apos;): len is 6, expected 24</li>"),
             std::string::npos);
@@ -286,6 +288,9 @@ TEST(MatrixReport, NotAScorecardIsRefusedNamingTheField) {
   };
   EXPECT_EQ(error(nlohmann::json::array()), "the scorecard: not a JSON object");
   EXPECT_EQ(error({{"a", 1}}), "results: missing (not a `bufconf run --json` scorecard)");
+  EXPECT_EQ(error(MatrixJson(Sample())),
+            "results: missing: this is the JSON of bufconf matrix; give the runs' (bufconf run "
+            "--json)");
   nlohmann::json run = RunJson("3.11.2", 0);
   run["exit_status"] = 7;
   EXPECT_EQ(error(run), "exit_status: 7 is not 0, 1, 2 or 3");
