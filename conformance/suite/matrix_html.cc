@@ -208,7 +208,13 @@ class Page {
         out_ << "<li>" << Column(k) << " " << Esc(ColumnTitle(m_.columns[k]))
              << " <span class=\"badge st-" << Esc(ch.statuses[k]) << "\">" << Esc(ch.statuses[k])
              << "</span>";
-        if (ch.statuses[k] != "pass") {
+        if (ch.places_only) {
+          if (!ch.only[k].empty()) {
+            out_ << " fails here only on:\n<ul>\n";
+            for (const std::string& place : ch.only[k]) out_ << "<li>" << Esc(place) << "</li>\n";
+            out_ << "</ul>\n";
+          }
+        } else if (ch.statuses[k] != "pass") {
           const std::vector<std::string> messages = MatrixCellMessages(rule->cells[k]);
           if (!messages.empty()) {
             out_ << "\n<ul>\n";

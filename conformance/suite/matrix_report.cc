@@ -277,6 +277,7 @@ MatrixColumn ColumnFromRun(const std::string& given, const std::string& source,
         // The runner's messages often start with the place already.
         const bool named = where.empty() || message.compare(0, where.size(), where) == 0;
         cell.messages.push_back(named ? message : where + ": " + message);
+        if (!where.empty()) cell.places.insert(MatrixPlace(where));
       }
     }
     c.rule_info.push_back(
@@ -336,6 +337,22 @@ std::string ColumnTitle(const MatrixColumn& column) {
   return title.empty() ? column.given : title;
 }
 
+std::string MatrixPlace(const std::string& where) {
+  if (where.rfind("interpreter ", 0) == 0) return "interpreter";
+  std::string out;
+  for (size_t i = 0; i < where.size();) {
+    if (where.compare(i, 2, "0x") == 0 && i + 2 < where.size() &&
+        std::isxdigit(static_cast<unsigned char>(where[i + 2]))) {
+      out += "0x?";
+      i += 2;
+      while (i < where.size() && std::isxdigit(static_cast<unsigned char>(where[i]))) ++i;
+      continue;
+    }
+    out += where[i++];
+  }
+  return out;
+}
+
 Matrix BuildMatrix(std::vector<MatrixColumn> columns) {
   Matrix m;
   m.suite_version = "bufconf 0.1";
@@ -354,13 +371,29 @@ Matrix BuildMatrix(std::vector<MatrixColumn> columns) {
   }
   for (const MatrixRule& r : m.rules) {
     std::set<std::string> verdicts;
-    MatrixChange change{r.id, {}};
+    std::set<std::set<std::string>> place_sets;
+    MatrixChange change{r.id, {}, false, std::vector<std::vector<std::string>>(m.columns.size())};
     for (size_t k = 0; k < m.columns.size(); ++k) {
       const bool counted = m.columns[k].ran && r.cells[k].present;
       change.statuses.push_back(counted ? r.cells[k].status : "");
-      if (counted) verdicts.insert(r.cells[k].status);
+      if (counted) {
+        verdicts.insert(r.cells[k].status);
+        place_sets.insert(r.cells[k].places);
+      }
     }
-    if (verdicts.size() > 1) m.changes.push_back(std::move(change));
+    if (verdicts.size() <= 1 && place_sets.size() <= 1) continue;
+    change.places_only = verdicts.size() <= 1;
+    for (size_t k = 0; k < m.columns.size(); ++k) {
+      if (change.statuses[k].empty()) continue;
+      for (const std::string& place : r.cells[k].places) {
+        for (size_t o = 0; o < m.columns.size(); ++o) {
+          if (change.statuses[o].empty() || r.cells[o].places.count(place) != 0) continue;
+          change.only[k].push_back(place);
+          break;
+        }
+      }
+    }
+    m.changes.push_back(std::move(change));
   }
   // The same interpreter twice: both run (a flaky verdict shows as a change), but say it.
   for (size_t a = 0; a < m.columns.size(); ++a) {
@@ -471,9 +504,22 @@ std::string MatrixText(const Matrix& m) {
       if (ch.statuses[k].empty()) continue;
       line += (line.back() == ' ' ? " " : ", ") + Column(k) + ": " + ch.statuses[k];
     }
+    if (ch.places_only) line += " (the same status; other exporters fail)";
     out << Cut(line, kLineWidth) << "\n";
     const MatrixRule& r = *std::find_if(m.rules.begin(), m.rules.end(),
                                         [&](const MatrixRule& x) { return x.id == ch.id; });
+    if (ch.places_only) {
+      for (size_t k = 0; k < n; ++k) {
+        for (size_t i = 0; i < ch.only[k].size() && i < kMessagesShown; ++i) {
+          out << Cut("    " + Column(k) + " only: " + ch.only[k][i], kLineWidth) << "\n";
+        }
+        if (ch.only[k].size() > kMessagesShown) {
+          out << "    " << Column(k) << " and " << ch.only[k].size() - kMessagesShown
+              << " more (--json, --junit, --html list every one)\n";
+        }
+      }
+      continue;
+    }
     for (size_t k = 0; k < n; ++k) {
       if (ch.statuses[k].empty() || ch.statuses[k] == "pass") continue;
       const std::vector<std::string> messages = MatrixCellMessages(r.cells[k]);
@@ -564,9 +610,12 @@ nlohmann::ordered_json MatrixJson(const Matrix& m) {
           {{"column", k + 1},
            {"status", ch.statuses[k]},
            {"messages", strings(ch.statuses[k] == "pass" ? std::vector<std::string>{}
-                                                         : MatrixCellMessages(r.cells[k]))}});
+                                                         : MatrixCellMessages(r.cells[k]))},
+           {"only", strings(ch.only[k])}});
     }
-    changes.push_back({{"id", str(ch.id)}, {"cells", std::move(cells)}});
+    changes.push_back({{"id", str(ch.id)},
+                       {"kind", ch.places_only ? "exporters" : "status"},
+                       {"cells", std::move(cells)}});
   }
   ordered_json matrix;
   matrix["suite_version"] = str(m.suite_version);

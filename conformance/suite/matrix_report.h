@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,13 @@ struct MatrixCell {
   int64_t cases = 0;
   std::string reason;                 // skip/blocked/xfail reason, or the first failure message
   std::vector<std::string> messages;  // every failure's message ("where: message"), in order
+  std::set<std::string> places;       // every failure's place, as MatrixPlace gives it
 };
+
+// A failure's place ("where") as the columns compare it: addresses ("0x7f...") are "0x?", and
+// the interpreter's own place ("interpreter python CPython 3.12.1 (hosted by ...)") is
+// "interpreter", which every column names differently.
+std::string MatrixPlace(const std::string& where);
 
 // One interpreter.
 struct MatrixColumn {
@@ -81,10 +88,15 @@ struct MatrixRule {
   std::vector<MatrixCell> cells;  // one per column
 };
 
-// A rule whose verdict differs between the columns that ran.
+// A rule whose verdict differs between the columns that ran: its status, or, with the same
+// status, the exporters it fails on (e.g. FORMAT-SIZE failing on ctypes Structures up to 3.11
+// only, and on other exporters everywhere).
 struct MatrixChange {
   std::string id;
   std::vector<std::string> statuses;  // one per column ("" for a column without the rule)
+  bool places_only = false;           // the statuses agree; the failing places do not
+  // Per column, the places it fails on that some other column (with the rule) does not.
+  std::vector<std::vector<std::string>> only;
 };
 
 struct Matrix {

@@ -85,6 +85,42 @@ TEST(MatrixReport, RowsCellsAndChanges) {
   EXPECT_EQ(MatrixExitStatus(m), 2);  // a column did not run
 }
 
+// The same status in every column, on other exporters: ctypes' unpadded Structure formats up to
+// 3.11, fixed in 3.12, while a Union fails everywhere. Addresses and the interpreter's own place
+// (named differently by each column) do not count as differences.
+TEST(MatrixReport, SameStatusOnOtherExportersIsAChange) {
+  const auto column = [](const std::string& version, std::vector<std::string> wheres) {
+    nlohmann::json run = RunJson(version, 0);
+    nlohmann::json size = Result("FORMAT-SIZE", "xfail", 90, "expected");
+    size["failures"] = nlohmann::json::array();
+    for (const std::string& w : wheres)
+      size["failures"].push_back({{"where", w}, {"message", "m"}});
+    nlohmann::json flags = Result("REQ-READ-WRITE-FLAGS", "xfail", 1, "expected");
+    flags["failures"] = {
+        {{"where", "interpreter python CPython " + version + " (hosted by x)"}, {"message", "m"}}};
+    run["results"] = {size, flags};
+    return ColumnFromRun("python" + version, "--python", run);
+  };
+  const Matrix m = BuildMatrix(
+      {column("3.11.7", {"ctypes Structure {c_char a; c_int b}", "ctypes Union at 0x7f00aa"}),
+       column("3.12.1", {"ctypes Union at 0x7f11bb"})});
+  ASSERT_EQ(m.changes.size(), 1u);
+  const MatrixChange& ch = m.changes[0];
+  EXPECT_EQ(ch.id, "FORMAT-SIZE");
+  EXPECT_TRUE(ch.places_only);
+  EXPECT_EQ(ch.only[0], (std::vector<std::string>{"ctypes Structure {c_char a; c_int b}"}));
+  EXPECT_TRUE(ch.only[1].empty());
+  EXPECT_EQ(MatrixPlace("ctypes Union at 0x7f11bb"), "ctypes Union at 0x?");
+  const std::string text = MatrixText(m);
+  EXPECT_NE(text.find("FORMAT-SIZE"), std::string::npos) << text;
+  EXPECT_NE(text.find("other exporters fail"), std::string::npos) << text;
+  EXPECT_NE(text.find("only: ctypes Structure {c_char a; c_int b}"), std::string::npos) << text;
+  const nlohmann::json j = MatrixJson(m);
+  EXPECT_EQ(j["matrix"]["changes"][0]["kind"], "exporters");
+  EXPECT_EQ(j["matrix"]["changes"][0]["cells"][0]["only"][0],
+            "ctypes Structure {c_char a; c_int b}");
+}
+
 TEST(MatrixReport, ExitStatusIsTheWorstColumn) {
   nlohmann::json green = RunJson("3.11.2", 0);
   green["results"] = {Result("REQ-GRANT", "pass", 1)};
