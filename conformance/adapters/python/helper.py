@@ -408,6 +408,8 @@ _CTYPES = (ctypes._SimpleCData, ctypes.Array, ctypes.Structure, ctypes.Union, ct
 def owner(o):
     """The memory o owns: a list of (address, size), another object to ask (its base), or
     None when the object cannot be introspected."""
+    if isinstance(o, Pep688Exporter):
+        return o.inner  # its buffers are memoryviews of it: the memory is the inner exporter's
     if isinstance(o, np.ndarray):
         if o.base is None:
             return [(o.__array_interface__['data'][0], o.nbytes)]
