@@ -1,24 +1,32 @@
 #!/usr/bin/python3
-"""Reproduces every deviation listed in docs/findings.md without bufconf.
+"""Reproduces every deviation listed in docs/findings.md without bufconf, under any CPython 3.8-3.13.
 
-Run with Debian 12's interpreter (CPython 3.11, numpy 1.24, ctypes, _testbuffer):
+Run it with the interpreter to measure (Debian 12's: CPython 3.11, numpy 1.24, ctypes, _testbuffer;
+or a pyenv build, without numpy):
     /usr/bin/python3 tools/findings_repro.py
-Bazel runs it as //tools:findings_repro_test.
+    ~/.pyenv/versions/3.13.0/bin/python3.13 tools/findings_repro.py
+    /usr/bin/python3 tools/findings_repro.py --list           # each row's versions
+    /usr/bin/python3 tools/findings_repro.py --doc docs/findings.md   # the doc's version column
+Bazel runs it under every CPython 3.8-3.13 on the machine as //tools:findings_repro_test.
 
 Each row of the findings table (and each PORTABILITY bullet) is one check below. A check asks the
 exporter through memoryview (PyBUF_FULL_RO) or, for a flags value of its own, through
 PyObject_GetBuffer / PyBuffer_Release called with ctypes.pythonapi on a ctypes Py_buffer, and
-asserts the deviation. One line per row:
+asserts the deviation. Each row also says in which versions it reproduces (its `reproduces`
+ranges; docs/findings.md's version column starts with the same text). One line per row:
     REPRODUCED <rule> <exporter>
-    NOT REPRODUCED <rule> <exporter>: <why>
-Exit status 1 if any row does not reproduce.
+    NOT REPRODUCED (fixed) <rule> <exporter>: <why>     (and the corrected behaviour was checked)
+    SKIPPED <rule> <exporter>: numpy not importable     (or the exporter/function is absent)
+    UNEXPECTED ...: the outcome is not the one the row's versions give for this interpreter
+Exit status 1 if any row is UNEXPECTED.
 
 Every request row also checks that its flags value is one a consumer can form from the documented
 PyBUF_* constants (so that the row is a real request deviation, not an artifact of a flags value
 that is no request); the REQ-READ-WRITE-FLAGS row checks the opposite and is filed against the
 interpreter. The rows that crash the interpreter (PyBuffer_FromContiguous, PyBuffer_IsContiguous
-'F') run in a child process, which must die of SIGSEGV. Nothing here reads or writes memory through a stale view: the
-ctypes.resize row compares addresses only.
+'F') and bytearray.__buffer__(PyBUF_READ) run in a child process; the crashing ones must die of
+SIGSEGV. Nothing here reads or writes memory through a stale view: the ctypes.resize row compares
+addresses only.
 """
 import array
 import ctypes
@@ -26,6 +34,7 @@ import io
 import itertools
 import mmap
 import pickle
+import platform
 import resource
 import signal
 import struct
@@ -33,13 +42,22 @@ import subprocess
 import sys
 import traceback
 
-import numpy as np
-from _testbuffer import ND_PIL
-from _testbuffer import ndarray as TestNdarray
+VERSION = tuple(sys.version_info[:3])
+
+try:  # Debian's 3.11 has numpy 1.24; the pyenv builds have none: its rows are SKIPPED there
+    import numpy as np
+except ImportError:
+    np = None
+try:  # a test module of CPython's: absent from some distributions' builds
+    from _testbuffer import ND_PIL
+    from _testbuffer import ndarray as TestNdarray
+except ImportError:
+    ND_PIL = TestNdarray = None
 
 # --- the C-API through ctypes -----------------------------------------------------------------
 
-# Include/pybuffer.h (3.11), Py_buffer: the field order, types and size (80 bytes on LP64).
+# Include/pybuffer.h (in cpython/object.h before 3.11; the same layout in 3.8-3.13), Py_buffer:
+# the field order, types and size (80 bytes on LP64).
 # obj is read as a plain address: it is an owned reference that PyBuffer_Release drops.
 PY_BUFFER_FIELDS = [
     ("buf", ctypes.c_void_p),
@@ -212,12 +230,67 @@ def struct_rejects(fmt):
 
 # --- the rows ----------------------------------------------------------------------------------
 
+# Each row states the CPython versions (3.8 to 3.13, the versions bufconf runs under) where it
+# reproduces: `reproduces`, half-open ranges of version tuples [lo, hi) (hi None: every later
+# version; (3, 12) is 3.12.0); `since`, the version before which its exporter or function does not
+# exist (SKIPPED, saying so); `needs`, the optional modules it needs ("numpy", "_testbuffer":
+# SKIPPED "numpy not importable" where they are absent); `fixed`, a check of the corrected
+# behaviour that must hold where the row is expected not to reproduce. The text docs/findings.md's
+# version column starts with is rendered from the same data (versions_text; `--doc` checks it).
+
+FIRST, LAST = (3, 8), (3, 13)  # the versions bufconf supports
+EVERY = [((3, 8), None)]
 ROWS = []
 
 
-def row(rule, exporter):
+class Row:
+    def __init__(self, rule, exporter, fn, reproduces, since, missing, needs, fixed):
+        self.rule, self.exporter, self.fn = rule, exporter, fn
+        self.reproduces, self.since, self.missing = reproduces, since, missing
+        self.needs, self.fixed = needs, fixed
+
+    def expected(self, version=VERSION):
+        """True (reproduces), False (does not) or the reason it is skipped, for a version."""
+        if self.since and version < self.since:
+            return self.missing
+        for module, present in (("numpy", np is not None), ("_testbuffer", TestNdarray is not None)):
+            if module in self.needs and not present:
+                return f"{module} not importable"
+        return any(lo <= version and (hi is None or version < hi) for lo, hi in self.reproduces)
+
+    def versions_text(self):
+        parts = []
+        spans, fixes = [], []
+        for lo, hi in self.reproduces:
+            last = LAST if hi is None else _before(hi)
+            spans.append(_v(lo) if lo == last else f"{_v(lo)}–{_v(last)}")
+            if hi is not None:
+                fixes.append(_v(hi))
+        parts.append("reproduces " + (", ".join(spans) if spans else "nowhere"))
+        if fixes:
+            parts.append("fixed in " + ", ".join(fixes))
+        if self.since:
+            parts.append(f"n/a before {_v(self.since)}")
+        text = "; ".join(parts)
+        if "numpy" in self.needs:
+            text += " (where numpy imports)"
+        return text
+
+
+def _v(version):
+    return ".".join(map(str, version))
+
+
+def _before(hi):
+    """The last version before hi, as the ranges are written: (3, 12) -> 3.11, (3, 12, 7) -> 3.12.6."""
+    if len(hi) == 3 and hi[2] > 0:
+        return hi[:2] + (hi[2] - 1,)
+    return (hi[0], hi[1] - 1)
+
+
+def row(rule, exporter, reproduces=EVERY, since=None, missing=None, needs=(), fixed=None):
     def register(fn):
-        ROWS.append((rule, exporter, fn))
+        ROWS.append(Row(rule, exporter, fn, reproduces, since, missing, needs, fixed))
         return fn
     return register
 
@@ -250,8 +323,21 @@ class Nested(C.Structure):
     _fields_ = [("s", CI), ("c", C.c_char)]
 
 
+def _ctypes_padded():
+    """The corrected formats (gh-76961, CPython 3.12): padding written as 'Nx', the packed struct
+    described field by field; every format's size is the itemsize."""
+    cases = [(CI(), "T{<c:a:3x<i:b:}"), (Packed(), "T{<c:a:<i:b:}"), (BigCI(), "T{<c:a:3x>i:b:}"),
+             (Nested(), "T{T{<c:a:3x<i:b:}:s:<c:c:3x}"), ((CI * 3)(), "T{<c:a:3x<i:b:}"),
+             (LE(), "T{<h:a:2x<i:b:}")]
+    for obj, fmt in cases:
+        m = memoryview(obj)
+        check(m.format == fmt and format_size(m.format) == m.itemsize,
+              f"{type(obj).__name__}: {m.format!r} itemsize {m.itemsize}, expected {fmt!r}")
+
+
 @row("FORMAT-SIZE", "ctypes Structure{c_char a; c_int b}, _pack_=1, BigEndianStructure, "
-                    "nested struct, arrays of structs")
+                    "nested struct, arrays of structs", reproduces=[((3, 8), (3, 12))],
+     fixed=_ctypes_padded)
 def _():
     cases = [(CI(), "T{<c:a:<i:b:}", 5, 8), (Packed(), "B", 1, 5),
              (BigCI(), "T{<c:a:>i:b:}", 5, 8), (Nested(), "T{T{<c:a:<i:b:}:s:<c:c:}", 6, 12),
@@ -267,23 +353,25 @@ def _():
 CTYPES_ARRAYS = [C.c_int * 4, C.c_double * 3, C.c_char * 5, (C.c_short * 3) * 2, C.c_bool * 2]
 
 
-@row("REQ-FORMAT-NULL", "ctypes arrays and scalars")
+# Structures too, in every version: bufconf reports them only from 3.12 on, where their format
+# (padded by gh-76961) passes FORMAT-SIZE and their other rules are judged.
+@row("REQ-FORMAT-NULL", "ctypes arrays, scalars and structures")
 def _():
-    for t in CTYPES_ARRAYS + [C.c_int]:
+    for t in CTYPES_ARRAYS + [C.c_int, CI, CI * 3]:
         v = granted(t(), request(PyBUF_SIMPLE))
         check(v.format is not None, f"{t.__name__}: format NULL")
 
 
-@row("REQ-ND-SHAPE", "ctypes arrays")
+@row("REQ-ND-SHAPE", "ctypes arrays (also of structures)")
 def _():
-    for t in CTYPES_ARRAYS:
+    for t in CTYPES_ARRAYS + [CI * 3]:
         v = granted(t(), request(PyBUF_SIMPLE))
         check(v.ndim >= 1 and v.shape is not None, f"{t.__name__}: {v}")
 
 
-@row("REQ-STRIDES-FILLED", "ctypes arrays")
+@row("REQ-STRIDES-FILLED", "ctypes arrays (also of structures)")
 def _():
-    for t in CTYPES_ARRAYS:
+    for t in CTYPES_ARRAYS + [CI * 3]:
         v = granted(t(), request(PyBUF_STRIDES))
         check(v.ndim >= 1 and v.strides is None, f"{t.__name__}: {v}")
 
@@ -297,7 +385,7 @@ def _():
           f"PyBuffer_IsContiguous: C {v.c_contiguous}, F {v.f_contiguous}")
 
 
-@row("FORMAT-SIZE", "numpy structured dtype with trailing padding")
+@row("FORMAT-SIZE", "numpy structured dtype with trailing padding", needs=("numpy",))
 def _():
     dt = np.dtype({"names": ["x"], "formats": ["u1"], "itemsize": 4})
     m = memoryview(np.zeros(2, dt))
@@ -335,7 +423,7 @@ def _no_core_dump():
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-@row("(crash)", "CPython 3.11 PyBuffer_FromContiguous")
+@row("(crash)", "CPython PyBuffer_FromContiguous")
 def _():
     request(PyBUF_ND)
     # In a child: the segfault must not take this process with it.
@@ -375,7 +463,7 @@ print('returned', flush=True)
 """
 
 
-@row("(crash)", "CPython 3.11 PyBuffer_IsContiguous 'F' (and ToContiguous 'F')")
+@row("(crash)", "CPython PyBuffer_IsContiguous 'F' (and ToContiguous 'F')")
 def _():
     # In a child each: the segfault must not take this process with it.
     for call, before, after in [("IsContiguous", "", ""), ("ToContiguous", "out, ", "8, ")]:
@@ -386,20 +474,39 @@ def _():
               f"{r.stderr.strip()[-300:]!r}")
 
 
-@row("REQ-READ-WRITE-FLAGS", "interpreter (CPython 3.11 PyObject_GetBuffer)")
+def _read_write_refused():
+    """CPython 3.13 (gh-114685): PyObject_GetBuffer raises SystemError for PyBUF_READ/WRITE
+    before any bf_getbuffer runs."""
+    for obj in [b"ab", bytearray(b"ab"), (C.c_int * 4)()]:
+        for flags in (PyBUF_READ, PyBUF_WRITE):
+            r = get_buffer(obj, flags)
+            check(isinstance(r, SystemError), f"{type(obj).__name__} flags {flags:#x}: {r!r}")
+
+
+@row("REQ-READ-WRITE-FLAGS", "interpreter (CPython's PyObject_GetBuffer)",
+     reproduces=[((3, 8), (3, 13))], needs=("_testbuffer",), fixed=_read_write_refused)
 def _():
-    check(sys.version_info[:2] < (3, 13), "CPython >= 3.13 refuses them (gh-114685)")
     for flags in (PyBUF_READ, PyBUF_WRITE):
         check(flags not in FORMABLE, f"{flags:#x} is formable")  # so no exporter is judged on it
     exporters = [b"ab", bytearray(b"ab"), array.array("i", [1, 2]), memoryview(b"ab"),
                  mmap.mmap(-1, 4), pickle.PickleBuffer(b"ab"), io.BytesIO(b"ab").getbuffer(),
-                 (C.c_int * 4)(), TestNdarray([1, 2], shape=[2], format="i"), np.arange(4)]
-    for obj in exporters:
-        for flags in (PyBUF_READ, PyBUF_WRITE):
-            # The call reaches bf_getbuffer: only an exporter fills buf and obj.
-            v = get_buffer(obj, flags)
-            check(isinstance(v, Granted) and v.obj and v.buf,
-                  f"{type(obj).__name__} flags {flags:#x}: {v!r}")
+                 (C.c_int * 4)(), TestNdarray([1, 2], shape=[2], format="i")]
+    if np is not None:
+        exporters.append(np.arange(4))
+    try:
+        for obj in exporters:
+            for flags in (PyBUF_READ, PyBUF_WRITE):
+                # The call reaches bf_getbuffer: only an exporter fills buf and obj.
+                v = get_buffer(obj, flags)
+                check(isinstance(v, Granted) and v.obj and v.buf,
+                      f"{type(obj).__name__} flags {flags:#x}: {v!r}")
+    finally:
+        # Released here, not at exit: a getbuffer() view that outlives its BytesIO until the
+        # interpreter's shutdown (a NotReproduced traceback keeps this frame) makes 3.13 print
+        # 'Exception ignored' (gh-111331) and 3.12.1 crash at exit.
+        for obj in exporters:
+            if isinstance(obj, (memoryview, mmap.mmap)):
+                obj.release() if isinstance(obj, memoryview) else obj.close()
     # 0x100 is not read as the INDIRECT bit: an exporter that needs suboffsets still refuses it.
     pil = TestNdarray(list(range(6)), shape=[2, 3], format="i", flags=ND_PIL)
     r = get_buffer(pil, PyBUF_READ)
@@ -411,7 +518,8 @@ class LE(C.LittleEndianStructure):
     _fields_ = [("a", C.c_short), ("b", C.c_int)]
 
 
-@row("FORMAT-SIZE", "ctypes LittleEndianStructure{c_short a; c_int b}")
+@row("FORMAT-SIZE", "ctypes LittleEndianStructure{c_short a; c_int b}",
+     reproduces=[((3, 8), (3, 12))], fixed=_ctypes_padded)
 def _():
     m = memoryview(LE())
     check((m.format, m.itemsize) == ("T{<h:a:<i:b:}", 8), f"{m.format!r} itemsize {m.itemsize}")
@@ -455,7 +563,8 @@ def _():
     check("z" not in STANDARD_SIZE, "'z' is a PEP 3118 code")
 
 
-@row("REQ-FAIL-BUFFERERROR", "numpy 1.24 arrays (non-contiguous, read-only, datetime64)")
+@row("REQ-FAIL-BUFFERERROR", "numpy 1.24 arrays (non-contiguous, read-only, datetime64)",
+     needs=("numpy",))
 def _():
     f = np.asfortranarray(np.arange(6).reshape(2, 3))
     readonly = np.arange(3)
@@ -489,7 +598,7 @@ def _():
         check(not isinstance(e, BufferError), f"{e!r}")
 
 
-@row("REQ-GRANT", "numpy datetime64, timedelta64 arrays")
+@row("REQ-GRANT", "numpy datetime64, timedelta64 arrays", needs=("numpy",))
 def _():
     for arr in [np.array(["2000-01-01"], "M8[D]"), np.array([1], "m8[s]")]:
         try:
@@ -545,16 +654,26 @@ def _():
                 check(False, f"{m.obj!r} resized while exported")
             except BufferError:
                 pass
-    a = np.zeros(8)
-    with memoryview(a):
-        try:
-            a.resize(64)
-            check(False, "numpy resized while exported")
-        except ValueError:
-            pass
+    if np is not None:
+        a = np.zeros(8)
+        with memoryview(a):
+            try:
+                a.resize(64)
+                check(False, "numpy resized while exported")
+            except ValueError:
+                pass
 
 
-@row("(SystemError)", "CPython 3.11 struct '0p'")
+def _zero_p_unpacks():
+    """gh-124251: '0p' behaves like '0s' (an empty bytes)."""
+    for fmt in ["0p", "0p1P", "0pi0p"]:
+        r = struct.unpack(fmt, bytes(struct.calcsize(fmt)))
+        check(r[0] == b"", f"struct.unpack({fmt!r}): {r!r}")
+
+
+# Fixed in 3.13.0 and, by the backport, 3.12.7 (released after the fix; 3.12.1 is measured here).
+@row("(crash-like, SystemError)", "CPython struct '0p'", reproduces=[((3, 8), (3, 12, 7))],
+     fixed=_zero_p_unpacks)
 def _():
     for fmt in ["0p", "0p1P", "0pi0p"]:
         try:
@@ -564,7 +683,50 @@ def _():
             check("Negative size passed to PyBytes_FromStringAndSize" in str(e), f"{e!r}")
 
 
-@row("PORTABILITY REQ-SIMPLE-SHAPE", "numpy")
+BYTEARRAY_BUFFER_READ_CHILD = r"""
+import sys
+b = bytearray(b'abc')
+try:
+    m = b.__buffer__(0x100)  # PEP 688's Python-level call with PyBUF_READ
+    print('returned', type(m).__name__, flush=True)
+    m.release()
+    del m
+except Exception as e:
+    print('raised', type(e).__name__, e, flush=True)
+try:
+    b.append(1)
+    print('resizable', flush=True)
+except BufferError as e:
+    print('still exported:', e, flush=True)
+"""
+
+
+@row("(SystemError)", "CPython bytearray.__buffer__(PyBUF_READ)",
+     reproduces=[((3, 13, 0), (3, 13, 1))], since=(3, 12),
+     missing="bytearray.__buffer__ (PEP 688) does not exist before 3.12",
+     fixed=lambda: _bytearray_buffer_read(reproduced=False))
+def _():
+    _bytearray_buffer_read(reproduced=True)
+
+
+def _bytearray_buffer_read(reproduced):
+    """gh-126980 (3.13.0): PyObject_GetBuffer refuses PyBUF_READ with SystemError (gh-114685), but
+    bytearray's bf_getbuffer counted the export first: the call fails (a SystemError, or a garbage
+    memoryview built from the unfilled view, here ValueError about its ndim) and the bytearray
+    stays exported for ever. In a child: the garbage view must not touch this process."""
+    r = subprocess.run([sys.executable, "-c", BYTEARRAY_BUFFER_READ_CHILD],
+                       capture_output=True, text=True, timeout=60, preexec_fn=_no_core_dump)
+    lines = r.stdout.strip().splitlines()
+    check(r.returncode == 0 and len(lines) == 2,
+          f"child exited {r.returncode}: {r.stdout.strip()!r} {r.stderr.strip()[-300:]!r}")
+    if reproduced:
+        check(lines[0].startswith("raised") and lines[1].startswith("still exported"),
+              f"bytearray.__buffer__(0x100): {lines[0]}; then {lines[1]}")
+    else:  # 3.12: granted like any PyObject_GetBuffer (REQ-READ-WRITE-FLAGS); 3.13.1: SystemError
+        check(lines[1] == "resizable", f"bytearray.__buffer__(0x100): {lines[0]}; then {lines[1]}")
+
+
+@row("PORTABILITY REQ-SIMPLE-SHAPE", "numpy", needs=("numpy",))
 def _():
     v = granted(np.zeros((2, 2)), request(PyBUF_SIMPLE))
     check((v.ndim, v.len, v.shape) == (0, 32, None), f"{v}")
@@ -579,23 +741,98 @@ def _():
     check((v.format, v.ndim, v.shape) == ("B", 1, None), f"{v}")
 
 
-def main():
+def attempt(fn):
+    """None if fn's checks hold, else why not (a broken check is no reproduction either)."""
+    try:
+        fn()
+        return None
+    except NotReproduced as e:
+        return str(e)
+    except Exception:
+        return "error in the check:\n" + traceback.format_exc().rstrip()
+
+
+def run_rows():
+    """Runs every row under this interpreter; one line per row. Returns the number of rows whose
+    outcome is not the one their versions say (each such line starts with UNEXPECTED)."""
+    numpy = f"numpy {np.__version__}" if np is not None else "no numpy"
+    print(f"CPython {platform.python_version()} at {sys.executable} ({numpy}, "
+          f"_testbuffer {'present' if TestNdarray is not None else 'absent'})", flush=True)
+    counts = {"REPRODUCED": 0, "NOT REPRODUCED (fixed)": 0, "SKIPPED": 0}
+    unexpected = 0
+    for r in ROWS:
+        name = f"{r.rule} {r.exporter}"
+        expected = r.expected()
+        if not isinstance(expected, bool):  # skipped: the exporter, function or module is absent
+            counts["SKIPPED"] += 1
+            print(f"SKIPPED {name}: {expected}", flush=True)
+            continue
+        why = attempt(r.fn)
+        if why is None:
+            outcome, detail = "REPRODUCED", ""
+        else:
+            outcome, detail = "NOT REPRODUCED (fixed)", f": {why}"
+            if not expected and r.fixed is not None:  # the corrected behaviour must be there
+                wrong = attempt(r.fixed)
+                if wrong is not None:
+                    outcome, detail = "NOT REPRODUCED", f": {why}; nor the fixed behaviour: {wrong}"
+        counts[outcome] = counts.get(outcome, 0) + 1
+        if (outcome == "REPRODUCED") != expected or outcome == "NOT REPRODUCED":
+            unexpected += 1
+            print(f"UNEXPECTED {outcome} {name}{detail} (findings.md: {r.versions_text()})",
+                  flush=True)
+        else:
+            print(f"{outcome} {name}{detail}", flush=True)
+    print(", ".join(f"{n} {k}" for k, n in counts.items()) + f" of {len(ROWS)} rows; "
+          f"{unexpected} unexpected", flush=True)
+    return unexpected
+
+
+def check_doc(path):
+    """docs/findings.md's version column against the rows' versions: the findings table's rows, in
+    order, then the PORTABILITY bullets' '(versions: ...)'. Each cell starts with versions_text()."""
+    text = open(path, encoding="utf-8").read()
+    cells = []
+    header = None
+    for line in text.splitlines():
+        if line.startswith("| rule |"):
+            header = [c.strip() for c in line.strip().strip("|").split("|")]
+            continue
+        if header and line.startswith("| ") and not line.startswith("| ---"):
+            fields = [c.strip() for c in line.strip().strip("|").split(" | ")]
+            cells.append((fields[0], fields[header.index("CPython 3.8–3.13")]))
+        elif header and not line.startswith("|"):
+            header = None
+        if line.startswith("- REQ-") and "(versions: " in line:
+            rule = line[2:].split(":")[0]
+            cells.append(("PORTABILITY " + rule, line.split("(versions: ", 1)[1]))
+    problems = 0
+    if len(cells) != len(ROWS):
+        print(f"{path}: {len(cells)} rows with a version cell, the script has {len(ROWS)}")
+        problems += 1
+    for r, (rule, cell) in zip(ROWS, cells):
+        want = r.versions_text()
+        same_rule = rule.split(" (")[0] == r.rule or rule == "— " + r.rule
+        if not same_rule or not cell.startswith(want):
+            print(f"MISMATCH {r.rule} {r.exporter}: findings.md has {rule!r}: {cell[:80]!r}..., "
+                  f"the script says {want!r}")
+            problems += 1
+        else:
+            print(f"DOC OK {r.rule} {r.exporter}: {want}")
+    return problems
+
+
+def main(argv):
+    if argv[:1] == ["--list"]:  # each row's versions, as docs/findings.md's column starts
+        for r in ROWS:
+            print(f"{r.rule} {r.exporter}: {r.versions_text()}")
+        return 0
+    if argv[:1] == ["--doc"]:
+        return 1 if check_doc(argv[1]) else 0
     check(C.sizeof(PyBuffer) == 80 or C.sizeof(C.c_void_p) != 8, "Py_buffer is not 80 bytes")
-    failed = 0
-    for rule, exporter, fn in ROWS:
-        try:
-            fn()
-            print(f"REPRODUCED {rule} {exporter}", flush=True)
-        except NotReproduced as e:
-            failed += 1
-            print(f"NOT REPRODUCED {rule} {exporter}: {e}", flush=True)
-        except Exception:  # a broken check is no reproduction either
-            failed += 1
-            print(f"NOT REPRODUCED {rule} {exporter}: error in the check:", flush=True)
-            traceback.print_exc(file=sys.stdout)
-    print(f"{len(ROWS) - failed} of {len(ROWS)} rows reproduced", flush=True)
-    return 1 if failed else 0
+    check(FIRST <= VERSION[:2] <= LAST, f"CPython {_v(VERSION)} is not one of 3.8 to 3.13")
+    return 1 if run_rows() else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
