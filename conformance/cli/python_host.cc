@@ -97,8 +97,8 @@ void SetHosted(const std::string& executable) { Hosted() = executable; }
 
 const std::string& HostedBy() { return Hosted(); }
 
-int RunInInterpreter(const std::string& python, const char* command) {
-  const std::string where = std::string("bufconf ") + command + ": --python " + python;
+int RunInInterpreter(const std::string& python, const char* command, const char* origin) {
+  const std::string where = std::string("bufconf ") + command + ": " + origin + " " + python;
   if (python.empty()) {
     std::cerr << "bufconf " << command << ": --python: an empty value names no interpreter\n";
     return 2;
@@ -106,6 +106,10 @@ int RunInInterpreter(const std::string& python, const char* command) {
   const std::string program = FindProgram(python);
   if (program.empty()) {
     std::cerr << where << ": no such program in PATH\n";
+    return 2;
+  }
+  if (struct stat st{}; ::stat(program.c_str(), &st) != 0) {
+    std::cerr << where << ": " << program << ": " << std::strerror(errno) << "\n";
     return 2;
   }
   if (!IsExecutableFile(program)) {

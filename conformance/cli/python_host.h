@@ -26,7 +26,10 @@ void SignalHostedStart();
 // recorded command line without its --python option, as a child, and returns its exit status.
 // When the interpreter cannot run bufconf (not found, not CPython 3.8-3.13, no handshake), exit
 // status 2 with the reason printed (`command` names the subcommand in the message).
-int RunInInterpreter(const std::string& python, const char* command);
+// `origin` says where the interpreter was named, for the messages ("--python", or the replay
+// file's field).
+int RunInInterpreter(const std::string& python, const char* command,
+                     const char* origin = "--python");
 
 }  // namespace bufconf::cli
 

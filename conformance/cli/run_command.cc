@@ -298,6 +298,7 @@ int Run(const RunOptions& o) {
   settings.adapter_spec = ReplayableAdapter(o.adapter);
   settings.list_every_rule = true;
   settings.factory = o.factory;
+  settings.python = HostedBy();
   settings.env_names = o.env;
   if (!o.quiet) {
     settings.progress = [](const std::string& line) { std::cerr << "  " << line << "\n"; };
@@ -515,6 +516,14 @@ void AddReplayCommand(CLI::App& app, std::function<int()>* run) {
           return 2;
         }
         const nlohmann::json j = nlohmann::json::parse(contents);
+        // A run hosted by another interpreter (--python) replays in it, unless --python (or
+        // --adapter) says otherwise.
+        if (HostedBy().empty() && adapter->empty() && j.contains("python") &&
+            j["python"].is_string()) {
+          return RunInInterpreter(j["python"].get<std::string>(), "replay",
+                                  "the file's \"python\" (the interpreter the run was hosted by; "
+                                  "--python names another)");
+        }
         const std::string spec = adapter->empty() ? j.at("adapter").get<std::string>() : *adapter;
         // The factory the failing run used, unless --factory says otherwise.
         if (factory->empty() && j.contains("factory") && j["factory"].is_string()) {
@@ -550,7 +559,9 @@ void AddReplayCommand(CLI::App& app, std::function<int()>* run) {
         SetAdapterLimits(max_objects, limit);
         conformance::LoadedAdapter loaded = conformance::LoadAdapter(AdapterArgument(spec));
         std::cout << "replaying " << j.at("rule").get<std::string>() << " against "
-                  << loaded.adapter->name << " (the failing run saw: " << expect << ")\n";
+                  << loaded.adapter->name
+                  << (HostedBy().empty() ? "" : " in the interpreter " + HostedBy())
+                  << " (the failing run saw: " << expect << ")\n";
         // The child below calls after_fork before the case: asked alone first, so that its crash
         // or failure is the adapter's, never a reproduced crash of the implementation.
         suite::RunSettings probe;

@@ -200,8 +200,8 @@ ReplayFile Validate(const std::string& contents, bool whole) {
     throw std::runtime_error("not a replay file: expected a JSON object, found " + Type(f));
   }
   CheckKeys(f,
-            {"bufconf_replay", "rule", "adapter", "factory", "env", "seed", "timeout_seconds",
-             "message", "expect", "case", "returned"},
+            {"bufconf_replay", "rule", "adapter", "factory", "python", "env", "seed",
+             "timeout_seconds", "message", "expect", "case", "returned"},
             "", "a replay file (version 1)");
   for (const char* required : {"bufconf_replay", "rule", "adapter", "case"}) {
     if (!f.contains(required) &&
@@ -226,6 +226,9 @@ ReplayFile Validate(const std::string& contents, bool whole) {
     Fail("adapter", "empty (a built-in adapter's name or an adapter file's path)");
   }
   if (f.contains("factory")) String(f["factory"], "factory");
+  if (f.contains("python") && String(f["python"], "python").empty()) {
+    Fail("python", "empty (the path of the interpreter the run was hosted by)");
+  }
   if (f.contains("env")) {
     const json& env = f["env"];
     if (!env.is_object()) Fail("env", "expected an object, found " + Type(env));

@@ -259,6 +259,7 @@ std::string SaveCounterexample(const RunSettings& settings, const bufconf_adapte
       {"message", message},
       {"case", case_json}};
   if (!settings.factory.empty()) file["factory"] = settings.factory;
+  if (!settings.python.empty()) file["python"] = settings.python;
   if (!settings.env_names.empty()) {
     ordered_json env = ordered_json::object();
     for (const std::string& name : settings.env_names) {

@@ -48,6 +48,7 @@ struct RunSettings {
   std::string failures_dir = "bufconf-failures";
   std::string adapter_spec;  // what --adapter said (name or path), written into replay files
   std::string factory;       // what --factory said (python adapter), written into replay files
+  std::string python;        // the interpreter hosting the run (--python), written into them too
   // Environment variables the implementation depends on (--env NAME): their values are written
   // into replay files, and `bufconf replay` sets them again before loading the adapter.
   std::vector<std::string> env_names;
