@@ -531,6 +531,13 @@ std::string JUnitXml(const RunReport& report) {
   out << "      " << Property("adapter", report.adapter_name) << "\n";
   out << "      " << Property("adapter_version", report.adapter_version) << "\n";
   out << "      " << Property("adapter_source", report.adapter_source) << "\n";
+  if (!report.interpreter.implementation.empty()) {
+    out << "      "
+        << Property("interpreter", report.interpreter.implementation + " " +
+                                       report.interpreter.version + " at " +
+                                       report.interpreter.path)
+        << "\n";
+  }
   out << "      " << Property("suite_version", report.suite_version) << "\n";
   out << "      " << Property("seed", seed) << "\n";
   out << "      " << Property("examples", std::to_string(report.examples)) << "\n";

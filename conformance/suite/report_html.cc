@@ -296,6 +296,10 @@ class Page {
     Fact("name", report_.adapter_name);
     Fact("version", report_.adapter_version);
     Fact("source", report_.adapter_source);
+    if (!report_.interpreter.implementation.empty()) {
+      Fact("interpreter", report_.interpreter.implementation + " " + report_.interpreter.version +
+                              " at " + report_.interpreter.path);
+    }
     std::string caps;
     for (size_t i = 0; i < report_.capabilities.size(); ++i) {
       caps += (i ? ", " : "") + report_.capabilities[i];

@@ -66,6 +66,33 @@ TEST(Report, BannerNamesAdapterSeedAndSettings) {
   EXPECT_NE(banner.find("profile=ci"), std::string::npos) << banner;
 }
 
+// The interpreter of the python adapter's version string, embedded or hosting bufconf (--python):
+// in the banner, the JSON and the JUnit properties; nothing for other version strings.
+TEST(Report, InterpreterFromTheAdapterVersion) {
+  const InterpreterInfo hosted = InterpreterFromVersion(
+      "CPython 3.12.1 (hosted by /opt/py/bin/python3.12) with its standard library, _testbuffer");
+  EXPECT_EQ(hosted.implementation, "CPython");
+  EXPECT_EQ(hosted.version, "3.12.1");
+  EXPECT_EQ(hosted.path, "/opt/py/bin/python3.12");
+  const InterpreterInfo embedded =
+      InterpreterFromVersion("CPython 3.11.2 (embedded /usr/bin/python3), factory f:g");
+  EXPECT_EQ(embedded.version, "3.11.2");
+  EXPECT_EQ(embedded.path, "/usr/bin/python3");
+  for (const char* other : {"1.24.2", "", "mine 2.0 (fast)", "CPython 3.11 (", "x (hosted by"}) {
+    EXPECT_TRUE(InterpreterFromVersion(other).implementation.empty()) << other;
+  }
+  RunReport report = SampleReport();
+  report.interpreter = hosted;
+  EXPECT_NE(Banner(report).find("interpreter:  CPython 3.12.1 at /opt/py/bin/python3.12"),
+            std::string::npos);
+  const auto j = ScorecardJson(report);
+  EXPECT_EQ(j["interpreter"]["version"], "3.12.1");
+  EXPECT_EQ(j["interpreter"]["path"], "/opt/py/bin/python3.12");
+  EXPECT_NE(JUnitXml(report).find("name=\"interpreter\" value=\"CPython 3.12.1 at /opt/py"),
+            std::string::npos);
+  EXPECT_FALSE(ScorecardJson(SampleReport()).contains("interpreter"));
+}
+
 TEST(Report, TableShowsFailureWithReplayCommandAndTotals) {
   const std::string table = ResultTable(SampleReport());
   EXPECT_NE(table.find("REQ-WRITABLE"), std::string::npos) << table;
