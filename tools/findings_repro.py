@@ -161,7 +161,9 @@ def get_buffer(obj, flags):
     try:
         rc = API.PyObject_GetBuffer(obj, ctypes.byref(v), flags)
     except Exception as e:  # the exporter's refusal, raised by ctypes from the error indicator
-        return e
+        # Without its traceback: it holds the caller's frame, a cycle that keeps the caller's
+        # exporters alive until the interpreter's shutdown (see REQ-READ-WRITE-FLAGS's row).
+        return e.with_traceback(None)
     check(rc == 0, f"PyObject_GetBuffer returned {rc} without an exception")
     try:
         live = {o: API.PyBuffer_IsContiguous(ctypes.byref(v), o.encode()) for o in "CF"}
@@ -501,9 +503,10 @@ def _():
                 check(isinstance(v, Granted) and v.obj and v.buf,
                       f"{type(obj).__name__} flags {flags:#x}: {v!r}")
     finally:
-        # Released here, not at exit: a getbuffer() view that outlives its BytesIO until the
-        # interpreter's shutdown (a NotReproduced traceback keeps this frame) makes 3.13 print
-        # 'Exception ignored' (gh-111331) and 3.12.1 crash at exit.
+        # Released here: a BytesIO.getbuffer() view kept alive by a reference cycle (a
+        # NotReproduced traceback holds this frame) is collected at shutdown after its BytesIO,
+        # which 3.13.0 reports as an ignored BufferError and 3.12.1 as "SystemError: deallocated
+        # BytesIO object has exported buffers" and a segfault (measured; gh-111331's area).
         for obj in exporters:
             if isinstance(obj, (memoryview, mmap.mmap)):
                 obj.release() if isinstance(obj, memoryview) else obj.close()
