@@ -1,5 +1,6 @@
 #include "conformance/cli/python_host.h"
 
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,6 +18,9 @@
 
 namespace bufconf::cli {
 namespace {
+
+// How long the interpreter may take to start bufconf (RunInInterpreter).
+constexpr int kStartSeconds = 60;
 
 std::vector<std::string>& CommandLine() {
   static std::vector<std::string> args;
@@ -170,11 +174,27 @@ int RunInInterpreter(const std::string& python, const char* command, const char*
   }, old_int{};
   ignore.sa_handler = SIG_IGN;
   ::sigaction(SIGINT, &ignore, &old_int);
+  // Starting the interpreter (its site imports, the bootstrap) takes well under a second; one
+  // that has not started bufconf within kStartSeconds never will (a sitecustomize that hangs).
   char started = 0;
   ssize_t got = 0;
-  do {
-    got = ::read(handshake[0], &started, 1);
-  } while (got < 0 && errno == EINTR);
+  bool timed_out = false;
+  struct pollfd wait_for {
+    handshake[0], POLLIN, 0
+  };
+  for (;;) {
+    const int ready = ::poll(&wait_for, 1, kStartSeconds * 1000);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready == 0) {
+      timed_out = true;
+      ::kill(pid, SIGKILL);
+      break;
+    }
+    do {
+      got = ::read(handshake[0], &started, 1);
+    } while (got < 0 && errno == EINTR);
+    break;
+  }
   ::close(handshake[0]);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
@@ -186,6 +206,11 @@ int RunInInterpreter(const std::string& python, const char* command, const char*
               << WTERMSIG(status) << " (" << strsignal(WTERMSIG(status))
               << ") outside any case: the run is incomplete\n";
     return 3;
+  }
+  if (timed_out) {
+    std::cerr << where << ": " << program << " did not start bufconf within " << kStartSeconds
+              << " s: it was killed (does its startup, e.g. a sitecustomize, hang?)\n";
+    return 2;
   }
   // Not started: the bootstrap said why (exit 2), or the program is not a Python at all.
   if (WIFEXITED(status) && WEXITSTATUS(status) == 2) return 2;

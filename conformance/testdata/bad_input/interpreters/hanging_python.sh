@@ -1,0 +1,3 @@
+#!/bin/sh
+# A "python" that never starts anything (python_hangs.case).
+exec sleep 100000
