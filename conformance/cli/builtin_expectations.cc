@@ -84,8 +84,8 @@ std::string BuiltinExpectations(const std::string& adapter_name,
     const bool testbuffer = adapter_version.find("_testbuffer") != std::string::npos;
     return std::string(
                "# bufconf expectations for the built-in 'python' adapter (docs/findings.md)") +
-           interpreter + (testbuffer ? kTestbuffer : "") +
-           (version < 312 ? kCtypesBefore312 : "") + kCtypes + (numpy ? kNumpy : "");
+           interpreter + (testbuffer ? kTestbuffer : "") + (version < 312 ? kCtypesBefore312 : "") +
+           kCtypes + (numpy ? kNumpy : "");
   }
   if (adapter_name == "python-factory" && !interpreter.empty()) {
     return "# bufconf expectations for the interpreter under the python adapter's factory" +
