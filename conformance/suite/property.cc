@@ -1,11 +1,14 @@
 #include "conformance/suite/property.h"
 
 #include <rapidcheck.h>
+#include <rapidcheck/detail/Configuration.h>
 
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <iostream>
 #include <optional>
+#include <sstream>
 
 #include "conformance/suite/cases.h"
 #include "conformance/suite/checks.h"
@@ -192,6 +195,22 @@ ordered_json RunRuleProperty(const bufconf_adapter& adapter, const std::string& 
   metadata.description = rule;
   ordered_json line = {{"rule", rule}};
   try {
+    // RapidCheck loads its global configuration on first use and prints it ("Using
+    // configuration: seed=..."), a seed that is not bufconf's: loaded here once, with stderr
+    // held back.
+    static const bool loaded = [] {
+      std::ostringstream sink;
+      std::streambuf* const old = std::cerr.rdbuf(sink.rdbuf());
+      try {
+        rc::detail::configuration();
+      } catch (...) {
+        std::cerr.rdbuf(old);
+        throw;
+      }
+      std::cerr.rdbuf(old);
+      return true;
+    }();
+    (void)loaded;
     const auto result = rc::detail::checkTestable(property, metadata, params);
     if (result.template is<rc::detail::FailureResult>()) {
       const auto failure = result.template get<rc::detail::FailureResult>();
