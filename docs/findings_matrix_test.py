@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """docs/findings.md's interpreter matrix, measured: runs the section's `bufconf matrix
---no-expectations` over Debian's /usr/bin/python3 and every CPython 3.8-3.13 found under
-/root/.pyenv/versions or $HOME/.pyenv/versions (BUFCONF_TEST_PYTHONS, space-separated, overrides
-the search; set and empty: Debian's only), and checks every cell of the section's table for the
+--no-expectations` over Debian's /usr/bin/python3 and every CPython 3.8-3.13 found
+(conformance/testing/find_pythons.py: pyenv's builds; BUFCONF_TEST_PYTHONS overrides the search,
+set and empty: Debian's only), and checks every cell of the section's table for the
 columns that ran:
 
 - a rule's row (`| REQ-X | FAIL | pass | skip | ...`) against the rule's status in that column;
@@ -17,7 +17,6 @@ columns that ran:
 Columns whose interpreter did not run here (another version, or none found) are skipped, and the
 test says which. Arguments: the bufconf binary, docs/findings.md.
 """
-import glob
 import json
 import os
 import re
@@ -35,34 +34,20 @@ def fail(message):
 
 
 def interpreters():
-    """Debian's python3 first, then the CPython 3.8-3.13 found, oldest first, one per binary."""
-    if "BUFCONF_TEST_PYTHONS" in os.environ:
-        candidates = os.environ["BUFCONF_TEST_PYTHONS"].split()
-    else:
-        candidates = []
-        for root in ["/root/.pyenv/versions", os.path.join(os.environ.get("HOME", "/nonexistent"),
-                                                           ".pyenv/versions")]:
-            candidates += [p for p in glob.glob(root + "/*/bin/python3.*")
-                           if re.fullmatch(r"python3\.\d+", os.path.basename(p))
-                           and os.access(p, os.X_OK)]
+    """Debian's python3 first, then the CPython 3.8-3.13 found, oldest first, one per binary
+    (conformance/testing/find_pythons.py, shared by every multi-interpreter test)."""
+    # In the runfiles (data of this test), beside docs/.
+    finder = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir,
+                          "conformance", "testing", "find_pythons.py")
 
-    def key(path):
-        return [int(n) if n.isdigit() else n for n in re.split(r"(\d+)", os.path.basename(path))]
+    def find(*args):
+        out = subprocess.run(["/usr/bin/python3", finder, *args], capture_output=True, text=True,
+                             check=True).stdout
+        return [line for line in out.splitlines() if line]
 
-    pythons, seen = ["/usr/bin/python3"], {os.path.realpath("/usr/bin/python3")}
-    for p in sorted(candidates, key=key):
-        real = os.path.realpath(p)
-        if real in seen:
-            continue
-        seen.add(real)
-        r = subprocess.run([p, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                           capture_output=True, text=True)
-        version = r.stdout.strip()
-        if r.returncode == 0 and version in ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13"):
-            pythons.append(p)
-        else:
-            print(f"not run: {p} (CPython {version or '?'}; the matrix covers 3.8 to 3.13)")
-    return pythons
+    for p in find("--unsupported"):
+        print(f"not run: {p} (the matrix covers CPython 3.8 to 3.13)")
+    return find("--debian", "--min", "3.8", "--max", "3.13")
 
 
 def parse_table(path):

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # docs/findings.md's rows and their version column, measured: tools/findings_repro.py runs under
 # Debian's /usr/bin/python3 (always; on a fresh Debian 12 the only interpreter) and every CPython
-# 3.8-3.13 found under /root/.pyenv/versions or $HOME/.pyenv/versions (BUFCONF_TEST_PYTHONS, a
-# space-separated list, overrides the search; set and empty: Debian's only). Under each, every row
+# 3.8-3.13 found by conformance/testing/find_pythons.py (pyenv's builds; BUFCONF_TEST_PYTHONS
+# overrides the search, set and empty: Debian's only). Under each, every row
 # must come out as its versions say (REPRODUCED where it reproduces, NOT REPRODUCED (fixed) with
 # the corrected behaviour checked where it is fixed, SKIPPED where numpy, _testbuffer or the
 # exporter is absent); the crash rows run in child processes under each version. Then the script
@@ -17,33 +17,12 @@ fail() {
   failures=$((failures + 1))
 }
 
-pythons=(/usr/bin/python3)
-if [ -n "${BUFCONF_TEST_PYTHONS+set}" ]; then
-  read -r -a candidates <<<"$BUFCONF_TEST_PYTHONS"
-else
-  candidates=()
-  for root in /root/.pyenv/versions "${HOME:-/nonexistent}/.pyenv/versions"; do
-    for python in "$root"/*/bin/python3.*; do
-      case "$python" in *-config | *m) continue ;; esac
-      [ -x "$python" ] && candidates+=("$python")
-    done
-  done
-fi
-declare -A seen=([$(readlink -f /usr/bin/python3)]=1)
-# Oldest first, as the version column reads.
-mapfile -t candidates < <(for python in "${candidates[@]}"; do
-  echo "$(basename "$python") $python"
-done | sort -V | cut -d' ' -f2-)
-for python in "${candidates[@]}"; do
-  real="$(readlink -f "$python")"
-  [ -n "${seen[$real]:-}" ] && continue
-  seen[$real]=1
-  version="$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)" || continue
-  case "$version" in
-    3.8 | 3.9 | 3.10 | 3.11 | 3.12 | 3.13) pythons+=("$python") ;;
-    *) echo "not run: $python is CPython $version (the findings cover 3.8 to 3.13)" ;;
-  esac
-done
+finder="$PWD/conformance/testing/find_pythons.py"  # (in the runfiles: data of this test)
+# Debian's first, then oldest first, as the version column reads.
+mapfile -t pythons < <(/usr/bin/python3 "$finder" --debian --min 3.8 --max 3.13)
+while read -r python; do
+  [ -n "$python" ] && echo "not run: $python (the findings cover CPython 3.8 to 3.13)"
+done < <(/usr/bin/python3 "$finder" --unsupported)
 
 ran=()
 for python in "${pythons[@]}"; do

@@ -9,26 +9,8 @@ test_py="$1"
 helper_py="$2"
 factories_py="$3"
 
-pythons=()
-if [[ -n "${BUFCONF_TEST_PYTHONS:-}" ]]; then
-  IFS=: read -r -a pythons <<<"$BUFCONF_TEST_PYTHONS"
-else
-  [[ -x /usr/bin/python3 ]] && pythons+=(/usr/bin/python3)
-  seen=" "
-  for dir in /root/.pyenv/versions "${HOME:-/nonexistent}/.pyenv/versions"; do
-    for p in "$dir"/*/bin/python3.*; do
-      # python3.N only (not python3.N-config, -gdb.py, or 3.6's python3.6m), N from 8 to 13
-      [[ "$(basename "$p")" =~ ^python3\.([0-9]+)$ ]] || continue
-      minor="${BASH_REMATCH[1]}"
-      ((minor >= 8 && minor <= 13)) || continue
-      [[ -x "$p" ]] || continue
-      real="$(readlink -f "$p")"
-      [[ "$seen" == *" $real "* ]] && continue
-      seen+="$real "
-      pythons+=("$p")
-    done
-  done
-fi
+finder="$PWD/conformance/testing/find_pythons.py"  # (in the runfiles: data of this test)
+mapfile -t pythons < <(/usr/bin/python3 "$finder" --debian --min 3.8 --max 3.13)
 if ((${#pythons[@]} == 0)); then
   echo "helper_test: no interpreter to run (BUFCONF_TEST_PYTHONS='${BUFCONF_TEST_PYTHONS:-}')" >&2
   exit 1

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The interpreter matrix (issue 16): `bufconf matrix` over Debian's /usr/bin/python3 (always; on a
 # fresh Debian 12 the only column, still judged through the matrix path) and every CPython
-# 3.8-3.13 found on this machine (pyenv: ~/.pyenv/versions/*/bin/python3.X; BUFCONF_TEST_PYTHONS
-# overrides the search). Every column must run and exit 0 with the built-in expectations, which
+# 3.8-3.13 found on this machine (conformance/testing/find_pythons.py: pyenv's builds, or exactly
+# those BUFCONF_TEST_PYTHONS names). Every column must run and exit 0 with the built-in expectations, which
 # are keyed by the interpreter's version: a deviation fixed upstream in some version fails that
 # column again if it comes back. Prints which interpreters it judged. Older interpreters found
 # (2.7, 3.6, 3.7) must be refused with exit 2 and the reason.
@@ -16,34 +16,10 @@ fail() {
   failures=$((failures + 1))
 }
 
-supported=(/usr/bin/python3)
-unsupported=()
-if [ -n "${BUFCONF_TEST_PYTHONS+set}" ]; then  # set, even empty: only these (and Debian's)
-  read -r -a candidates <<<"$BUFCONF_TEST_PYTHONS"
-else
-  candidates=()
-  for root in /root/.pyenv/versions "${HOME:-/nonexistent}/.pyenv/versions"; do
-    for python in "$root"/*/bin/python[23].*; do
-      case "$python" in *-config | *m) continue ;; esac
-      [ -x "$python" ] && candidates+=("$python")
-    done
-  done
-fi
-declare -A seen=()
-# Oldest first: the columns read as the protocol's history.
-mapfile -t candidates < <(for python in "${candidates[@]}"; do
-  echo "$(basename "$python") $python"
-done | sort -V | cut -d' ' -f2-)
-for python in "${candidates[@]}"; do
-  real="$(readlink -f "$python")"
-  [ -n "${seen[$real]:-}" ] && continue
-  seen[$real]=1
-  version="$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)" || continue
-  case "$version" in
-    3.8 | 3.9 | 3.10 | 3.11 | 3.12 | 3.13) supported+=("$python") ;;
-    *) unsupported+=("$python") ;;
-  esac
-done
+finder="$PWD/conformance/testing/find_pythons.py"  # (in the runfiles: data of this test)
+# Debian's first, then the others oldest first: the columns read as the protocol's history.
+mapfile -t supported < <(/usr/bin/python3 "$finder" --debian --min 3.8 --max 3.13)
+mapfile -t unsupported < <(/usr/bin/python3 "$finder" --unsupported)
 
 args=()
 for python in "${supported[@]}"; do args+=(--python "$python"); done

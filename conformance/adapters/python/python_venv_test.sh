@@ -15,14 +15,9 @@ fail() {
   failures=$((failures + 1))
 }
 
-base=""
-for candidate in ${BUFCONF_TEST_PYTHONS:-} /root/.pyenv/versions/3.12*/bin/python3.12 \
-  "${HOME:-/nonexistent}"/.pyenv/versions/3.12*/bin/python3.12 /usr/bin/python3; do
-  if [ -x "$candidate" ]; then
-    base="$candidate"
-    break
-  fi
-done
+finder="$PWD/conformance/testing/find_pythons.py"  # (in the runfiles: data of this test)
+base="$(/usr/bin/python3 "$finder" --min 3.12 --max 3.12 | head -1)"
+[ -n "$base" ] || base=/usr/bin/python3
 echo "venv base interpreter: $base ($("$base" --version 2>&1))"
 venv="$tmp/venv"
 rm -rf "$venv"

@@ -7,24 +7,8 @@
 set -uo pipefail
 test_py="$1"
 
-pythons=()
-if [[ -n "${BUFCONF_TEST_PYTHONS:-}" ]]; then
-  IFS=: read -r -a pythons <<<"$BUFCONF_TEST_PYTHONS"
-else
-  [[ -x /usr/bin/python3 ]] && pythons+=(/usr/bin/python3)
-  seen=" "
-  for dir in /root/.pyenv/versions "${HOME:-/nonexistent}/.pyenv/versions"; do
-    for p in "$dir"/*/bin/python3.*; do
-      [[ "$(basename "$p")" =~ ^python3\.([0-9]+)$ ]] || continue
-      ((BASH_REMATCH[1] >= 12)) || continue
-      [[ -x "$p" ]] || continue
-      real="$(readlink -f "$p")"
-      [[ "$seen" == *" $real "* ]] && continue
-      seen+="$real "
-      pythons+=("$p")
-    done
-  done
-fi
+finder="$PWD/conformance/testing/find_pythons.py"  # (in the runfiles: data of this test)
+mapfile -t pythons < <(/usr/bin/python3 "$finder" --debian --min 3.12 --max 3.13)
 
 failed=()
 ran=()
