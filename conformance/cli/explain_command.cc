@@ -24,15 +24,6 @@ struct ExplainCommandOptions {
   int64_t max_elements = explain::ExplainOptions{}.max_elements;
 };
 
-// Relative paths are relative to where `bazel run` was started.
-std::string UserPath(const std::string& path) {
-  if (const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
-      cwd != nullptr && !path.empty() && path[0] != '/') {
-    return std::string(cwd) + "/" + path;
-  }
-  return path;
-}
-
 int Run(const ExplainCommandOptions& o) {
   // The picture's file is opened first: a path that cannot be written is found before any work.
   const bool svg_to_stdout = o.svg == "-";

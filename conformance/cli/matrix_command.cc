@@ -52,23 +52,6 @@ struct MatrixOptions {
   std::vector<std::string> pass_through;  // "--seed", "7", "--no-fork", ...
 };
 
-// Paths the user typed are relative to where they ran the command (bazel run changes it).
-std::string UserPath(const std::string& path) {
-  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
-  if (cwd == nullptr || path.empty() || path[0] == '/') return path;
-  return std::string(cwd) + "/" + path;
-}
-
-// "2024-05-01 12:00:00 UTC".
-std::string NowUtc() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return buf;
-}
-
 // A column's counterexample directory under --failures-dir: "1-python3.12" (the given name's last
 // path component, characters other than [A-Za-z0-9._-] as '_').
 std::string ColumnDirectory(size_t index, const std::string& given) {

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <iostream>
 #include <optional>
 #include <vector>
@@ -263,5 +264,20 @@ bool FlushStdoutLine() { return FlushBoth(); }
 void MarkStdoutClosed() { stdout_closed = true; }
 
 void IgnoreSigpipe() { std::signal(SIGPIPE, SIG_IGN); }
+
+std::string UserPath(const std::string& path) {
+  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
+  if (cwd == nullptr || path.empty() || path[0] == '/') return path;
+  return std::string(cwd) + "/" + path;
+}
+
+std::string NowUtc() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return buf;
+}
 
 }  // namespace bufconf::cli

@@ -9,6 +9,13 @@
 
 namespace bufconf::cli {
 
+// A path the user typed, relative to where they ran the command (`bazel run` changes the working
+// directory; BUILD_WORKING_DIRECTORY is the caller's).
+std::string UserPath(const std::string& path);
+
+// "2024-05-01 12:00:00 UTC": when a report was made.
+std::string NowUtc();
+
 // A report file: opened for writing (created when missing, not yet truncated) before the run, so
 // a directory, a path under a missing directory or a read-only place is found at once; written
 // whole at the end (truncated first when it is a regular file), every write and the close

@@ -64,13 +64,6 @@ void SetAdapterLimits(int64_t max_objects, double timeout) {
   setenv("BUFCONF_PYTHON_FACTORY_TIMEOUT", seconds, 1);
 }
 
-// Paths the user typed are relative to where they ran the command (bazel run changes it).
-std::string UserPath(const std::string& path) {
-  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
-  if (cwd == nullptr || path.empty() || path[0] == '/') return path;
-  return std::string(cwd) + "/" + path;
-}
-
 // An adapter given as a path contains '/' or ends in .so; else it is a built-in's name.
 bool IsAdapterPath(const std::string& spec) {
   const bool so = spec.size() > 3 && spec.compare(spec.size() - 3, 3, ".so") == 0;
@@ -169,16 +162,6 @@ suite::FailurePicture DrawFailure(const suite::RuleFailure& f) {
   } catch (const nlohmann::json::exception& e) {
     return {"", "no picture: cannot read " + f.counterexample_file + " (" + e.what() + ")"};
   }
-}
-
-// "2024-05-01 12:00:00 UTC".
-std::string NowUtc() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return buf;
 }
 
 int Run(const RunOptions& o) {

@@ -29,13 +29,6 @@ struct ZooOptions {
   bool quiet = false;
 };
 
-// Paths the user typed are relative to where they ran the command (bazel run changes it).
-std::string UserPath(const std::string& path) {
-  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
-  if (cwd == nullptr || path.empty() || path[0] == '/') return path;
-  return std::string(cwd) + "/" + path;
-}
-
 int Zoo(const ZooOptions& o) {
   const uint64_t first = *ParseSeed(o.seed);
   if (first > UINT64_MAX - static_cast<uint64_t>(o.seeds - 1)) {
