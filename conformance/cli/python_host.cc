@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -21,6 +22,13 @@ namespace {
 
 // How long the interpreter may take to start bufconf (RunInInterpreter).
 constexpr int kStartSeconds = 60;
+
+// The interpreter RunInInterpreter waits for (0 when none), for PassOnSigterm.
+volatile sig_atomic_t g_child = 0;
+
+void PassOnSigterm(int) {
+  if (g_child > 0) ::kill(static_cast<pid_t>(g_child), SIGTERM);
+}
 
 std::vector<std::string>& CommandLine() {
   static std::vector<std::string> args;
@@ -169,11 +177,16 @@ int RunInInterpreter(const std::string& python, const char* command, const char*
   }
   ::close(handshake[1]);
   unsetenv("BUFCONF_HOSTED_FD");
-  // Ctrl-C reaches the child too (same process group): this process waits for it to end.
+  // Ctrl-C reaches the child too (same process group): this process waits for it to end, then
+  // dies of the same signal. A SIGTERM sent to this process alone (a CI job's timeout) is passed
+  // on to the interpreter, which would otherwise run on without it.
   struct sigaction ignore {
-  }, old_int{};
+  }, pass_on{}, old_int{}, old_term{};
   ignore.sa_handler = SIG_IGN;
   ::sigaction(SIGINT, &ignore, &old_int);
+  g_child = pid;
+  pass_on.sa_handler = PassOnSigterm;
+  ::sigaction(SIGTERM, &pass_on, &old_term);
   // Starting the interpreter (its site imports, the bootstrap) takes well under a second; one
   // that has not started bufconf within kStartSeconds never will (a sitecustomize that hangs).
   char started = 0;
@@ -200,6 +213,13 @@ int RunInInterpreter(const std::string& python, const char* command, const char*
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   ::sigaction(SIGINT, &old_int, nullptr);
+  ::sigaction(SIGTERM, &old_term, nullptr);
+  g_child = 0;
+  if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM)) {
+    // Interrupted or terminated: so is this process, as the embedded run would have been.
+    std::signal(WTERMSIG(status), SIG_DFL);
+    ::raise(WTERMSIG(status));
+  }
   if (got == 1 && started == 'S') {
     if (WIFEXITED(status)) return WEXITSTATUS(status);
     std::cerr << where << ": the interpreter (" << program << ") was killed by signal "
