@@ -212,10 +212,12 @@ void ApplyExpectations(const Expectations& expectations, RunReport& report) {
                   "): remove or narrow the expectation"
             : "expected to fail (" + reasons + ") but passed: remove the expectation for " + r.rule;
   }
-  // In a sharded run, a rule the filter selects that is not in the report is another shard's:
-  // judged there, its expectation applied there.
+  // Not stale: a rule --filter leaves out (the built-in expectations cover every rule; a run of
+  // one rule warned about all the others), or, in a sharded run, a rule the filter selects that
+  // is another shard's (judged there, its expectation applied there).
   const auto not_in_run = [&](const std::string& id) {
-    return in_report.count(id) == 0 && !(report.shard.count > 0 && GlobMatch(report.filter, id));
+    const bool selected = report.filter.empty() || GlobMatch(report.filter, id);
+    return in_report.count(id) == 0 && selected && report.shard.count == 0;
   };
   for (const auto& [id, reason] : expectations.reasons) {
     if (not_in_run(id)) {

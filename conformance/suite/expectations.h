@@ -82,7 +82,8 @@ Expectations LoadExpectations(const std::string& path, const std::vector<std::st
 //                                  when a scoped expectation matches no failure place;
 //   skip/blocked expected rule  -> warning "expectation for X not checked (skipped|blocked)";
 //   expectation for a rule that is not in the report -> warning (stale expectation), unless
-//                                  the run is a shard and the rule is another shard's.
+//                                  --filter leaves the rule out, or the run is a shard and the
+//                                  rule is another shard's.
 void ApplyExpectations(const Expectations& expectations, RunReport& report);
 
 }  // namespace bufconf::suite
