@@ -10,6 +10,7 @@
 #include <climits>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -318,6 +319,40 @@ std::string ReplayExpectation(const std::string& contents) {
   return Validate(contents, /*whole=*/true).expect;
 }
 
+// What the adapter calls enumerated exporter `index` ("" when there is none, or it fails).
+std::string DescribeEnumerated(const bufconf_adapter& adapter, size_t index) {
+  void* handle = nullptr;
+  bufconf_enumerated info{};
+  const int rc = adapter.enumerate(adapter.context, index, &handle, &info);
+  info.description[sizeof info.description - 1] = '\0';
+  const std::string description =
+      rc == BUFCONF_OK || rc == BUFCONF_SKIPPED ? SanitizeUtf8(info.description) : "";
+  if (rc == BUFCONF_OK && adapter.destroy_exporter != nullptr && handle != nullptr) {
+    adapter.destroy_exporter(adapter.context, handle);
+  }
+  return description;
+}
+
+// The first enumerated exporter the adapter describes as `description`, looked for up to the
+// end of its list (BUFCONF_UNSUPPORTED or an error), or a million objects.
+std::optional<size_t> FindEnumerated(const bufconf_adapter& adapter,
+                                     const std::string& description) {
+  constexpr size_t kSearchLimit = 1000000;  // as --max-objects at most
+  for (size_t index = 0; index < kSearchLimit; ++index) {
+    void* handle = nullptr;
+    bufconf_enumerated info{};
+    const int rc = adapter.enumerate(adapter.context, index, &handle, &info);
+    if (rc != BUFCONF_OK && rc != BUFCONF_SKIPPED) return std::nullopt;
+    info.description[sizeof info.description - 1] = '\0';
+    const bool same = SanitizeUtf8(info.description) == description;
+    if (rc == BUFCONF_OK && adapter.destroy_exporter != nullptr && handle != nullptr) {
+      adapter.destroy_exporter(adapter.context, handle);
+    }
+    if (same) return index;
+  }
+  return std::nullopt;
+}
+
 ReplayOutcome Replay(const bufconf_adapter& adapter, const std::string& contents) {
   ReplayOutcome out;
   ReplayFile r;
@@ -338,7 +373,21 @@ ReplayOutcome Replay(const bufconf_adapter& adapter, const std::string& contents
     if (r.kind == "exporter") {
       result = CheckExporterCase(adapter, ExporterCaseFromJson(c));
     } else if (r.kind == "enumerated") {
-      const EnumeratedCase e = EnumeratedCaseFromJson(c);
+      EnumeratedCase e = EnumeratedCaseFromJson(c);
+      // The recorded object by its description when the index now names another: lists differ
+      // between interpreters (3.13 enumerates exporters 3.8 has not) and between versions of a
+      // factory, and a verdict about another object says nothing about this one.
+      if (!e.description.empty()) {
+        const std::string at_index = DescribeEnumerated(adapter, e.index);
+        if (at_index != e.description) {
+          if (const std::optional<size_t> found = FindEnumerated(adapter, e.description)) {
+            out.report += "note: the recorded object '" + e.description + "' is exporter " +
+                          std::to_string(*found) + " here (the file recorded " +
+                          std::to_string(e.index) + ")\n";
+            e.index = *found;
+          }
+        }
+      }
       std::string now;
       result = CheckEnumeratedCase(adapter, e, &now);
       // enumerate answers BUFCONF_UNSUPPORTED past its last exporter: the file names an object
@@ -355,7 +404,9 @@ ReplayOutcome Replay(const bufconf_adapter& adapter, const std::string& contents
       // refused.
       if (!e.description.empty() && !result.unsupported && now != e.description) {
         out.report += "note: enumerated exporter " + std::to_string(e.index) + " is now '" + now +
-                      "'; the file was written for '" + e.description + "'\n";
+                      "'; the file was written for '" + e.description +
+                      "' (no exporter here has that description: this verdict is about another "
+                      "object)\n";
       }
     } else {
       result = CheckAlgorithmCase(adapter, AlgorithmCaseFromJson(c), rule);

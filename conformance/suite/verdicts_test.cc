@@ -353,6 +353,23 @@ TEST(Verdicts, ACorruptReplayFileIsAnErrorNotAReproduction) {
   EXPECT_NE(moved.report.find("the file was written for 'not what the adapter calls it'"),
             std::string::npos)
       << moved.report;
+  EXPECT_NE(moved.report.find("this verdict is about another object"), std::string::npos)
+      << moved.report;
+  // A file whose object is at another index now (another interpreter's list) replays that object,
+  // found by its description, and says so.
+  void* handle = nullptr;
+  bufconf_enumerated info{};
+  ASSERT_EQ(Ref().enumerate(Ref().context, 1, &handle, &info), BUFCONF_OK);
+  const std::string second = info.description;
+  Ref().destroy_exporter(Ref().context, handle);
+  const nlohmann::json file = {
+      {"rule", "REQ-GRANT"},
+      {"case", {{"kind", "enumerated"}, {"index", 0}, {"flags", 0}, {"description", second}}}};
+  const ReplayOutcome found = Replay(Ref(), file.dump());
+  EXPECT_TRUE(found.error.empty()) << found.error;
+  EXPECT_NE(found.report.find("is exporter 1 here (the file recorded 0)"), std::string::npos)
+      << found.report;
+  EXPECT_EQ(found.report.find("is now"), std::string::npos) << found.report;
 }
 
 }  // namespace
