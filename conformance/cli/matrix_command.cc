@@ -85,6 +85,14 @@ std::string StderrTail(const std::string& path) {
     if (line.find_first_not_of(" \t\r") != std::string::npos) lines.push_back(line);
     start = end + 1;
   }
+  // bufconf's own lines say what went wrong ("bufconf: python adapter: ...: cannot import module
+  // 'm'"); a Python traceback's last lines in between say less, so they are left out when there
+  // are such lines.
+  std::vector<std::string> own;
+  for (const std::string& line : lines) {
+    if (line.rfind("bufconf", 0) == 0) own.push_back(line);
+  }
+  if (!own.empty()) lines = own;
   std::string out;
   const size_t first = lines.size() > 3 ? lines.size() - 3 : 0;
   for (size_t i = first; i < lines.size(); ++i) out += (out.empty() ? "" : " / ") + lines[i];

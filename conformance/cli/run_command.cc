@@ -318,6 +318,15 @@ int Run(const RunOptions& o) {
     for (const std::string& w : expectations.warnings) report.warnings.push_back(w);
     suite::ApplyExpectations(expectations, report);
   }
+  if (!suite::NothingTested(report) && suite::NoObjectJudged(report)) {
+    report.warnings.push_back(
+        "no object was judged: the adapter only enumerates, and all " +
+        std::to_string(report.skipped_objects.size()) +
+        " of its objects were skipped (see Skipped objects); the rules that passed judged the "
+        "interpreter's algorithms, not the objects" +
+        (o.allow_empty ? std::string("; --allow-empty: exit status 0")
+                       : std::string("; exit status 1 (--allow-empty to accept)")));
+  }
   if (suite::NothingTested(report)) {
     report.warnings.push_back(
         std::string("nothing was tested: no rule ran a single case (the adapter lacks the "
@@ -480,7 +489,15 @@ void AddReplayCommand(CLI::App& app, std::function<int()>* run) {
           "INTERPRETER");
   cmd->callback([file, adapter, factory, timeout, python, run] {
     *run = [file, adapter, factory, timeout, python]() -> int {
-      if (!python->empty()) return RunInInterpreter(*python, "replay");
+      if (!python->empty()) {
+        if (!adapter->empty() && *adapter != "python") {
+          std::cerr << "bufconf replay: --python replays with the python adapter inside that "
+                       "interpreter; --adapter "
+                    << *adapter << " is another adapter\n";
+          return 2;
+        }
+        return RunInInterpreter(*python, "replay");
+      }
       if (!factory->empty()) setenv("BUFCONF_PYTHON_FACTORY", factory->c_str(), 1);
       std::string contents, read_error;
       if (!ReadFileLimited(*file, UserPath(*file), kReplayFileLimit, "replay files", &contents,

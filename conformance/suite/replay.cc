@@ -403,10 +403,11 @@ ReplayOutcome Replay(const bufconf_adapter& adapter, const std::string& contents
       // the case is replayed against another factory on purpose (the fixed one): said, not
       // refused.
       if (!e.description.empty() && !result.unsupported && now != e.description) {
-        out.report += "note: enumerated exporter " + std::to_string(e.index) + " is now '" + now +
-                      "'; the file was written for '" + e.description +
-                      "' (no exporter here has that description: this verdict is about another "
-                      "object)\n";
+        out.report +=
+            "note: enumerated exporter " + std::to_string(e.index) + " is now '" + now +
+            "'; the file was written for '" + e.description +
+            "' (no exporter here has that description: the verdict is about the one at that "
+            "index)\n";
       }
     } else {
       result = CheckAlgorithmCase(adapter, AlgorithmCaseFromJson(c), rule);

@@ -149,10 +149,20 @@ bool NothingTested(const RunReport& report) {
   return true;
 }
 
+bool NoObjectJudged(const RunReport& report) {
+  if (report.shard.count > 0 && report.shard.rules == 0) return false;
+  const auto has = [&](const char* name) {
+    return std::find(report.capabilities.begin(), report.capabilities.end(), name) !=
+           report.capabilities.end();
+  };
+  return has("enumerate") && !has("make_exporter") && report.objects == 0 &&
+         !report.skipped_objects.empty();
+}
+
 int ExitStatus(const RunReport& report) {
   const Totals t = CountResults(report);
   if (!report.adapter_errors.empty()) return 2;
-  if (report.empty_run_fails && NothingTested(report)) return 1;
+  if (report.empty_run_fails && (NothingTested(report) || NoObjectJudged(report))) return 1;
   if (t.fail != 0 || t.xpass != 0) return 1;
   return t.error != 0 || !report.errors.empty() ? 3 : 0;
 }

@@ -141,6 +141,11 @@ std::string ShardNote(const ShardInfo& shard);
 // True when no rule ran a single case (false for a shard with no rule: nothing was to be run).
 bool NothingTested(const RunReport& report);
 
+// True when the adapter only enumerates (no make_exporter: a python factory) and it gave objects
+// but every one was skipped: no exporter was judged, and the rules that passed judged the
+// interpreter's algorithms, not the objects. A vacuous pass otherwise (exit 1, as NothingTested).
+bool NoObjectJudged(const RunReport& report);
+
 // 2 when the adapter misbehaved outside any rule (adapter_errors); else 1 when a rule failed or
 // passed unexpectedly (xpass), or (with `empty_run_fails`) no rule ran a case; else 3 when
 // bufconf could not judge everything (an error status or a run error); else 0.

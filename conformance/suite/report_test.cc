@@ -93,6 +93,29 @@ TEST(Report, InterpreterFromTheAdapterVersion) {
   EXPECT_FALSE(ScorecardJson(SampleReport()).contains("interpreter"));
 }
 
+// A factory whose every object was skipped judged no exporter: the passes are the interpreter's
+// algorithms. Exit 1 like a run that tested nothing, unless --allow-empty (empty_run_fails off);
+// an adapter that also makes exporters, or judged one object, is not such a run.
+TEST(Report, NoObjectJudgedIsNotAPass) {
+  RunReport report = SampleReport();
+  report.results = {Result("CONTIG-C", Status::kPass)};
+  report.capabilities = {"enumerate", "via_interpreter", "is_contiguous"};
+  report.skipped_objects = {{"f:g[0] int", "does not support the buffer protocol"}};
+  report.empty_run_fails = true;
+  EXPECT_FALSE(NothingTested(report));
+  EXPECT_TRUE(NoObjectJudged(report));
+  EXPECT_EQ(ExitStatus(report), 1);
+  report.empty_run_fails = false;
+  EXPECT_EQ(ExitStatus(report), 0);
+  report.empty_run_fails = true;
+  report.objects = 1;
+  EXPECT_FALSE(NoObjectJudged(report));
+  EXPECT_EQ(ExitStatus(report), 0);
+  report.objects = 0;
+  report.capabilities.push_back("make_exporter");
+  EXPECT_FALSE(NoObjectJudged(report));
+}
+
 TEST(Report, TableShowsFailureWithReplayCommandAndTotals) {
   const std::string table = ResultTable(SampleReport());
   EXPECT_NE(table.find("REQ-WRITABLE"), std::string::npos) << table;

@@ -353,7 +353,7 @@ TEST(Verdicts, ACorruptReplayFileIsAnErrorNotAReproduction) {
   EXPECT_NE(moved.report.find("the file was written for 'not what the adapter calls it'"),
             std::string::npos)
       << moved.report;
-  EXPECT_NE(moved.report.find("this verdict is about another object"), std::string::npos)
+  EXPECT_NE(moved.report.find("the verdict is about the one at that index"), std::string::npos)
       << moved.report;
   // A file whose object is at another index now (another interpreter's list) replays that object,
   // found by its description, and says so.

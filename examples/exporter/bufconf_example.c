@@ -26,6 +26,13 @@
 #include <stdint.h>
 #include <string.h>
 
+// CPython 3.9 (the oldest the CI guide's version matrix builds for) has no immutable-type flag
+// (3.10); the type works the same without it. 3.8 cannot build this module: its heap types have
+// no buffer slots (Py_bf_getbuffer is 3.9).
+#ifndef Py_TPFLAGS_IMMUTABLETYPE
+#define Py_TPFLAGS_IMMUTABLETYPE 0
+#endif
+
 typedef enum {
   DEFECT_NONE = 0,
   DEFECT_IGNORE_WRITABLE,
@@ -115,7 +122,8 @@ static int matrix_getbuffer(PyObject *obj, Py_buffer *view, int flags) {
   }
   /* No suboffsets: INDIRECT or not, the answer is the same. */
   view->buf = self->data;
-  view->obj = Py_NewRef(obj);
+  Py_INCREF(obj);  // (Py_NewRef is 3.10)
+  view->obj = obj;
   view->itemsize = sizeof(int32_t);
   view->len = item_count(self) * view->itemsize;
   if (self->defect == DEFECT_LEN_IN_ITEMS) view->len = item_count(self);
