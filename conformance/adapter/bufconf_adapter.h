@@ -1,16 +1,21 @@
-/* bufconf adapter ABI, version 2 (version-1 adapters still load: see resize below).
+/* bufconf adapter ABI, version 3 (version-1 and version-2 adapters still load: see resize and
+ * the consumer side below).
  *
  * An implementation of the buffer protocol plugs into the bufconf conformance suite through
  * this plain-C interface: a shared library exporting `bufconf_adapter_v1`, an object linked into
  * a binary with the Bazel macro `bufconf_adapter_library`, or an adapter built into the runner.
  * Usable from C, C++ and Rust (fixed-width types, no bit-fields, no C++). See docs/adapters.md.
  *
- * Two sides, each optional:
+ * Three sides, each optional:
  *   exporter side  - make (or enumerate) exporters, get/release buffers with any flags value,
- *                    report the memory regions an exporter owns and its export count;
+ *                    report the memory regions an exporter owns, its export count and (ABI 3)
+ *                    the reference counts of view->obj;
  *   algorithm side - the C-API functions a consumer library implements (is_contiguous,
  *                    get_pointer, to/from_contiguous, fill_contiguous_strides, size_from_format,
- *                    copy_data), called on views the suite builds in its own memory.
+ *                    copy_data, fill_info), called on views the suite builds in its own memory;
+ *   consumer side  - (ABI 3) the implementation's consumers (memoryview.tolist, bytes(),
+ *                    numpy.asarray, an element iterator, ...) reading exporters the suite
+ *                    provides: legal but exotic layouts answered by the reference model.
  * A side or function the adapter lacks is NULL: its rules are reported as skipped, never passed.
  */
 #ifndef BUFCONF_ADAPTER_H_
@@ -23,7 +28,7 @@
 extern "C" {
 #endif
 
-#define BUFCONF_ADAPTER_ABI_VERSION 2
+#define BUFCONF_ADAPTER_ABI_VERSION 3
 
 /* Py_ssize_t */
 typedef ptrdiff_t bufconf_ssize_t;
@@ -60,7 +65,7 @@ typedef struct bufconf_buffer {
 #define BUFCONF_REFUSED 1     /* the exporter refused the request (BufferError in CPython) */
 #define BUFCONF_UNSUPPORTED 2 /* the adapter cannot express this case: it is skipped */
 #define BUFCONF_ERROR (-1)    /* the adapter itself failed; the message says why */
-/* get_buffer only (ABI 2): the exporter refused, but not the way the protocol says a failed
+/* get_buffer (ABI 2) and consume (ABI 3): the exporter (consumer) refused, but not the way the protocol says a failed
  * request must end (an exception other than BufferError, or view->obj left set); the message
  * says how. The suite takes it as a refusal and reports REQ-FAIL-BUFFERERROR. */
 #define BUFCONF_REFUSED_IMPROPERLY 3
@@ -78,6 +83,9 @@ typedef struct bufconf_buffer {
  * checks run before the exporter's bf_getbuffer: rules whose party is the interpreter
  * (`bufconf rules`) are judged once, on the interpreter, never on the exporters. */
 #define BUFCONF_CAP_VIA_INTERPRETER (UINT64_C(1) << 4)
+/* (ABI 3) exporter_object and reference_count: the suite measures view->obj's references
+ * (FIELDS-OBJ, RELEASE-NO-DECREF; with VIA_INTERPRETER also RELEASE-CLEARS-OBJ). */
+#define BUFCONF_CAP_REFERENCES (UINT64_C(1) << 5)
 #define BUFCONF_CAP_IS_CONTIGUOUS (UINT64_C(1) << 8)     /* is_contiguous */
 #define BUFCONF_CAP_GET_POINTER (UINT64_C(1) << 9)       /* get_pointer */
 #define BUFCONF_CAP_TO_CONTIGUOUS (UINT64_C(1) << 10)    /* to_contiguous */
@@ -85,6 +93,8 @@ typedef struct bufconf_buffer {
 #define BUFCONF_CAP_FILL_STRIDES (UINT64_C(1) << 12)     /* fill_contiguous_strides */
 #define BUFCONF_CAP_SIZE_FROM_FORMAT (UINT64_C(1) << 13) /* size_from_format */
 #define BUFCONF_CAP_COPY_DATA (UINT64_C(1) << 14)        /* copy_data */
+#define BUFCONF_CAP_FILL_INFO (UINT64_C(1) << 15)        /* fill_info (ABI 3) */
+#define BUFCONF_CAP_CONSUMERS (UINT64_C(1) << 16)        /* consumer and consume (ABI 3) */
 
 /* Physical layouts make_exporter is asked for (bits of bufconf_array_spec.layout). */
 #define BUFCONF_LAYOUT_FORTRAN (1u << 0)  /* store the array in Fortran order (else C order) */
@@ -137,6 +147,58 @@ typedef struct bufconf_enumerated {
    * exporter is destroyed. */
   const char *note;
 } bufconf_enumerated;
+
+/* ---- consumer side (ABI 3) ---- */
+
+/* An exporter the suite provides to a consumer: a generated layout in the suite's memory, which
+ * get_buffer answers for every flags value exactly as the reference model's request oracle says
+ * (docs/layouts.md, "Requests"). The adapter wraps it in an object of its own (CPython: an
+ * object whose bf_getbuffer calls get_buffer, sets view->obj to itself with a new reference, and
+ * whose bf_releasebuffer calls release_buffer) and hands that object to the consumer. The
+ * provider records every get and release: a consumer that leaves a view unreleased, releases one
+ * twice (RELEASE-PAIRED) or changes the fields and arrays it was given
+ * (FIELDS-CONSUMER-NO-MODIFY) is seen there. */
+typedef struct bufconf_provider {
+  void *ctx; /* passed back to the functions below */
+  /* bf_getbuffer: fills every field of `view` but obj (left NULL). BUFCONF_OK, or
+   * BUFCONF_REFUSED: the consumer must see the exporter refuse (CPython: raise BufferError with
+   * `message`). */
+  int (*get_buffer)(void *ctx, bufconf_buffer *view, int flags, char *message,
+                    size_t message_size);
+  /* bf_releasebuffer, on the view get_buffer filled (or a copy of it: internal identifies it). */
+  void (*release_buffer)(void *ctx, bufconf_buffer *view);
+} bufconf_provider;
+
+/* Where a consumer's output goes: write may be called any number of times, the pieces are
+ * concatenated. */
+typedef struct bufconf_sink {
+  void *ctx;
+  void (*write)(void *ctx, const void *data, size_t size);
+} bufconf_sink;
+
+/* What a consumer's output is (bufconf_consumer_info.kind); the suite compares it with the
+ * reference model's reading of the provided layout. */
+#define BUFCONF_CONSUME_BYTES_C 1 /* the items' bytes in C order (PyBuffer_ToContiguous 'C') */
+#define BUFCONF_CONSUME_BYTES_F 2 /* ... in Fortran order ('F') */
+#define BUFCONF_CONSUME_BYTES_A 3 /* ... in 'A' order (Fortran if F- and not C-contiguous) */
+/* The values as memoryview.tolist() gives them (struct dialect; ndim 0: the single value), as
+ * UTF-8 JSON: nested arrays in C index order; an integer as a JSON number; a bool as true or
+ * false; a float as "nan" or the 16 hex digits of its IEEE double's 8 bytes, little-endian
+ * (struct.pack('<d', x).hex()); bytes as {"b": "<hex>"}. */
+#define BUFCONF_CONSUME_VALUES 4
+/* The same values flattened: one JSON array of every element in C index order (struct.unpack). */
+#define BUFCONF_CONSUME_VALUES_FLAT 5
+/* Reads two providers (a and b) and compares them: writes one byte, 1 equal or 0 unequal
+ * (memoryview ==, ALGO-EQUAL). */
+#define BUFCONF_CONSUME_EQUAL 6
+
+typedef struct bufconf_consumer_info {
+  char name[64]; /* e.g. "memoryview.tolist()", "numpy.asarray(x).tobytes('C')" */
+  uint32_t kind; /* BUFCONF_CONSUME_* */
+  /* The catalogue rule the consumer is judged on: "ALGO-TOLIST", "ALGO-TOBYTES", "ALGO-EQUAL",
+   * "ALGO-GET-CONTIGUOUS", or "" for CONSUMER-CONTENTS (any other consumer). */
+  char rule[32];
+} bufconf_consumer_info;
 
 typedef struct bufconf_adapter {
   uint32_t abi_version; /* BUFCONF_ADAPTER_ABI_VERSION */
@@ -193,6 +255,35 @@ typedef struct bufconf_adapter {
    * BUFCONF_REFUSED: the exporter refused (it must while exports exist:
    * RELEASE-RESIZE-WHILE-EXPORTED); BUFCONF_UNSUPPORTED: this exporter cannot be resized. */
   int (*resize)(void *ctx, void *exporter, char *message, size_t message_size);
+
+  /* ---- added in ABI version 3: a version-2 adapter's struct ends above, and the loader reads
+   * the fields below as NULL for it ---- */
+  /* References (BUFCONF_CAP_REFERENCES). The object a view of `exporter` names in view->obj
+   * (FIELDS-OBJ): its address, as get_buffer fills obj (NULL: unknown). */
+  void *(*exporter_object)(void *ctx, void *exporter);
+  /* The reference count of the object `obj` points to (CPython: Py_REFCNT), or -1 when it
+   * cannot be known (an immortal object). Only called on objects that are alive. */
+  bufconf_ssize_t (*reference_count)(void *ctx, const void *obj);
+
+  /* PyBuffer_FillInfo(view, obj, buf, len, readonly, flags) (BUFCONF_CAP_FILL_INFO): BUFCONF_OK,
+   * or BUFCONF_REFUSED when it fails (the message names the exception). `obj` is NULL (no
+   * reference is taken). */
+  int (*fill_info)(void *ctx, bufconf_buffer *view, void *obj, void *buf, bufconf_ssize_t len,
+                   int readonly, int flags, char *message, size_t message_size);
+
+  /* Consumers (BUFCONF_CAP_CONSUMERS). The index-th consumer: fills `info`, BUFCONF_OK, or
+   * BUFCONF_UNSUPPORTED past the last one. */
+  int (*consumer)(void *ctx, size_t index, bufconf_consumer_info *info);
+  /* Run consumer `index` on the exporter `a` provides (and, for BUFCONF_CONSUME_EQUAL, `b`;
+   * otherwise b is NULL), writing its output to `out`. Returns
+   *   BUFCONF_OK          the consumer read the exporter: `out` holds what it read;
+   *   BUFCONF_REFUSED     it refused cleanly, as documented (CPython: BufferError, ValueError,
+   *                       TypeError or NotImplementedError); `message` says how;
+   *   BUFCONF_REFUSED_IMPROPERLY  it failed another way (e.g. SystemError): a finding;
+   *   BUFCONF_UNSUPPORTED the adapter cannot run this consumer on this exporter (skipped);
+   *   BUFCONF_ERROR       the adapter itself failed. */
+  int (*consume)(void *ctx, size_t index, const bufconf_provider *a, const bufconf_provider *b,
+                 const bufconf_sink *out, char *message, size_t message_size);
 } bufconf_adapter;
 
 /* The entry point of a shared-library adapter (bufconf run --adapter ./lib.so). */

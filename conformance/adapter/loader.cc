@@ -38,20 +38,59 @@ std::string Hex(uint64_t v) {
   return text;
 }
 
-// A version-1 adapter's struct ends before `resize`: its fields are copied into a struct of
-// this version whose later fields are NULL (kept for the life of the process; adapters are few).
+// Where an adapter's struct ends in its ABI version: version 1 before `resize`, version 2 before
+// `exporter_object` (the fields added in version 3), version 3 at the end.
+size_t StructSize(uint32_t abi_version) {
+  if (abi_version == 1) return offsetof(bufconf_adapter, resize);
+  if (abi_version == 2) return offsetof(bufconf_adapter, exporter_object);
+  return sizeof(bufconf_adapter);
+}
+
+bool KnownVersion(uint32_t abi_version) {
+  return abi_version >= 1 && abi_version <= BUFCONF_ADAPTER_ABI_VERSION;
+}
+
+// The capabilities each version defines: a bit of a later version in an older adapter is
+// refused (its functions lie past the end of that adapter's struct).
+uint64_t VersionCapabilities(uint32_t abi_version) {
+  uint64_t caps = BUFCONF_CAP_MAKE_EXPORTER | BUFCONF_CAP_ENUMERATE | BUFCONF_CAP_EXPORT_COUNT |
+                  BUFCONF_CAP_IS_CONTIGUOUS | BUFCONF_CAP_GET_POINTER | BUFCONF_CAP_TO_CONTIGUOUS |
+                  BUFCONF_CAP_FROM_CONTIGUOUS | BUFCONF_CAP_FILL_STRIDES |
+                  BUFCONF_CAP_SIZE_FROM_FORMAT | BUFCONF_CAP_COPY_DATA |
+                  BUFCONF_CAP_VIA_INTERPRETER;
+  if (abi_version >= 2) caps |= BUFCONF_CAP_RESIZE;
+  if (abi_version >= 3)
+    caps |= BUFCONF_CAP_REFERENCES | BUFCONF_CAP_FILL_INFO | BUFCONF_CAP_CONSUMERS;
+  return caps;
+}
+
+// An older adapter's struct ends early: its fields are copied into a struct of this version
+// whose later fields are NULL (kept for the life of the process; adapters are few).
 const bufconf_adapter* Upgraded(const bufconf_adapter* a) {
-  if (a->abi_version != 1) return a;
+  if (a->abi_version == BUFCONF_ADAPTER_ABI_VERSION) return a;
   auto* copy = new bufconf_adapter{};
-  std::memcpy(static_cast<void*>(copy), a, offsetof(bufconf_adapter, resize));
-  copy->capabilities &= ~BUFCONF_CAP_RESIZE;  // not defined in version 1
+  std::memcpy(static_cast<void*>(copy), a, StructSize(a->abi_version));
   return copy;
 }
 
+// A capability bit of a later ABI version than the adapter's own (its functions would lie past
+// the end of that adapter's struct): the problem, or "".
+std::string LaterCapabilities(uint32_t version, uint64_t capabilities) {
+  if (!KnownVersion(version) || version == BUFCONF_ADAPTER_ABI_VERSION) return "";
+  const uint64_t later = capabilities & ~VersionCapabilities(version) &
+                         VersionCapabilities(BUFCONF_ADAPTER_ABI_VERSION);
+  if (later == 0) return "";
+  return "capability bits " + Hex(later) + " need ABI version " +
+         ((later & BUFCONF_CAP_RESIZE) != 0 ? "2" : "3") + ", but the adapter says version " +
+         std::to_string(version);
+}
+
 LoadedAdapter Checked(LoadedAdapter loaded, const std::string& what) {
-  if (loaded.adapter->abi_version == 1 && (loaded.adapter->capabilities & BUFCONF_CAP_RESIZE)) {
+  const std::string later =
+      LaterCapabilities(loaded.adapter->abi_version, loaded.adapter->capabilities);
+  if (!later.empty()) {
     if (loaded.dl_handle != nullptr) dlclose(loaded.dl_handle);
-    throw AdapterLoadError(what + ": capability BUFCONF_CAP_RESIZE needs ABI version 2");
+    throw AdapterLoadError(what + ": " + later);
   }
   loaded.adapter = Upgraded(loaded.adapter);
   const std::string problem = CheckAdapter(*loaded.adapter);
@@ -81,6 +120,11 @@ constexpr size_t kFunctionOffsets[] = {
     offsetof(bufconf_adapter, size_from_format),
     offsetof(bufconf_adapter, copy_data),
     offsetof(bufconf_adapter, resize),
+    offsetof(bufconf_adapter, exporter_object),
+    offsetof(bufconf_adapter, reference_count),
+    offsetof(bufconf_adapter, fill_info),
+    offsetof(bufconf_adapter, consumer),
+    offsetof(bufconf_adapter, consume),
 };
 
 // Length of a string field as the probe reports it: -1 for NULL, -2 for longer than the limit.
@@ -116,13 +160,12 @@ void WriteAll(int fd, const std::string& text) {
     char text[256];
     if (a == nullptr) {
       line = "error " BUFCONF_ADAPTER_ENTRY "() returned NULL";
-    } else if (a->abi_version != 1 && a->abi_version != BUFCONF_ADAPTER_ABI_VERSION) {
+    } else if (!KnownVersion(a->abi_version)) {
       // The struct's size is unknown: nothing past abi_version is read.
       std::snprintf(text, sizeof text, "ok %u 0 0 0 0", a->abi_version);
       line = text;
     } else {
-      const size_t size =
-          a->abi_version == 1 ? offsetof(bufconf_adapter, resize) : sizeof(bufconf_adapter);
+      const size_t size = StructSize(a->abi_version);
       unsigned long long functions = 0;
       for (size_t i = 0; i < sizeof kFunctionOffsets / sizeof kFunctionOffsets[0]; ++i) {
         if (kFunctionOffsets[i] >= size) continue;
@@ -262,9 +305,8 @@ void ProbeLibrary(const std::string& path, const std::string& what) {
     void (*f)() = &NotAFunction;
     std::memcpy(reinterpret_cast<char*>(&seen) + kFunctionOffsets[i], &f, sizeof f);
   }
-  if (abi == 1 && (caps & BUFCONF_CAP_RESIZE)) {
-    throw AdapterLoadError(what + ": capability BUFCONF_CAP_RESIZE needs ABI version 2");
-  }
+  const std::string later = LaterCapabilities(abi, caps);
+  if (!later.empty()) throw AdapterLoadError(what + ": " + later);
   std::string problem = CheckAdapter(seen);
   const std::string within = " within " + std::to_string(kMaxAdapterStringLength) + " bytes";
   if (problem.empty() && name_length == -2) {
@@ -295,9 +337,9 @@ std::vector<std::string> BuiltinAdapterNames() {
 }
 
 std::string CheckAdapter(const bufconf_adapter& a) {
-  if (a.abi_version != 1 && a.abi_version != BUFCONF_ADAPTER_ABI_VERSION) {
+  if (!KnownVersion(a.abi_version)) {
     return "ABI version " + std::to_string(a.abi_version) +
-           ", but this bufconf supports ABI versions 1 and " +
+           ", but this bufconf supports ABI versions 1 to " +
            std::to_string(BUFCONF_ADAPTER_ABI_VERSION) + " (bufconf_adapter.h)";
   }
   if (a.name == nullptr) return "the adapter's name is NULL";
@@ -310,11 +352,7 @@ std::string CheckAdapter(const bufconf_adapter& a) {
     return "the adapter's version is not NUL-terminated within " +
            std::to_string(kMaxAdapterStringLength) + " bytes";
   }
-  const uint64_t known =
-      BUFCONF_CAP_MAKE_EXPORTER | BUFCONF_CAP_ENUMERATE | BUFCONF_CAP_EXPORT_COUNT |
-      BUFCONF_CAP_RESIZE | BUFCONF_CAP_IS_CONTIGUOUS | BUFCONF_CAP_GET_POINTER |
-      BUFCONF_CAP_TO_CONTIGUOUS | BUFCONF_CAP_FROM_CONTIGUOUS | BUFCONF_CAP_FILL_STRIDES |
-      BUFCONF_CAP_SIZE_FROM_FORMAT | BUFCONF_CAP_COPY_DATA | BUFCONF_CAP_VIA_INTERPRETER;
+  const uint64_t known = VersionCapabilities(BUFCONF_ADAPTER_ABI_VERSION);
   if ((a.capabilities & ~known) != 0) {
     return "unknown capability bits " + Hex(a.capabilities & ~known) + " (ABI version " +
            std::to_string(BUFCONF_ADAPTER_ABI_VERSION) + " defines " + Hex(known) + ")";
@@ -353,6 +391,13 @@ std::string CheckAdapter(const bufconf_adapter& a) {
   need(BUFCONF_CAP_SIZE_FROM_FORMAT, "BUFCONF_CAP_SIZE_FROM_FORMAT", a.size_from_format != nullptr,
        "size_from_format");
   need(BUFCONF_CAP_COPY_DATA, "BUFCONF_CAP_COPY_DATA", a.copy_data != nullptr, "copy_data");
+  need(BUFCONF_CAP_REFERENCES, "BUFCONF_CAP_REFERENCES", a.exporter_object != nullptr,
+       "exporter_object");
+  need(BUFCONF_CAP_REFERENCES, "BUFCONF_CAP_REFERENCES", a.reference_count != nullptr,
+       "reference_count");
+  need(BUFCONF_CAP_FILL_INFO, "BUFCONF_CAP_FILL_INFO", a.fill_info != nullptr, "fill_info");
+  need(BUFCONF_CAP_CONSUMERS, "BUFCONF_CAP_CONSUMERS", a.consumer != nullptr, "consumer");
+  need(BUFCONF_CAP_CONSUMERS, "BUFCONF_CAP_CONSUMERS", a.consume != nullptr, "consume");
   if (!missing.empty()) return "declared capabilities need functions that are NULL: " + missing;
   return "";
 }

@@ -123,7 +123,7 @@ TEST(Loader, RefusesBrokenLibraries) {
   EXPECT_EQ(missing, "adapter library '/nonexistent/libnothing.so': no such file");
   const std::string bad_abi = LoadError(g_bad_abi);
   EXPECT_TRUE(Contains(bad_abi, "adapter library '" + g_bad_abi + "'")) << bad_abi;
-  EXPECT_TRUE(Contains(bad_abi, "ABI version 3, but this bufconf supports ABI versions 1 and 2"))
+  EXPECT_TRUE(Contains(bad_abi, "ABI version 4, but this bufconf supports ABI versions 1 to 3"))
       << bad_abi;
   const std::string missing_function = LoadError(g_missing_function);
   EXPECT_TRUE(Contains(missing_function, "get_pointer (needed by BUFCONF_CAP_GET_POINTER)"))

@@ -35,6 +35,7 @@
 #include "reference/format/value.h"
 #include "reference/layout/descriptor.h"
 #include "reference/layout/mirror.h"
+#include "reference/layout/values_json.h"
 
 namespace bufconf::layout {
 namespace {
@@ -345,42 +346,8 @@ Descriptor ViewOf(const json& j) {
   return d;
 }
 
-// A tolist value as the oracle writes it: ints, bools by truth, floats by the bits of their
-// double or "nan", bytes as {"b": hex}.
-json Canonical(const format::Value& v) {
-  using format::ValueKind;
-  if (v.shape != format::Value::Shape::kScalar) {
-    json items = json::array();
-    for (const format::Value& item : v.items) items.push_back(Canonical(item));
-    if (v.shape == format::Value::Shape::kStruct) return {{"struct", items}};
-    return items;
-  }
-  switch (v.kind) {
-    case ValueKind::kSigned:
-      return v.AsSigned();
-    case ValueKind::kUnsigned:
-    case ValueKind::kPointer:
-      return v.AsUnsigned();
-    case ValueKind::kBool: {
-      bool truth = false;
-      for (uint8_t byte : v.bytes) truth = truth || byte != 0;
-      return truth;
-    }
-    case ValueKind::kFloat: {
-      const double d = static_cast<double>(v.AsFloat());
-      if (std::isnan(d)) return "nan";
-      uint64_t bits;
-      std::memcpy(&bits, &d, sizeof bits);
-      std::vector<uint8_t> bytes;
-      for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<uint8_t>(bits >> (8 * i)));
-      return Hex(bytes);
-    }
-    case ValueKind::kChar:
-      return {{"b", Hex(v.bytes)}};
-    default:
-      return {{"unexpected", v.ToString()}};
-  }
-}
+// A tolist value as the oracle writes it (python_layout_oracle.py, canonical).
+json Canonical(const format::Value& v) { return ValuesJson(v); }
 
 // "true", "false" or "error" for the model's MemoryviewEqual, and for CPython's answer.
 std::string ModelEqual(const Descriptor& x, const Descriptor& y, const Memory& memory) {

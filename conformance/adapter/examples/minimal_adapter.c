@@ -187,6 +187,11 @@ const bufconf_adapter *bufconf_adapter_v1(void) {
       NULL,
       NULL,
       NULL, /* resize (ABI 2): this exporter cannot be resized */
+      NULL, /* exporter_object (ABI 3): no reference counts */
+      NULL, /* reference_count */
+      NULL, /* fill_info */
+      NULL, /* consumer (ABI 3): no consumer side */
+      NULL, /* consume */
   };
   /* clang-format on */
   return &adapter;

@@ -924,6 +924,11 @@ const bufconf_adapter* MakeAdapter() {
       SizeFromFormat,
       CopyData,
       Resize,
+      nullptr,  // exporter_object
+      nullptr,  // reference_count
+      nullptr,  // fill_info
+      nullptr,  // consumer
+      nullptr,  // consume
   };
   return &adapter;
 }
