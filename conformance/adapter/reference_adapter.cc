@@ -16,6 +16,7 @@
 #include "reference/format/layout.h"
 #include "reference/layout/addressing.h"
 #include "reference/layout/contiguity.h"
+#include "reference/layout/fill_info.h"
 #include "reference/layout/mirror.h"
 #include "reference/layout/request.h"
 
@@ -41,6 +42,8 @@ struct Exporter {
   std::unique_ptr<RealLayout> layout;
   Descriptor full;  // the complete view (what PyBUF_FULL_RO gives), real addresses
   bufconf_ssize_t exports = 0;
+  // The exporter is the object views name in obj: its own reference, and one per live view.
+  bufconf_ssize_t references = 1;
 };
 
 Exporter* NewExporter(const bufconf_array_spec& spec) {
@@ -124,6 +127,8 @@ int GetBuffer(void*, void* exporter, bufconf_buffer* view, int flags, char* mess
               size_t message_size) {
   try {
     auto* ex = static_cast<Exporter*>(exporter);
+    // A refused request leaves obj NULL (REQ-FAIL-BUFFERERROR).
+    view->obj = nullptr;
     // The interpreter's entry point first (BUFCONF_CAP_VIA_INTERPRETER), as CPython 3.13's
     // PyObject_GetBuffer: PyBUF_READ / PyBUF_WRITE never reach the exporter.
     if (flags == layout::kRead || flags == layout::kWrite) {
@@ -164,6 +169,7 @@ int GetBuffer(void*, void* exporter, bufconf_buffer* view, int flags, char* mess
     view->suboffsets = copy(e.suboffsets, x->suboffsets);
     view->internal = x.release();
     ++ex->exports;
+    ++ex->references;  // obj holds a new reference (FIELDS-OBJ)
     return BUFCONF_OK;
   } catch (const std::exception& e) {
     SetMessage(message, message_size, e.what());
@@ -171,10 +177,25 @@ int GetBuffer(void*, void* exporter, bufconf_buffer* view, int flags, char* mess
   }
 }
 
+// PyBuffer_Release (BUFCONF_CAP_VIA_INTERPRETER): nothing when obj is NULL (a view released
+// already); else the exporter's bf_releasebuffer, then obj = NULL and its reference dropped
+// (RELEASE-CLEARS-OBJ).
 void ReleaseBuffer(void*, void* exporter, bufconf_buffer* view) {
+  if (view->obj == nullptr) return;
+  auto* ex = static_cast<Exporter*>(exporter);
   delete static_cast<Export*>(view->internal);
   view->internal = nullptr;
-  --static_cast<Exporter*>(exporter)->exports;
+  --ex->exports;
+  view->obj = nullptr;
+  --ex->references;
+}
+
+// ---- references ----
+
+void* ExporterObject(void*, void* exporter) { return exporter; }
+
+bufconf_ssize_t ReferenceCount(void*, const void* obj) {
+  return static_cast<const Exporter*>(obj)->references;
 }
 
 void DestroyExporter(void*, void* exporter) { delete static_cast<Exporter*>(exporter); }
@@ -351,6 +372,32 @@ int CopyDataFn(void*, const bufconf_buffer* dest, const bufconf_buffer* src) {
   }
 }
 
+// PyBuffer_FillInfo, as the model (ALGO-FILL-INFO) says: shape and strides point at the view's
+// own len and itemsize, as CPython's do.
+int FillInfoFn(void*, bufconf_buffer* view, void* obj, void* buf, bufconf_ssize_t len, int readonly,
+               int flags, char* message, size_t message_size) {
+  const layout::FillInfoOutcome out =
+      layout::FillInfo(view == nullptr, Address(buf), len, readonly, flags);
+  if (out.result != layout::FillInfoOutcome::Result::kFilled) {
+    SetMessage(message, message_size, out.message);
+    return BUFCONF_REFUSED;
+  }
+  static char kUnsignedBytes[] = "B";
+  const Descriptor& v = out.view;
+  view->obj = obj;  // NULL from the suite: no reference to take
+  view->buf = buf;
+  view->len = static_cast<bufconf_ssize_t>(v.len);
+  view->readonly = v.readonly;
+  view->itemsize = static_cast<bufconf_ssize_t>(v.itemsize);
+  view->format = v.format ? kUnsignedBytes : nullptr;
+  view->ndim = static_cast<int>(v.ndim);
+  view->shape = v.shape ? &view->len : nullptr;
+  view->strides = v.strides ? &view->itemsize : nullptr;
+  view->suboffsets = nullptr;
+  view->internal = nullptr;
+  return BUFCONF_OK;
+}
+
 bufconf_adapter MakeAdapter() {
   bufconf_adapter a{};
   a.abi_version = BUFCONF_ADAPTER_ABI_VERSION;
@@ -360,6 +407,7 @@ bufconf_adapter MakeAdapter() {
                    BUFCONF_CAP_IS_CONTIGUOUS | BUFCONF_CAP_GET_POINTER | BUFCONF_CAP_TO_CONTIGUOUS |
                    BUFCONF_CAP_FROM_CONTIGUOUS | BUFCONF_CAP_FILL_STRIDES |
                    BUFCONF_CAP_SIZE_FROM_FORMAT | BUFCONF_CAP_COPY_DATA | BUFCONF_CAP_RESIZE |
+                   BUFCONF_CAP_REFERENCES | BUFCONF_CAP_FILL_INFO | BUFCONF_CAP_CONSUMERS |
                    // It plays a whole conforming implementation, the interpreter's entry point
                    // included: it refuses PyBUF_READ / PyBUF_WRITE (REQ-READ-WRITE-FLAGS).
                    BUFCONF_CAP_VIA_INTERPRETER;
@@ -380,6 +428,11 @@ bufconf_adapter MakeAdapter() {
   a.size_from_format = SizeFromFormatFn;
   a.copy_data = CopyDataFn;
   a.resize = Resize;
+  a.exporter_object = ExporterObject;
+  a.reference_count = ReferenceCount;
+  a.fill_info = FillInfoFn;
+  a.consumer = ReferenceConsumer;
+  a.consume = ReferenceConsume;
   return a;
 }
 

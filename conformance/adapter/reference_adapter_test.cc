@@ -7,6 +7,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -17,8 +21,10 @@
 #include "conformance/generators/rc_support.h"
 #include "reference/layout/addressing.h"
 #include "reference/layout/contiguity.h"
+#include "reference/layout/fill_info.h"
 #include "reference/layout/mirror.h"
 #include "reference/layout/request.h"
+#include "reference/layout/values_json.h"
 
 namespace bufconf::conformance {
 namespace {
@@ -423,6 +429,286 @@ TEST(ReferenceAdapter, StridesAndFormats) {
   EXPECT_EQ(A().size_from_format(A().context, "@llh0l"), 24);
   EXPECT_EQ(A().size_from_format(A().context, "T{i}"), -1);  // not a struct-module format
   EXPECT_EQ(A().size_from_format(A().context, nullptr), -1);
+}
+
+// ---- ABI 3: fill_info, references, consumers ----
+
+TEST(ReferenceAdapter, FillInfoIsTheModelForEveryFlagsValue) {
+  uint8_t memory[16] = {};
+  for (int readonly : {0, 1, 2}) {
+    for (int flags = 0; flags <= 0x3ff; ++flags) {
+      const layout::FillInfoOutcome e =
+          layout::FillInfo(false, Address(memory), sizeof memory, readonly, flags);
+      bufconf_buffer view;
+      std::memset(&view, 0xA5, sizeof view);
+      char message[256] = "";
+      const int rc = A().fill_info(A().context, &view, nullptr, memory, sizeof memory, readonly,
+                                   flags, message, sizeof message);
+      const std::string where =
+          "flags " + std::to_string(flags) + " readonly " + std::to_string(readonly);
+      if (e.result != layout::FillInfoOutcome::Result::kFilled) {
+        EXPECT_EQ(rc, BUFCONF_REFUSED) << where;
+        EXPECT_EQ(message, e.message) << where;
+        continue;
+      }
+      ASSERT_EQ(rc, BUFCONF_OK) << where << ": " << message;
+      EXPECT_EQ(view.obj, nullptr) << where;
+      EXPECT_EQ(view.buf, memory) << where;
+      EXPECT_EQ(view.internal, nullptr) << where;
+      EXPECT_EQ(view.suboffsets, nullptr) << where;
+      // shape and strides point at the view's own len and itemsize, as CPython's do.
+      EXPECT_EQ(view.shape, e.view.shape ? &view.len : nullptr) << where;
+      EXPECT_EQ(view.strides, e.view.strides ? &view.itemsize : nullptr) << where;
+      const layout::Descriptor got = DescriptorOf(view);
+      EXPECT_TRUE(got.buf == e.view.buf && got.len == e.view.len &&
+                  got.itemsize == e.view.itemsize && got.readonly == e.view.readonly &&
+                  got.ndim == e.view.ndim && got.format == e.view.format &&
+                  got.shape == e.view.shape && got.strides == e.view.strides && !got.suboffsets)
+          << where;
+    }
+  }
+  // A NULL view is a BufferError, and writes nothing.
+  char message[256] = "";
+  EXPECT_EQ(A().fill_info(A().context, nullptr, nullptr, memory, 4, 0, 0, message, sizeof message),
+            BUFCONF_REFUSED);
+  EXPECT_NE(std::string(message).find("BufferError"), std::string::npos) << message;
+}
+
+TEST(ReferenceAdapter, ReferencesCountViewsAndReleaseClearsObj) {
+  void* exporter = Make(Spec({2, 3}, 4, "i", 0, {-1, 1}));
+  ASSERT_NE(exporter, nullptr);
+  const bufconf_adapter& a = A();
+  ASSERT_NE(a.capabilities & BUFCONF_CAP_REFERENCES, 0u);
+  void* obj = a.exporter_object(a.context, exporter);
+  EXPECT_EQ(obj, exporter);
+  EXPECT_EQ(a.reference_count(a.context, obj), 1);
+  char message[256];
+  bufconf_buffer v1{}, v2{};
+  ASSERT_EQ(a.get_buffer(a.context, exporter, &v1, BUFCONF_PYBUF_FULL_RO, message, sizeof message),
+            BUFCONF_OK);
+  EXPECT_EQ(v1.obj, obj);
+  EXPECT_EQ(a.reference_count(a.context, obj), 2);
+  ASSERT_EQ(a.get_buffer(a.context, exporter, &v2, BUFCONF_PYBUF_STRIDES, message, sizeof message),
+            BUFCONF_OK);
+  EXPECT_EQ(a.reference_count(a.context, obj), 3);
+  // A refused request (the view is not C-contiguous) leaves obj NULL and takes no reference.
+  bufconf_buffer refused;
+  std::memset(&refused, 0xA5, sizeof refused);
+  EXPECT_EQ(a.get_buffer(a.context, exporter, &refused, BUFCONF_PYBUF_C_CONTIGUOUS, message,
+                         sizeof message),
+            BUFCONF_REFUSED);
+  EXPECT_EQ(refused.obj, nullptr);
+  EXPECT_EQ(a.reference_count(a.context, obj), 3);
+  a.release_buffer(a.context, exporter, &v1);
+  EXPECT_EQ(v1.obj, nullptr);
+  EXPECT_EQ(a.reference_count(a.context, obj), 2);
+  EXPECT_EQ(a.export_count(a.context, exporter), 1);
+  // PyBuffer_Release of a released view does nothing.
+  a.release_buffer(a.context, exporter, &v1);
+  EXPECT_EQ(a.reference_count(a.context, obj), 2);
+  EXPECT_EQ(a.export_count(a.context, exporter), 1);
+  a.release_buffer(a.context, exporter, &v2);
+  EXPECT_EQ(v2.obj, nullptr);
+  EXPECT_EQ(a.reference_count(a.context, obj), 1);
+  EXPECT_EQ(a.export_count(a.context, exporter), 0);
+  a.destroy_exporter(a.context, exporter);
+}
+
+// A provider over a materialized spec, honest about requests (the request oracle; kMayFail is
+// refused), recording gets and releases and checking each released view is the one it gave.
+class TestProvider {
+ public:
+  explicit TestProvider(const OwnedSpec& spec) : layout_(Materialize(spec.spec())) {
+    full_ = DescriptorOf(layout_->view);
+    const Snapshot s =
+        TakeSnapshot(layout_->view, layout_->regions.data(), layout_->regions.size());
+    memory_ = s.memory;
+    provider_.ctx = this;
+    provider_.get_buffer = Get;
+    provider_.release_buffer = Release;
+  }
+  const bufconf_provider* provider() const { return &provider_; }
+  const layout::Descriptor& full() const { return full_; }
+  const layout::Memory& memory() const { return memory_; }
+  int gets() const { return gets_; }
+  int releases() const { return releases_; }
+  const std::string& problems() const { return problems_; }
+
+ private:
+  struct Given {
+    bufconf_buffer view;
+    std::optional<std::string> format;
+    std::vector<bufconf_ssize_t> shape, strides, suboffsets;
+    layout::Descriptor fields;
+  };
+
+  static int Get(void* ctx, bufconf_buffer* view, int flags, char* message, size_t size) {
+    auto* self = static_cast<TestProvider*>(ctx);
+    const layout::RequestOutcome outcome = layout::Request(self->full_, flags);
+    if (outcome.verdict != layout::RequestOutcome::Verdict::kMustSucceed) {
+      std::snprintf(message, size, "test provider refuses: %s",
+                    outcome.reasons.front().first.c_str());
+      return BUFCONF_REFUSED;
+    }
+    auto given = std::make_unique<Given>();
+    const layout::Descriptor& e = outcome.expected;
+    given->format = e.format;
+    auto copy = [](const std::optional<std::vector<int64_t>>& from,
+                   std::vector<bufconf_ssize_t>& to) -> bufconf_ssize_t* {
+      if (!from) return nullptr;
+      to.assign(from->begin(), from->end());
+      to.reserve(1);
+      return to.data();
+    };
+    view->buf = Pointer(e.buf);
+    view->obj = nullptr;
+    view->len = e.len;
+    view->itemsize = e.itemsize;
+    view->readonly = e.readonly;
+    view->ndim = static_cast<int>(e.ndim);
+    view->format = given->format ? given->format->data() : nullptr;
+    view->shape = copy(e.shape, given->shape);
+    view->strides = copy(e.strides, given->strides);
+    view->suboffsets = copy(e.suboffsets, given->suboffsets);
+    view->internal = given.get();
+    given->view = *view;
+    given->fields = e;
+    self->live_[given.get()] = std::move(given);
+    ++self->gets_;
+    return BUFCONF_OK;
+  }
+
+  static void Release(void* ctx, bufconf_buffer* view) {
+    auto* self = static_cast<TestProvider*>(ctx);
+    ++self->releases_;
+    auto it = self->live_.find(view->internal);
+    if (it == self->live_.end()) {
+      self->problems_ += "released a view not live; ";
+      return;
+    }
+    const Given& g = *it->second;
+    const layout::Descriptor now = DescriptorOf(*view);
+    if (std::memcmp(&g.view, view, sizeof *view) != 0 || now.format != g.fields.format ||
+        now.shape != g.fields.shape || now.strides != g.fields.strides ||
+        now.suboffsets != g.fields.suboffsets) {
+      self->problems_ += "the view was modified; ";
+    }
+    self->live_.erase(it);
+  }
+
+  std::unique_ptr<RealLayout> layout_;
+  layout::Descriptor full_;
+  layout::Memory memory_;
+  bufconf_provider provider_{};
+  std::map<void*, std::unique_ptr<Given>> live_;
+  int gets_ = 0, releases_ = 0;
+  std::string problems_;
+};
+
+struct Output {
+  std::string bytes;
+  static void Write(void* ctx, const void* data, size_t size) {
+    static_cast<Output*>(ctx)->bytes.append(static_cast<const char*>(data), size);
+  }
+};
+
+std::string Bytes(const std::vector<uint8_t>& v) { return std::string(v.begin(), v.end()); }
+
+// What consumer `name` must give for the two providers' layouts, by the model on their complete
+// views; nullopt: it must refuse.
+std::optional<std::string> Expected(const std::string& name, const TestProvider& p,
+                                    const TestProvider& q) {
+  const layout::Descriptor& v = p.full();
+  const layout::Memory& m = p.memory();
+  auto refused_for = [&](int flags) {
+    return layout::Request(v, flags).verdict != layout::RequestOutcome::Verdict::kMustSucceed;
+  };
+  try {
+    if (name == "reference tolist (PyBUF_FULL_RO)") {
+      return layout::ValuesJson(layout::ToList(v, m, format::Dialect::kStruct)).dump();
+    }
+    if (name == "reference elements (PyBUF_RECORDS_RO)") {
+      if (refused_for(layout::kRecordsRo)) return std::nullopt;
+      return layout::FlatValuesJson(layout::ToList(v, m, format::Dialect::kStruct), v.ndim).dump();
+    }
+    if (name == "reference == (PyBUF_FULL_RO)") {
+      return std::string(1, layout::MemoryviewEqual(v, m, q.full(), q.memory()) ? '\1' : '\0');
+    }
+    for (char order : {'C', 'F', 'A'}) {
+      // Both promise the bytes PyBuffer_ToContiguous writes for the order (the consumer kind).
+      if (name == std::string("reference tobytes ") + order + " (PyBUF_FULL_RO)" ||
+          name == std::string("reference get_contiguous ") + order) {
+        return Bytes(layout::ToContiguous(v, m, v.len, order));
+      }
+    }
+    const std::pair<const char*, int> raw[] = {
+        {"reference bytes (PyBUF_SIMPLE)", layout::kSimple},
+        {"reference bytes (PyBUF_ND)", layout::kNd},
+        {"reference bytes (PyBUF_STRIDES)", layout::kStrides}};
+    for (const auto& [consumer, flags] : raw) {
+      if (name != consumer) continue;
+      if (refused_for(flags)) return std::nullopt;
+      return Bytes(layout::ToContiguous(v, m, v.len, 'C'));
+    }
+  } catch (const layout::ArgumentError&) {
+    return std::nullopt;
+  }
+  ADD_FAILURE() << "no expectation for consumer " << name;
+  return std::nullopt;
+}
+
+TEST(ReferenceAdapter, ConsumersGiveTheModelsReadingAndReleaseEverything) {
+  const bufconf_adapter& a = A();
+  ASSERT_NE(a.capabilities & BUFCONF_CAP_CONSUMERS, 0u);
+  std::vector<bufconf_consumer_info> consumers;
+  for (size_t i = 0;; ++i) {
+    bufconf_consumer_info info{};
+    if (a.consumer(a.context, i, &info) != BUFCONF_OK) break;
+    consumers.push_back(info);
+  }
+  ASSERT_EQ(consumers.size(), 12u);
+  EXPECT_EQ(consumers[0].kind, static_cast<uint32_t>(BUFCONF_CONSUME_VALUES));
+  EXPECT_STREQ(consumers[0].rule, "ALGO-TOLIST");
+  const OwnedSpec specs[] = {
+      Spec({2, 3}, 4, "i", 0),                                    // C-contiguous
+      Spec({2, 3}, 4, "i", 0, {-1, -1}),                          // reversed
+      Spec({2, 3}, 2, "h", BUFCONF_LAYOUT_FORTRAN),               // Fortran
+      Spec({2, 3}, 1, "B", BUFCONF_LAYOUT_READONLY, {}, {1, 0}),  // array of arrays
+      Spec({3}, 8, "d", 0, {2}),                                  // every other double
+      Spec({}, 4, "f", 0),                                        // 0-d
+      Spec({2}, 4, "Zh", 0),  // no struct format: tolist refuses
+  };
+  int checked = 0, refused = 0;
+  for (const OwnedSpec& spec : specs) {
+    for (const OwnedSpec& other : {specs[0], spec}) {
+      TestProvider p(spec), q(other);
+      for (size_t i = 0; i < consumers.size(); ++i) {
+        const bufconf_consumer_info& info = consumers[i];
+        const bool two = info.kind == BUFCONF_CONSUME_EQUAL;
+        Output out;
+        const bufconf_sink sink{&out, Output::Write};
+        char message[256] = "";
+        const int rc = a.consume(a.context, i, p.provider(), two ? q.provider() : nullptr, &sink,
+                                 message, sizeof message);
+        const std::optional<std::string> e = Expected(info.name, p, q);
+        const std::string where =
+            std::string(info.name) + " on " + spec.format + " layout " + std::to_string(checked);
+        if (!e) {
+          EXPECT_EQ(rc, BUFCONF_REFUSED) << where << ": " << message;
+          ++refused;
+        } else {
+          EXPECT_EQ(rc, BUFCONF_OK) << where << ": " << message;
+          EXPECT_EQ(out.bytes, *e) << where;
+        }
+        EXPECT_EQ(p.gets(), p.releases()) << where;
+        EXPECT_EQ(q.gets(), q.releases()) << where;
+        EXPECT_EQ(p.problems() + q.problems(), "") << where;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(refused, 0);
+  EXPECT_EQ(a.consumer(a.context, consumers.size(), nullptr), BUFCONF_UNSUPPORTED);
 }
 
 }  // namespace
