@@ -1,12 +1,14 @@
 // The loader: built-in and registered adapters, the minimal example as a shared library (whose
 // get_buffer must also agree with the request oracle), and refusals with clear messages.
-// Arguments: minimal_adapter.so bad_abi_adapter.so missing_function_adapter.so
+// Arguments: minimal_adapter.so bad_abi_adapter.so missing_function_adapter.so old_abi_v1.so
+// old_abi_v2.so old_abi_v1_resize.so old_abi_v2_consumers.so
 #include "conformance/adapter/loader.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "conformance/adapter/real_layout.h"
@@ -16,6 +18,7 @@ namespace bufconf::conformance {
 namespace {
 
 std::string g_minimal, g_bad_abi, g_missing_function;
+std::string g_old_v1, g_old_v2, g_old_v1_resize, g_old_v2_consumers;
 
 std::string LoadError(const std::string& what) {
   try {
@@ -134,15 +137,65 @@ TEST(Loader, RefusesBrokenLibraries) {
   EXPECT_TRUE(Contains(not_elf, "dlopen failed")) << not_elf;
 }
 
+// Adapters of ABI versions 1 and 2 whose struct ends where their version's does, right before a
+// PROT_NONE page: they load (a read past the old struct would crash the probe), the fields of
+// later versions read as NULL, and their function works.
+TEST(Loader, OlderAbiVersionsLoad) {
+  for (const auto& [path, version] :
+       {std::pair<std::string, uint32_t>{g_old_v1, 1}, {g_old_v2, 2}}) {
+    LoadedAdapter loaded;
+    try {
+      loaded = LoadAdapter(path);
+    } catch (const AdapterLoadError& e) {
+      ADD_FAILURE() << path << ": " << e.what();
+      continue;
+    }
+    ASSERT_NE(loaded.adapter, nullptr);
+    const bufconf_adapter& a = *loaded.adapter;
+    EXPECT_EQ(a.abi_version, version);
+    EXPECT_EQ(std::string(a.name), "old-abi-v" + std::to_string(version));
+    EXPECT_EQ(a.capabilities, BUFCONF_CAP_IS_CONTIGUOUS);
+    EXPECT_EQ(a.resize, nullptr);
+    EXPECT_EQ(a.exporter_object, nullptr);
+    EXPECT_EQ(a.reference_count, nullptr);
+    EXPECT_EQ(a.fill_info, nullptr);
+    EXPECT_EQ(a.consumer, nullptr);
+    EXPECT_EQ(a.consume, nullptr);
+    ASSERT_NE(a.is_contiguous, nullptr);
+    bufconf_ssize_t shape[] = {2, 3};
+    bufconf_ssize_t strides[] = {4, 8};  // Fortran order, itemsize 4
+    bufconf_buffer view{};
+    view.len = 24;
+    view.itemsize = 4;
+    view.ndim = 2;
+    view.shape = shape;
+    view.strides = strides;
+    EXPECT_EQ(a.is_contiguous(a.context, &view, 'C'), 0);
+    EXPECT_EQ(a.is_contiguous(a.context, &view, 'F'), 1);
+    EXPECT_EQ(a.is_contiguous(a.context, &view, 'A'), 1);
+    UnloadAdapter(loaded);
+  }
+}
+
+TEST(Loader, OlderAbiVersionsRefuseLaterCapabilities) {
+  const std::string consumers = LoadError(g_old_v2_consumers);
+  EXPECT_TRUE(Contains(consumers, "need ABI version 3")) << consumers;
+  EXPECT_TRUE(Contains(consumers, "0x10000")) << consumers;
+  const std::string resize = LoadError(g_old_v1_resize);
+  EXPECT_TRUE(Contains(resize, "need ABI version 2")) << resize;
+  EXPECT_TRUE(Contains(resize, "0x8")) << resize;
+}
+
 }  // namespace
 }  // namespace bufconf::conformance
 
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
-  if (argc != 4) {
+  if (argc != 8) {
     std::fprintf(stderr,
                  "usage: loader_test minimal_adapter.so bad_abi_adapter.so "
-                 "missing_function_adapter.so\n");
+                 "missing_function_adapter.so old_abi_v1.so old_abi_v2.so old_abi_v1_resize.so "
+                 "old_abi_v2_consumers.so\n");
     return 2;
   }
   // Paths relative to the runfiles directory (the test's working directory).
@@ -150,5 +203,9 @@ int main(int argc, char** argv) {
   bufconf::conformance::g_minimal = path(argv[1]);
   bufconf::conformance::g_bad_abi = path(argv[2]);
   bufconf::conformance::g_missing_function = path(argv[3]);
+  bufconf::conformance::g_old_v1 = path(argv[4]);
+  bufconf::conformance::g_old_v2 = path(argv[5]);
+  bufconf::conformance::g_old_v1_resize = path(argv[6]);
+  bufconf::conformance::g_old_v2_consumers = path(argv[7]);
   return RUN_ALL_TESTS();
 }
