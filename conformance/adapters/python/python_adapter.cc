@@ -24,6 +24,7 @@
 
 #include "conformance/adapter/reference_adapter.h"
 #include "conformance/adapter/register.h"
+#include "conformance/adapters/python/consumers.h"
 #include "conformance/adapters/python/helper_source.h"
 #include "conformance/adapters/python/interpreter.h"
 
@@ -650,6 +651,12 @@ int Resize(void*, void* exporter, char* message, size_t message_size) {
   return BUFCONF_UNSUPPORTED;
 }
 
+// The object PyObject_GetBuffer names in view->obj for an exporter of its own (REFERENCES;
+// reference_count is consumers.cc's).
+void* ExporterObject(void*, void* exporter) {
+  return exporter != nullptr ? static_cast<PyExporter*>(exporter)->obj : nullptr;
+}
+
 void ReleaseBuffer(void*, void*, bufconf_buffer* view) {
   if (!Ready()) return;
   PyBuffer_Release(AsPy(view));
@@ -870,6 +877,12 @@ const bufconf_adapter* MakeAdapter() {
   // runner inherits it instead of starting its own (about 0.15 s each). The factory, if any, is
   // called now too.
   EnsurePythonInitialized();
+  // The consumers (consumers.py) are loaded here too, so that every child has the same table.
+  const std::string consumers_error = InitPythonConsumers();
+  const bool consumers = consumers_error.empty();
+  if (!consumers && GetState().error.empty()) {
+    std::fprintf(stderr, "bufconf: python adapter: no consumers: %s\n", consumers_error.c_str());
+  }
   static const int atfork = pthread_atfork(BeforeFork, AfterForkParent, AfterForkChild);
   if (atfork != 0) {
     std::fprintf(stderr, "bufconf: python adapter: pthread_atfork failed (%d)\n", atfork);
@@ -891,10 +904,10 @@ const bufconf_adapter* MakeAdapter() {
       (factory ? ", factory " + state.factory : " with its standard library" + HelperExtras());
   // PyBuffer_SizeFromFormat appeared in 3.9: on 3.8 the adapter does not have it.
   const bool size_from_format = dlsym(RTLD_DEFAULT, "PyBuffer_SizeFromFormat") != nullptr;
-  const uint64_t algorithms = BUFCONF_CAP_IS_CONTIGUOUS | BUFCONF_CAP_GET_POINTER |
-                              BUFCONF_CAP_TO_CONTIGUOUS | BUFCONF_CAP_FROM_CONTIGUOUS |
-                              BUFCONF_CAP_FILL_STRIDES | BUFCONF_CAP_COPY_DATA |
-                              (size_from_format ? BUFCONF_CAP_SIZE_FROM_FORMAT : 0);
+  const uint64_t algorithms =
+      BUFCONF_CAP_IS_CONTIGUOUS | BUFCONF_CAP_GET_POINTER | BUFCONF_CAP_TO_CONTIGUOUS |
+      BUFCONF_CAP_FROM_CONTIGUOUS | BUFCONF_CAP_FILL_STRIDES | BUFCONF_CAP_COPY_DATA |
+      BUFCONF_CAP_FILL_INFO | (size_from_format ? BUFCONF_CAP_SIZE_FROM_FORMAT : 0);
   static const bufconf_adapter adapter = {
       BUFCONF_ADAPTER_ABI_VERSION,
       // Another name with a factory: what is judged is not CPython's own exporters (so, e.g.,
@@ -905,7 +918,8 @@ const bufconf_adapter* MakeAdapter() {
       // PyObject_GetBuffer: the interpreter's own checks (e.g. 3.11 letting PyBUF_READ/WRITE
       // through, gh-114685) are judged once, on the interpreter, not on each exporter.
       (factory ? 0 : BUFCONF_CAP_MAKE_EXPORTER) | BUFCONF_CAP_ENUMERATE | BUFCONF_CAP_RESIZE |
-          BUFCONF_CAP_VIA_INTERPRETER | algorithms,
+          BUFCONF_CAP_VIA_INTERPRETER | BUFCONF_CAP_REFERENCES | algorithms |
+          (consumers ? BUFCONF_CAP_CONSUMERS : 0),
       nullptr,  // context: the interpreter is process-wide
       AfterFork,
       factory ? nullptr : MakeExporter,
@@ -924,11 +938,11 @@ const bufconf_adapter* MakeAdapter() {
       SizeFromFormat,
       CopyData,
       Resize,
-      nullptr,  // exporter_object
-      nullptr,  // reference_count
-      nullptr,  // fill_info
-      nullptr,  // consumer
-      nullptr,  // consume
+      ExporterObject,
+      PythonReferenceCount,
+      PythonFillInfo,
+      consumers ? PythonConsumer : nullptr,
+      consumers ? PythonConsume : nullptr,
   };
   return &adapter;
 }
