@@ -221,7 +221,9 @@ std::string Load(Consumers* c) {
   c->module = PyImport_ExecCodeModule("_bufconf_consumers", code);
   Py_DecRef(code);
   if (c->module == nullptr) return "consumers.py does not import: " + TakeError();
-  PyObject* fn = PyCFunction_NewEx(&get_contiguous_def, nullptr, nullptr);
+  // The function PyCFunction_NewEx (every CPython 3), not the 3.9+ headers' macro of the same
+  // name, which calls PyCMethod_New (3.9+).
+  PyObject* fn = (PyCFunction_NewEx)(&get_contiguous_def, nullptr, nullptr);
   if (fn == nullptr || PyObject_SetAttrString(c->module, "get_contiguous", fn) != 0) {
     Py_DecRef(fn);
     return "consumers.py: get_contiguous: " + TakeError();
