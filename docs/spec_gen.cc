@@ -191,6 +191,16 @@ std::string SuiteText(const std::string& suite) {
     return "`bufconf run`, exporter side (`suite::ExporterRules()`): judged on the responses to "
            "requests";
   }
+  if (suite == "consumer") {
+    return "`bufconf run`, consumer side (`suite::ConsumerPrincipalRules()`, consumer_checks.cc): "
+           "the consumers that name this rule read exporters the suite provides, against the "
+           "model";
+  }
+  if (suite == "consumer, feature") {
+    return "`bufconf run`, consumer side (`suite::ConsumerFeatureRules()`, consumer_checks.cc): "
+           "every consumer, on the cases with this rule's feature (a wrong reading is filed here "
+           "when a control case without the feature reads right)";
+  }
   return "`bufconf run`, algorithm side (`suite::AlgorithmRules()`): the implementation's "
          "function against the model on the same memory";
 }
@@ -269,8 +279,16 @@ int Main(int argc, char** argv) {
   for (const std::string& id : suite::ExporterRules()) {
     traces.at(id).suite = suite::IsBasicExporterRule(id) ? "exporter, basic" : "exporter";
   }
-  for (const suite::AlgorithmRule& r : suite::AlgorithmRules())
-    traces.at(r.rule).suite = "algorithm";
+  const std::vector<std::string>& principal = suite::ConsumerPrincipalRules();
+  for (const suite::AlgorithmRule& r : suite::AlgorithmRules()) {
+    if (r.capability != BUFCONF_CAP_CONSUMERS) {
+      traces.at(r.rule).suite = "algorithm";
+    } else if (std::find(principal.begin(), principal.end(), r.rule) != principal.end()) {
+      traces.at(r.rule).suite = "consumer";
+    } else {
+      traces.at(r.rule).suite = "consumer, feature";
+    }
+  }
   for (const std::string& id : layout::CheckedRules()) traces.at(id).checker = true;
   std::set<std::string> zoo_only;
   for (const zoo::ZooEntry& e : zoo::ZooEntries()) {

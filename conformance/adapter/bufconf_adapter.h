@@ -186,7 +186,8 @@ typedef struct bufconf_sink {
  * false; a float as "nan" or the 16 hex digits of its IEEE double's 8 bytes, little-endian
  * (struct.pack('<d', x).hex()); bytes as {"b": "<hex>"}. */
 #define BUFCONF_CONSUME_VALUES 4
-/* The same values flattened: one JSON array of every element in C index order (struct.unpack). */
+/* The elements as struct.unpack gives them: one JSON array, every element in C index order, each
+ * its one value, or {"struct": [its values]} when the format has several. */
 #define BUFCONF_CONSUME_VALUES_FLAT 5
 /* Reads two providers (a and b) and compares them: writes one byte, 1 equal or 0 unequal
  * (memoryview ==, ALGO-EQUAL). */
@@ -196,7 +197,7 @@ typedef struct bufconf_consumer_info {
   char name[64]; /* e.g. "memoryview.tolist()", "numpy.asarray(x).tobytes('C')" */
   uint32_t kind; /* BUFCONF_CONSUME_* */
   /* The catalogue rule the consumer is judged on: "ALGO-TOLIST", "ALGO-TOBYTES", "ALGO-EQUAL",
-   * "ALGO-GET-CONTIGUOUS", or "" for CONSUMER-CONTENTS (any other consumer). */
+   * "ALGO-GET-CONTIGUOUS", or "" for ALGO-READ-ELEMENTS (any other consumer). */
   char rule[32];
 } bufconf_consumer_info;
 

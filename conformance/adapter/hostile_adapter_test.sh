@@ -51,7 +51,7 @@ expect entry_hang "did not finish within 2 s"
 expect entry_null "bufconf_adapter_v1() returned NULL"
 expect long_name "name is not NUL-terminated within 1024 bytes"
 expect null_name "name is NULL"
-expect unknown_caps "unknown capability bits 0x10000000020"
+expect unknown_caps "unknown capability bits 0x10000000040"
 expect abi_0 "ABI version 0, but"
 expect abi_99 "ABI version 99, but"
 

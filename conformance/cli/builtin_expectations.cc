@@ -21,6 +21,7 @@ namespace {
 constexpr const char kCPythonBefore313[] = R"exp(
 # -- CPython < 3.13: the interpreter --
 REQ-READ-WRITE-FLAGS  @interpreter*  ~"*PyObject_GetBuffer passed PyBUF_*"  PyObject_GetBuffer passes PyBUF_READ / PyBUF_WRITE on to bf_getbuffer before 3.13 (gh-114685)
+ALGO-FILL-INFO        @generated*  ~"*filled the view; PyBuffer_FillInfo raises SystemError"  PyBuffer_FillInfo fills a view for flags PyBUF_READ / PyBUF_WRITE before 3.13 (gh-114685)
 )exp";
 
 // "CPython 3.11.2 ..." -> 311 (3 * 100 + 11); 311, Debian's, when the version does not say.

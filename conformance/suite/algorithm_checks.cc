@@ -11,7 +11,9 @@
 #include "reference/format/layout.h"
 #include "reference/layout/addressing.h"
 #include "reference/layout/contiguity.h"
+#include "reference/layout/fill_info.h"
 #include "reference/layout/mirror.h"
+#include "reference/layout/request.h"
 
 namespace bufconf::suite {
 namespace {
@@ -39,6 +41,81 @@ std::string FirstDifference(const std::vector<uint8_t>& theirs, const std::vecto
   return text;
 }
 
+// ALGO-FILL-INFO: PyBuffer_FillInfo over the case's buf and len, for every named request,
+// PyBUF_READ, PyBUF_WRITE and two values no consumer forms, read-only and writable, into a view
+// whose every byte is 0xA5 (a refusal must leave it so) against the model.
+void CheckFillInfo(const bufconf_adapter& a, void* buf, int64_t len, CheckResult& out) {
+  std::vector<int> flags = layout::NamedRequests();
+  for (const int odd : {int{layout::kRead}, int{layout::kWrite}, 0x2, 0x21}) {
+    flags.push_back(odd);
+  }
+  const char* const kResult[] = {"fills the view", "raises BufferError", "raises SystemError"};
+  for (const int readonly : {0, 1}) {
+    for (const int f : flags) {
+      bufconf_buffer view;
+      std::memset(&view, 0xA5, sizeof view);
+      char message[256] = {0};
+      const int rc =
+          a.fill_info(a.context, &view, nullptr, buf, len, readonly, f, message, sizeof message);
+      message[sizeof message - 1] = '\0';
+      const layout::FillInfoOutcome model =
+          layout::FillInfo(false, conformance::Address(buf), len, readonly, f);
+      const std::string call = "fill_info(len " + std::to_string(len) + ", readonly " +
+                               std::to_string(readonly) + ", flags " + std::to_string(f) + ")";
+      using Result = layout::FillInfoOutcome::Result;
+      std::string wrong;
+      if (rc != BUFCONF_OK && rc != BUFCONF_REFUSED) {
+        throw AdapterError(call + " returned " + std::to_string(rc));
+      }
+      const bool filled = rc == BUFCONF_OK;
+      if (filled != (model.result == Result::kFilled)) {
+        wrong = std::string(filled ? "filled the view" : "failed (" + std::string(message) + ")") +
+                "; PyBuffer_FillInfo " + kResult[static_cast<int>(model.result)];
+      } else if (!filled) {
+        const std::string name =
+            model.result == Result::kBufferError ? "BufferError" : "SystemError";
+        const unsigned char* p = reinterpret_cast<const unsigned char*>(&view);
+        if (std::string(message).find(name) == std::string::npos) {
+          wrong = "failed with '" + std::string(message) + "'; PyBuffer_FillInfo raises " + name;
+        } else if (!std::all_of(p, p + sizeof view, [](unsigned char b) { return b == 0xA5; })) {
+          wrong = "failed but wrote into the view";
+        }
+      } else {
+        const layout::Descriptor& e = model.view;
+        const bool format_ok =
+            e.format ? view.format != nullptr && std::strcmp(view.format, e.format->c_str()) == 0
+                     : view.format == nullptr;
+        auto array_ok = [&](const bufconf_ssize_t* got,
+                            const std::optional<std::vector<int64_t>>& want) {
+          if (!want) return got == nullptr;
+          return got != nullptr && want->size() == 1 && got[0] == (*want)[0];
+        };
+        if (view.buf != buf || view.len != e.len || view.readonly != e.readonly ||
+            view.itemsize != e.itemsize || view.ndim != e.ndim) {
+          wrong = "filled buf, len, readonly, itemsize or ndim otherwise (len " +
+                  std::to_string(view.len) + ", readonly " + std::to_string(view.readonly) +
+                  ", itemsize " + std::to_string(view.itemsize) + ", ndim " +
+                  std::to_string(view.ndim) + ")";
+        } else if (!format_ok) {
+          wrong = std::string("filled format ") +
+                  (view.format ? "'" + std::string(view.format) + "'" : "NULL") + ", expected " +
+                  (e.format ? "'" + *e.format + "'" : "NULL");
+        } else if (!array_ok(view.shape, e.shape)) {
+          wrong = e.shape ? "shape is not {len}" : "shape is not NULL";
+        } else if (!array_ok(view.strides, e.strides)) {
+          wrong = e.strides ? "strides is not {itemsize}" : "strides is not NULL";
+        } else if (view.suboffsets != nullptr || view.internal != nullptr || view.obj != nullptr) {
+          wrong = "suboffsets, internal or obj is not NULL";
+        }
+      }
+      if (!wrong.empty()) {
+        out.findings.push_back({"ALGO-FILL-INFO", call + " " + wrong, false});
+        return;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 const std::vector<AlgorithmRule>& AlgorithmRules() {
@@ -52,6 +129,21 @@ const std::vector<AlgorithmRule>& AlgorithmRules() {
       {"ALGO-FILL-STRIDES", BUFCONF_CAP_FILL_STRIDES},
       {"ALGO-SIZE-FROM-FORMAT", BUFCONF_CAP_SIZE_FROM_FORMAT},
       {"ALGO-COPY-DATA", BUFCONF_CAP_COPY_DATA},
+      {"ALGO-FILL-INFO", BUFCONF_CAP_FILL_INFO},
+      // The consumer side (consumer_checks.cc): each rule's cases run the consumers.
+      {"ALGO-TOLIST", BUFCONF_CAP_CONSUMERS},
+      {"ALGO-TOBYTES", BUFCONF_CAP_CONSUMERS},
+      {"ALGO-EQUAL", BUFCONF_CAP_CONSUMERS},
+      {"ALGO-GET-CONTIGUOUS", BUFCONF_CAP_CONSUMERS},
+      {"ALGO-READ-ELEMENTS", BUFCONF_CAP_CONSUMERS},
+      {"LAYOUT-STRIDES-ANY", BUFCONF_CAP_CONSUMERS},
+      {"ALGO-INDIRECT-HANDLED", BUFCONF_CAP_CONSUMERS},
+      {"ALGO-UNIT-EXTENT-STRIDES", BUFCONF_CAP_CONSUMERS},
+      {"ALGO-NDIM-64", BUFCONF_CAP_CONSUMERS},
+      {"LAYOUT-LEN-SIMPLE", BUFCONF_CAP_CONSUMERS},
+      {"LAYOUT-STRIDES-NULL-C", BUFCONF_CAP_CONSUMERS},
+      {"RELEASE-PAIRED", BUFCONF_CAP_CONSUMERS},
+      {"FIELDS-CONSUMER-NO-MODIFY", BUFCONF_CAP_CONSUMERS},
   };
   return kRules;
 }
@@ -71,10 +163,13 @@ CheckResult CheckAlgorithmCase(const bufconf_adapter& a, const AlgorithmCase& c,
     return (a.capabilities & cap) != 0 && (only_rule.empty() || cap == only_capability);
   };
   for (const AlgorithmRule& r : AlgorithmRules()) {
-    if (has(r.capability) && (only_rule.empty() || only_rule == r.rule)) {
+    // (The consumer rules are listed by CheckConsumers, for the cases that exercise them.)
+    if (has(r.capability) && r.capability != BUFCONF_CAP_CONSUMERS &&
+        (only_rule.empty() || only_rule == r.rule)) {
       out.rules_checked.push_back(r.rule);
     }
   }
+  if (has(BUFCONF_CAP_CONSUMERS)) CheckConsumers(a, c.view, c.memory, only_rule, out);
   const std::unique_ptr<RealLayout> real = conformance::Realize(c.view, c.memory);
   const Snapshot s =
       conformance::TakeSnapshot(real->view, real->regions.data(), real->regions.size());
@@ -333,6 +428,7 @@ CheckResult CheckAlgorithmCase(const bufconf_adapter& a, const AlgorithmCase& c,
                                 (refuse ? " (a refused copy must change nothing)" : ""));
     }
   }
+  if (has(BUFCONF_CAP_FILL_INFO)) CheckFillInfo(a, real->view.buf, s.view.len, out);
   return out;
 }
 

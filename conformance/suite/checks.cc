@@ -111,7 +111,8 @@ const std::vector<std::string>& ExporterRules() {
       "REQ-INDIRECT-NEEDED", "REQ-C-CONTIGUOUS", "REQ-F-CONTIGUOUS", "REQ-ANY-CONTIGUOUS",
       "REQ-READ-WRITE-FLAGS", "REQ-SAME-CONTENT", "RELEASE-EXPORT-COUNT", "RELEASE-MEMORY-STABLE",
       "REQ-FAIL-BUFFERERROR", "RELEASE-RESIZE-WHILE-EXPORTED", "REQ-FIELDS-ALL-FILLED",
-      "MEMORY-WRITABLE"};
+      "MEMORY-WRITABLE", "FIELDS-OBJ", "RELEASE-NO-DECREF", "RELEASE-CLEARS-OBJ",
+      "RELEASE-INTERNAL"};
   return kRules;
 }
 
@@ -160,6 +161,58 @@ std::vector<std::string> UnwrittenFields(bufconf_buffer* view) {
   return out;
 }
 
+// References (ABI 3, BUFCONF_CAP_REFERENCES), measured around one PyBUF_FULL_RO export:
+// FIELDS-OBJ (a granted view names the exporter, or another object it redirects to, in obj, and
+// holds a new reference to it), RELEASE-NO-DECREF (after the release the exporter's count is
+// back where it was: not below, as when bf_releasebuffer DECREFs obj too) and, when releases go
+// through the interpreter (BUFCONF_CAP_VIA_INTERPRETER: release_buffer is PyBuffer_Release),
+// RELEASE-CLEARS-OBJ (obj is NULL afterwards, and the reference is dropped). An exporter whose
+// count cannot be known (an immortal object) is not judged on the counts.
+void JudgeReferences(const bufconf_adapter& a, void* handle, ExporterHandle& exporter,
+                     const std::function<void(const std::string&, const std::string&)>& add,
+                     std::vector<std::string>& rules_checked) {
+  void* const obj = a.exporter_object(a.context, handle);
+  if (obj == nullptr) return;
+  const int64_t before = a.reference_count(a.context, obj);
+  bufconf_buffer view;
+  std::string why;
+  if (exporter.Get(&view, BUFCONF_PYBUF_FULL_RO, &why) != BUFCONF_OK) return;
+  rules_checked.push_back("FIELDS-OBJ");
+  void* const named = view.obj;
+  const int64_t during = before >= 0 && named == obj ? a.reference_count(a.context, obj) : -1;
+  if (named == nullptr) {
+    add("FIELDS-OBJ", "a granted PyBUF_FULL_RO view has obj NULL");
+  } else if (named == obj && before >= 0 && during != before + 1) {
+    add("FIELDS-OBJ",
+        "a granted PyBUF_FULL_RO view names the exporter in obj, but the "
+        "exporter's reference count went from " +
+            std::to_string(before) + " to " + std::to_string(during) +
+            " (a new reference adds exactly one)");
+  }
+  exporter.Release(&view);
+  const bool via_interpreter = (a.capabilities & BUFCONF_CAP_VIA_INTERPRETER) != 0;
+  if (via_interpreter) {
+    rules_checked.push_back("RELEASE-CLEARS-OBJ");
+    if (view.obj != nullptr) {
+      add("RELEASE-CLEARS-OBJ", "after PyBuffer_Release the view's obj is still set");
+    }
+  }
+  // Counts only when obj named the exporter (a redirect's object may be gone now).
+  if (named != obj || before < 0) return;
+  const int64_t after = a.reference_count(a.context, obj);
+  rules_checked.push_back("RELEASE-NO-DECREF");
+  if (after < before) {
+    add("RELEASE-NO-DECREF", "after the release the exporter's reference count is " +
+                                 std::to_string(after) + ", " + std::to_string(before) +
+                                 " before the get: more references were dropped than the view "
+                                 "held (bf_releasebuffer DECREFs obj?)");
+  } else if (after > before && via_interpreter) {
+    add("RELEASE-CLEARS-OBJ", "after PyBuffer_Release the exporter's reference count is " +
+                                  std::to_string(after) + ", " + std::to_string(before) +
+                                  " before the get: the view's reference was not dropped");
+  }
+}
+
 // Judges one live exporter: its full description, its contents (when `expected` is given), the
 // request `flags` (and with `ask_named` every named request) against the oracle, and export
 // counting; then, when the full description is
@@ -183,7 +236,8 @@ CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
   // interpreter's flags check an adapter whose get_buffer goes through the interpreter.
   for (const std::string& rule : ExporterRules()) {
     if (rule == "REQ-CONTENTS" || rule == "RELEASE-RESIZE-WHILE-EXPORTED" ||
-        rule == "REQ-READ-WRITE-FLAGS" || rule == "MEMORY-WRITABLE") {
+        rule == "REQ-READ-WRITE-FLAGS" || rule == "MEMORY-WRITABLE" || rule == "FIELDS-OBJ" ||
+        rule == "RELEASE-NO-DECREF" || rule == "RELEASE-CLEARS-OBJ" || rule == "RELEASE-INTERNAL") {
       continue;
     }
     out.rules_checked.push_back(rule);
@@ -259,6 +313,10 @@ CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
     }
   }
 
+  if (basic_ok && (a.capabilities & BUFCONF_CAP_REFERENCES) != 0) {
+    JudgeReferences(a, handle, exporter, add, out.rules_checked);
+  }
+
   // One request judged against the oracle: its verdict, and every field of a granted view.
   auto judge_request = [&](int request) {
     const layout::RequestOutcome oracle = layout::Request(fv, request);
@@ -318,11 +376,23 @@ CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
       exporter.Release(&poisoned);
     }
   }
-  exporter.Release(&full);
+  // The full description is released through a copy of its Py_buffer at another address, as a
+  // consumer may pass one (RELEASE-INTERNAL): an exporter that finds its per-export resources by
+  // the view's address instead of view->internal then leaves the export counted.
+  {
+    bufconf_buffer copy = full;
+    full = bufconf_buffer{};
+    exporter.Release(&copy);
+  }
+  if (exporter.counts()) out.rules_checked.push_back("RELEASE-INTERNAL");
   if (exporter.counts() && exporter.Count() != count0) {
-    add("RELEASE-EXPORT-COUNT", "exports were not all released: count " +
-                                    std::to_string(exporter.Count()) + ", was " +
-                                    std::to_string(count0));
+    const bool only_full = exporter.Count() == count0 + 1;
+    add(only_full ? "RELEASE-INTERNAL" : "RELEASE-EXPORT-COUNT",
+        only_full ? "releasing a copy of the PyBUF_FULL_RO view (at another address, internal "
+                    "unchanged) left its export counted: count " +
+                        std::to_string(exporter.Count()) + ", was " + std::to_string(count0)
+                  : "exports were not all released: count " + std::to_string(exporter.Count()) +
+                        ", was " + std::to_string(count0));
   }
 
   // Several consumers at once (session.h): findings of their own, never basic (they are not

@@ -10,6 +10,7 @@
 
 #include "conformance/adapter/bufconf_adapter.h"
 #include "conformance/suite/cases.h"
+#include "conformance/suite/consumer_rules.h"
 
 namespace bufconf::suite {
 
@@ -65,6 +66,12 @@ bool IsBasicExporterRule(const std::string& rule);
 CheckResult CheckAlgorithmCase(const bufconf_adapter& adapter, const AlgorithmCase& c,
                                const std::string& only_rule = "");
 
+// Consumer side (consumer_checks.cc): every consumer of the adapter reads the case's view
+// through a provider the suite builds (answering requests as the oracle says), and is judged
+// against the model; with `only_rule`, only the consumers that can break it are run. Adds to
+// `out`'s findings and rules_checked (only the rules a consumer's reading exercised).
+void CheckConsumers(const bufconf_adapter& adapter, const layout::Descriptor& view,
+                    const layout::Memory& memory, const std::string& only_rule, CheckResult& out);
 // The rules CheckAlgorithmCase can report, and the capability each needs.
 struct AlgorithmRule {
   const char* rule;

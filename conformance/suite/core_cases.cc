@@ -7,6 +7,7 @@
 
 #include "conformance/generators/format_gen.h"
 #include "conformance/generators/layout_gen.h"
+#include "conformance/suite/consumer_rules.h"
 #include "reference/format/layout.h"
 #include "reference/layout/addressing.h"
 #include "reference/layout/contiguity.h"
@@ -365,6 +366,17 @@ const std::vector<AlgorithmCase>& CoreAlgorithmCases(const std::string& rule) {
   if (rule == "ALGO-SIZE-FROM-FORMAT") {
     static const std::vector<AlgorithmCase> kFormatCases = MakeCoreFormatCases();
     return kFormatCases;
+  }
+  if (IsConsumerRule(rule)) {
+    // Consumers read the layout whatever the case's order: each layout once (its 'C' case).
+    static const std::vector<AlgorithmCase> kConsumerCases = [] {
+      std::vector<AlgorithmCase> out;
+      for (const AlgorithmCase& c : CoreLayoutCases()) {
+        if (c.order == 'C') out.push_back(c);
+      }
+      return out;
+    }();
+    return kConsumerCases;
   }
   return CoreLayoutCases();
 }

@@ -4,37 +4,25 @@ namespace bufconf::suite {
 
 const std::vector<KnownGap>& KnownGaps() {
   static const std::vector<KnownGap> kGaps = {
-      {"FIELDS-OBJ", "no check reads view->obj: the suite does not judge obj or its reference"},
       {"FIELDS-BUF-NULL-BEFORE-GET",
-       "a consumer obligation that CPython does not enforce; the suite zeroes the view before "
-       "every "
-       "get_buffer and no exporter can observe it"},
-      {"FIELDS-CONSUMER-NO-MODIFY",
-       "a consumer obligation; no algorithm check compares the view's fields and arrays before "
-       "and after a call"},
+       "a SHOULD that CPython does not follow: its consumers (memoryview's managed buffer) pass "
+       "bf_getbuffer a Py_buffer whose buf is uninitialized heap memory, so a provider could "
+       "observe it but the verdict would depend on what the heap held; exporters must not "
+       "depend on it, and none can tell"},
       {"MEMORY-ARRAYS",
        "a short or unterminated array makes the reader crash, which the suite reports as a crash "
        "(under REQ-GRANT for exporters, under the rule it was running for algorithms), never "
        "under this ID"},
       {"REQ-FILLINFO-ARGS",
-       "about the arguments an exporter passes to PyBuffer_FillInfo; not observable through the "
-       "adapter ABI"},
+       "about the arguments an exporter passes to PyBuffer_FillInfo inside its bf_getbuffer; "
+       "what they produce is judged (obj by FIELDS-OBJ, readonly by MEMORY-WRITABLE and "
+       "REQ-WRITABLE, len by LAYOUT-LEN and REQ-CONTENTS), the call itself is not observable"},
       {"REQ-PEP688-RETURNS-MEMORYVIEW",
        "a Python exporter's own method (CPython 3.12+): through the adapter ABI a wrong return is "
        "only a TypeError refusal, judged as REQ-FAIL-BUFFERERROR (conformance/zoo/pep688)"},
       {"REQ-PEP688-FLAGS-INT",
        "what CPython 3.12+ passes to __buffer__; not observable through the adapter ABI (see "
        "conformance/zoo/pep688)"},
-      {"ALGO-FILL-INFO", "the adapter ABI has no PyBuffer_FillInfo function"},
-      {"ALGO-GET-CONTIGUOUS", "the adapter ABI has no PyMemoryView_GetContiguous function"},
-      {"ALGO-INDIRECT-HANDLED",
-       "about which flags a consumer requests; not observable through the adapter ABI"},
-      {"RELEASE-PAIRED",
-       "a consumer obligation; no function of the adapter ABI gets views on its own, and the "
-       "suite's own gets are paired by construction"},
-      {"RELEASE-INTERNAL", "no check releases a copy of the Py_buffer"},
-      {"RELEASE-NO-DECREF", "reference counts are outside the adapter ABI"},
-      {"RELEASE-CLEARS-OBJ", "PyBuffer_Release and reference counts are outside the adapter ABI"},
       {"RELEASE-PEP688-PAIRED",
        "calls to __release_buffer__ (CPython 3.12+) are outside the adapter ABI (see "
        "conformance/zoo/pep688)"},

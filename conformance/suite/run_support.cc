@@ -33,6 +33,9 @@ constexpr std::pair<uint64_t, const char*> kCapabilityNames[] = {
     {BUFCONF_CAP_SIZE_FROM_FORMAT, "size_from_format"},
     {BUFCONF_CAP_COPY_DATA, "copy_data"},
     {BUFCONF_CAP_RESIZE, "resize"},
+    {BUFCONF_CAP_REFERENCES, "references"},
+    {BUFCONF_CAP_FILL_INFO, "fill_info"},
+    {BUFCONF_CAP_CONSUMERS, "consumers"},
 };
 
 }  // namespace

@@ -226,6 +226,12 @@ RunReport RunSuite(const bufconf_adapter& adapter, const RunSettings& settings) 
     if (rule == "RELEASE-EXPORT-COUNT" && !HasCapability(adapter, BUFCONF_CAP_EXPORT_COUNT)) {
       skip = "the adapter does not report export counts (export_count)";
     }
+    if ((rule == "FIELDS-OBJ" || rule == "RELEASE-NO-DECREF" || rule == "RELEASE-CLEARS-OBJ") &&
+        skip.empty() && !HasCapability(adapter, BUFCONF_CAP_REFERENCES)) {
+      skip =
+          "the adapter does not report reference counts (exporter_object and reference_count, "
+          "ABI 3)";
+    }
     if (rule == "RELEASE-RESIZE-WHILE-EXPORTED" &&
         !(HasCapability(adapter, BUFCONF_CAP_RESIZE) && adapter.resize != nullptr)) {
       skip = "the adapter cannot resize exporters (resize, ABI 2)";

@@ -1,5 +1,6 @@
 #include "reference/layout/values_json.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -21,9 +22,24 @@ std::string Hex(const std::vector<uint8_t>& bytes) {
   return out;
 }
 
+// Every scalar of an element, members and array items in order (what struct.unpack gives).
+void Scalars(const format::Value& v, json* out) {
+  if (v.shape == format::Value::Shape::kScalar) {
+    out->push_back(ValuesJson(v));
+    return;
+  }
+  for (const format::Value& item : v.items) Scalars(item, out);
+}
+
 void Flatten(const format::Value& v, int64_t levels, json* out) {
   if (levels <= 0 || v.shape != format::Value::Shape::kArray) {
-    out->push_back(ValuesJson(v));
+    json scalars = json::array();
+    Scalars(v, &scalars);
+    if (scalars.size() == 1) {
+      out->push_back(scalars[0]);
+    } else {
+      out->push_back({{"struct", scalars}});
+    }
     return;
   }
   for (const format::Value& item : v.items) Flatten(item, levels - 1, out);
@@ -61,6 +77,13 @@ json ValuesJson(const format::Value& v) {
     }
     case ValueKind::kChar:
       return {{"b", Hex(v.bytes)}};
+    case ValueKind::kBytes: {
+      // 's': every byte; 'p' (a Pascal string): the first byte is the length, capped to the
+      // bytes that follow (struct's unpacking).
+      if (v.code.find('p') == std::string::npos || v.bytes.empty()) return {{"b", Hex(v.bytes)}};
+      const size_t n = std::min<size_t>(v.bytes[0], v.bytes.size() - 1);
+      return {{"b", Hex(std::vector<uint8_t>(v.bytes.begin() + 1, v.bytes.begin() + 1 + n))}};
+    }
     default:
       return {{"unexpected", v.ToString()}};
   }

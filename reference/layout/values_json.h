@@ -14,7 +14,8 @@ namespace bufconf::layout {
 nlohmann::json ValuesJson(const format::Value& value);
 
 // ToList's values with its `ndim` array levels flattened into one array of the elements in C
-// index order (ndim 0: a one-element array): what struct.unpack of each element in turn gives.
+// index order (ndim 0: a one-element array), each element as struct.unpack gives it: its one
+// scalar, or {"struct": [every scalar of its members and arrays, in order]}.
 nlohmann::json FlatValuesJson(const format::Value& value, int64_t ndim);
 
 }  // namespace bufconf::layout

@@ -100,23 +100,23 @@ const std::vector<Rule>* MakeCatalogue() {
        "Doc/c-api/buffer.rst, 'Buffer structure' (len, shape); PEP 3118, 'The Py_buffer struct' "
        "(len, shape)",
        "Note that shape[0] * ... * shape[ndim-1] * itemsize MUST be equal to len."},
-      {"LAYOUT-LEN-SIMPLE", Area::kLayout, kMust, kExporter,
-       "If shape == NULL in a response to a request without ND, len is the byte length of the "
-       "C-contiguous block buf[0..len-1] holding the whole content, equal to the len of the "
-       "exporter's full description; consumers read it as unsigned bytes and ignore itemsize and "
-       "ndim.",
+      {"LAYOUT-LEN-SIMPLE", Area::kLayout, kMust, kConsumer,
+       "As a consumer, read a view with shape == NULL (the response to a request without ND) as "
+       "the C-contiguous block buf[0..len-1] holding the whole content (len equals the len of "
+       "the exporter's full description), in unsigned bytes, ignoring itemsize and ndim.",
        "Doc/c-api/buffer.rst, 'Buffer structure' (itemsize); PEP 3118, 'Access flags' "
        "(PyBUF_SIMPLE)",
        "the consumer must disregard itemsize and assume itemsize == 1."},
-      {"LAYOUT-STRIDES-NULL-C", Area::kLayout, kMust, kExporter,
-       "If strides == NULL and shape != NULL, the elements are laid out C-contiguously: element "
-       "addresses are those given by the C strides of shape and itemsize (ALGO-FILL-STRIDES, "
-       "order 'C').",
+      {"LAYOUT-STRIDES-NULL-C", Area::kLayout, kMust, kConsumer,
+       "As a consumer, read a view with strides == NULL and shape != NULL as C-contiguous: "
+       "element addresses are those given by the C strides of shape and itemsize "
+       "(ALGO-FILL-STRIDES, order 'C').",
        "PEP 3118, 'The Py_buffer struct' (strides); Doc/c-api/buffer.rst, 'contiguity requests' "
        "and 'NumPy-style: shape and strides'",
        "Without stride information, the buffer must be C-contiguous."},
-      {"LAYOUT-STRIDES-ANY", Area::kLayout, kMust, kExporter,
-       "Accept any stride value - zero, negative, larger than the extent, not a multiple of "
+      {"LAYOUT-STRIDES-ANY", Area::kLayout, kMust, kConsumer,
+       "As a consumer, accept any stride value - zero, negative, larger than the extent, not a "
+       "multiple of "
        "itemsize; a layout is invalid only by MEMORY-SPAN or MEMORY-POINTER.",
        "Doc/c-api/buffer.rst, 'Buffer structure' (strides)",
        "Stride values can be any integer. For regular arrays, strides are usually positive, but a "
@@ -499,16 +499,23 @@ const std::vector<Rule>* MakeCatalogue() {
        "each element pair unpacked by struct compares with Python ==.",
        "Objects/memoryobject.c, memory_richcompare (derived from code)",
        "equality by struct unpacking"},
-      {"ALGO-NDIM-64", Area::kAlgorithm, kShould, kInterpreter,
+      {"ALGO-READ-ELEMENTS", Area::kAlgorithm, kMust, kConsumer,
+       "As a consumer, read each element at the address ALGO-GET-POINTER gives (following "
+       "suboffsets), in C index order unless the API names another, decoded by the format "
+       "(NULL: unsigned bytes); or refuse the view with an exception. Never read other memory.",
+       "Doc/c-api/buffer.rst, 'Buffer structure' (buf, format, shape, strides, suboffsets) and "
+       "'PIL-style: shape, strides and suboffsets'; PEP 3118, 'The Py_buffer struct' (derived)",
+       ""},
+      {"ALGO-NDIM-64", Area::kAlgorithm, kShould, kConsumer,
        "Handle every ndim from 0 to 64 in consumer algorithms.",
        "Doc/c-api/buffer.rst, 'Buffer structure' (ndim)",
        "consumers of multi-dimensional buffers SHOULD be able to handle up to PyBUF_MAX_NDIM "
        "dimensions."},
-      {"ALGO-INDIRECT-HANDLED", Area::kAlgorithm, kMust, kInterpreter,
+      {"ALGO-INDIRECT-HANDLED", Area::kAlgorithm, kMust, kConsumer,
        "Request PyBUF_INDIRECT only in a consumer that follows suboffsets (ALGO-GET-POINTER).",
        "numpy/numpy #9456 (derived)",
        "a consumer must not request INDIRECT unless it handles suboffsets"},
-      {"ALGO-UNIT-EXTENT-STRIDES", Area::kAlgorithm, kMust, kInterpreter,
+      {"ALGO-UNIT-EXTENT-STRIDES", Area::kAlgorithm, kMust, kConsumer,
        "Never let strides[i] of a dimension with shape[i] <= 1 change a result (contiguity, "
        "copies, comparisons, addresses of existing elements).",
        "Derived from CONTIG-C/CONTIG-F (bpo-22445); numpy NPY_RELAXED_STRIDES_DEBUG "

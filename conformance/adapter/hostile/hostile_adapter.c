@@ -239,7 +239,7 @@ const bufconf_adapter *bufconf_adapter_v1(void) {
   adapter.name = NULL;
 #endif
 #ifdef HOSTILE_UNKNOWN_CAPS
-  adapter.capabilities = (UINT64_C(1) << 40) | (UINT64_C(1) << 5);
+  adapter.capabilities = (UINT64_C(1) << 40) | (UINT64_C(1) << 6);
 #endif
 #ifdef HOSTILE_ABI
   adapter.abi_version = HOSTILE_ABI;
