@@ -224,7 +224,9 @@ if numpy is not None:
         ("numpy.asarray(x).tobytes('C')", BYTES_C, '', _numpy_asarray),
         ("numpy.array(x).tobytes('C')", BYTES_C, '', _numpy_array),
         ('numpy.frombuffer(x, dtype=numpy.uint8).tobytes()', BYTES_C, '', _numpy_frombuffer),
-        ('numpy.ndarray((n,), numpy.uint8, buffer=x).tobytes()', BYTES_C, '', _numpy_ndarray),
+        # ndarray(buffer=x) asks PyBUF_ANY_CONTIGUOUS (PyArray_BufferConverter) and reads the
+        # memory as it lies: a Fortran-contiguous exporter's bytes in Fortran order ('A').
+        ('numpy.ndarray((n,), numpy.uint8, buffer=x).tobytes()', BYTES_A, '', _numpy_ndarray),
     ]
 
 
