@@ -776,6 +776,18 @@ void KeepObjRelease(void* ctx, void* ex, bufconf_buffer* view) {
   view->obj = obj;
 }
 
+// PyBuffer_FillInfo without its PyBUF_ND / PyBUF_STRIDES tests: shape and strides point at the
+// view's len and itemsize whatever the flags (a SIMPLE request included).
+int FillInfoAllFields(void* ctx, bufconf_buffer* view, void* obj, void* buf, ssize len,
+                      int readonly, int flags, char* m, size_t n) {
+  const int rc = Ref().fill_info(ctx, view, obj, buf, len, readonly, flags, m, n);
+  if (rc == BUFCONF_OK) {
+    view->shape = &view->len;
+    view->strides = &view->itemsize;
+  }
+  return rc;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The adapters.
 
@@ -859,6 +871,7 @@ ZOO_ADAPTER(FillAAsF, "fill-strides-a-as-f", a.fill_contiguous_strides = AAsFFil
 ZOO_ADAPTER(StandardSize, "size-from-format-standard-sizes",
             a.size_from_format = StandardSizeFromFormat)
 ZOO_ADAPTER(CopyAny, "copy-data-memcpy-any-contiguous", a.copy_data = AnyContiguousCopy)
+ZOO_ADAPTER(FillInfoFields, "fillinfo-shape-strides-always", a.fill_info = FillInfoAllFields)
 
 #undef ZOO_ADAPTER
 
@@ -1112,6 +1125,12 @@ const std::vector<ZooEntry>& ZooEntries() {
          "memcpy only when both views are contiguous in the same order",
          {"ALGO-COPY-DATA"},
          CopyAny},
+        {"fillinfo-shape-strides-always",
+         "classic fault (PyBuffer_FillInfo without its PyBUF_ND / PyBUF_STRIDES tests; cf. "
+         "pybind/pybind11 #5407)",
+         "PyBuffer_FillInfo sets shape only for PyBUF_ND and strides only for PyBUF_STRIDES",
+         {"ALGO-FILL-INFO"},
+         FillInfoFields},
     };
     // ---- consumer faults (consumer_entries.cc) ----
     for (ZooEntry& e : ConsumerZooEntries()) entries.push_back(std::move(e));
