@@ -68,6 +68,8 @@ constexpr const char kNumpy[] = R"exp(
 FORMAT-SIZE           @generated*numpy*          ~"*no dialect gives the format that size*"  numpy exports structured dtypes without their trailing padding ('T{B:x:}' with itemsize 4, numpy #7797)
 REQ-GRANT             @numpy?datetime64*         ~"*was refused*cannot include dtype 'M' in a buffer*"  numpy has no PEP 3118 code for datetime64: PyBUF_FORMAT requests are refused
 REQ-GRANT             @numpy?timedelta64*        ~"*was refused*cannot include dtype 'm' in a buffer*"  numpy has no PEP 3118 code for timedelta64: PyBUF_FORMAT requests are refused
+ALGO-NDIM-64          @generated*  ~"numpy.*refused a C-contiguous view of ndim *(RuntimeError: PEP3118 dimensions do not satisfy 0 <= ndim <= NPY_MAXDIMS)*"  numpy before 2.0 reads at most 32 dimensions (NPY_MAXDIMS) and refuses more with RuntimeError (numpy PR #10882); numpy 2.0 reads 64
+ALGO-READ-ELEMENTS    @generated*  ~"numpy.array(x).tobytes('C'): it read 1 bytes, the model reads 0"  numpy has no zero-size bytes dtype: np.array of a '0s' item (itemsize 0) copies it as one NUL byte (S1)
 REQ-FAIL-BUFFERERROR  @numpy*                    ~"*it raised ValueError: * (not BufferError)"  numpy refuses requests with ValueError, not BufferError (numpy #3634)
 REQ-FAIL-BUFFERERROR  @generated?numpy*          ~"*it raised ValueError: * (not BufferError)"  the same on generated numpy.ndarray / numpy.frombuffer exporters
 )exp";

@@ -248,6 +248,28 @@ Layout ContiguousCopy(const Descriptor& view, const Memory& memory, bool flat) {
   return Provide(copy, m);
 }
 
+// One item (the view's first, or zero bytes when it is empty) as a C-contiguous view of `ndim`
+// extent-1 dimensions: whether a consumer handles that many dimensions, apart from the layout.
+Layout OneItem(const Descriptor& view, const Memory& memory, int64_t ndim) {
+  std::vector<uint8_t> item(static_cast<size_t>(view.itemsize), 0);
+  const std::vector<uint8_t> all = layout::ToContiguous(view, memory, view.len, 'C');
+  if (all.size() >= item.size()) std::copy(all.begin(), all.begin() + item.size(), item.begin());
+  Descriptor one = view;
+  one.suboffsets.reset();
+  one.ndim = ndim;
+  one.len = view.itemsize;
+  one.shape.reset();
+  one.strides.reset();
+  if (ndim > 0) {
+    one.shape = std::vector<int64_t>(static_cast<size_t>(ndim), 1);
+    one.strides = std::vector<int64_t>(static_cast<size_t>(ndim), view.itemsize);
+  }
+  one.buf = 0x1000;
+  Memory m;
+  m.AddRegion({0x1000, item, "one item"});
+  return Provide(one, m);
+}
+
 // `view` with the stride of every extent-1 dimension set to its C stride (no element moves).
 std::optional<Layout> UnitStridesNormalized(const Descriptor& view, const Memory& memory) {
   if (view.ndim == 0 || !view.shape || !view.strides) return std::nullopt;
@@ -455,7 +477,7 @@ void CheckConsumers(const bufconf_adapter& adapter, const Descriptor& view, cons
        !c_contiguous)) {
     return;
   }
-  std::optional<Layout> copy, flat;  // made when first needed
+  std::optional<Layout> copy;  // made when first needed
   auto contiguous = [&]() -> const Layout& {
     if (!copy) copy = ContiguousCopy(a.view, a.memory, false);
     return *copy;
@@ -489,28 +511,31 @@ void CheckConsumers(const bufconf_adapter& adapter, const Descriptor& view, cons
         for (const std::string& u : p->unpaired()) add("RELEASE-PAIRED", c, u);
         for (const std::string& m : p->modified()) add("FIELDS-CONSUMER-NO-MODIFY", c, m);
       }
-      if (r.rc == BUFCONF_REFUSED_IMPROPERLY) {
-        checked(c.rule);
-        add(c.rule, c, "failed in a way no consumer documents (" + r.message + ")");
-        continue;
-      }
-      if (r.rc == BUFCONF_REFUSED) {
-        // A clean refusal of a layout it cannot handle. Refusing many dimensions is a finding
-        // of ALGO-NDIM-64 when the same items at one dimension read right and the C-contiguous
-        // copy at this ndim is refused too (the number of dimensions is the cause).
-        // (Only non-empty views: a consumer may refuse an empty one for its zeros, e.g. cast.)
-        if (wanted("ALGO-NDIM-64") && a.view.ndim >= 2 && a.view.len > 0 && r.a->refused() == 0 &&
-            c.kind != BUFCONF_CONSUME_EQUAL) {
-          const Run control = Consume(adapter, c, contiguous(), nullptr);
-          if (control.rc == BUFCONF_REFUSED && control.a->refused() == 0) {
-            if (!flat) flat = ContiguousCopy(a.view, a.memory, true);
-            if (reads_right(c, *flat)) {
-              checked("ALGO-NDIM-64");
-              add("ALGO-NDIM-64", c,
-                  "refused a C-contiguous view of ndim " + std::to_string(a.view.ndim) + " (" +
-                      r.message + ") whose items it reads at ndim 1");
-            }
+      if (r.rc == BUFCONF_REFUSED || r.rc == BUFCONF_REFUSED_IMPROPERLY) {
+        // Refusing many dimensions, cleanly or not, is ALGO-NDIM-64's when the number of
+        // dimensions is the cause: one item at this ndim (C-contiguous, every extent 1) is
+        // refused too, and the same item at one dimension reads right.
+        bool ndim_cause = false;
+        if (a.view.ndim >= 2 && r.a->refused() == 0 && c.kind != BUFCONF_CONSUME_EQUAL &&
+            (wanted("ALGO-NDIM-64") || (r.rc == BUFCONF_REFUSED_IMPROPERLY && wanted(c.rule)))) {
+          const Layout many = OneItem(a.view, a.memory, a.view.ndim);
+          const Run control = Consume(adapter, c, many, nullptr);
+          if ((control.rc == BUFCONF_REFUSED || control.rc == BUFCONF_REFUSED_IMPROPERLY) &&
+              control.a->refused() == 0) {
+            ndim_cause = reads_right(c, OneItem(a.view, a.memory, 1));
           }
+        }
+        if (ndim_cause) {
+          checked("ALGO-NDIM-64");
+          add("ALGO-NDIM-64", c,
+              "refused a C-contiguous view of ndim " + std::to_string(a.view.ndim) + " (" +
+                  r.message + ") whose items it reads at ndim 1" +
+                  (r.rc == BUFCONF_REFUSED_IMPROPERLY
+                       ? ", and not with an exception the protocol documents"
+                       : ""));
+        } else if (r.rc == BUFCONF_REFUSED_IMPROPERLY) {
+          checked(c.rule);
+          add(c.rule, c, "failed in a way no consumer documents (" + r.message + ")");
         }
         continue;
       }

@@ -15,6 +15,11 @@ try:
 except Exception:  # ImportError, or a numpy built for another interpreter failing to load
     numpy = None
 
+try:
+    import _testbuffer  # CPython's own test consumer (Modules/_testbuffer.c); not everywhere
+except Exception:
+    _testbuffer = None
+
 # BUFCONF_CONSUME_* (bufconf_adapter.h)
 BYTES_C, BYTES_F, BYTES_A, VALUES, VALUES_FLAT, EQUAL = 1, 2, 3, 4, 5, 6
 
@@ -197,6 +202,19 @@ def _numpy_ndarray(a, b):
         del arr
 
 
+def _testbuffer_getbuf(flags_name):
+    """_testbuffer.ndarray(x, getbuf=FLAGS): CPython's test consumer asks the exporter for exactly
+    FLAGS and keeps the view as it came (shape or strides NULL when the request has no ND or
+    STRIDES); tobytes() then copies its logical contents in C order."""
+    def run(a, b):
+        nd = _testbuffer.ndarray(a, getbuf=getattr(_testbuffer, flags_name))
+        try:
+            return nd.tobytes()
+        finally:
+            del nd
+    return run
+
+
 # (name, kind, rule, function): the consumer table (bufconf_consumer_info), fixed at import.
 TABLE = [
     ('memoryview(x).tolist()', VALUES, 'ALGO-TOLIST', _tolist),
@@ -219,6 +237,12 @@ TABLE = [
     ('struct.Struct(format).unpack_from(x, k * itemsize)', VALUES_FLAT, '', _struct),
     ("array.array('B').frombytes(x)", BYTES_C, '', _array_frombytes),
 ]
+if _testbuffer is not None:
+    TABLE += [
+        ('_testbuffer.ndarray(x, getbuf=%s).tobytes()' % flags, BYTES_C, '',
+         _testbuffer_getbuf(flags))
+        for flags in ('PyBUF_SIMPLE', 'PyBUF_ND', 'PyBUF_STRIDES', 'PyBUF_FULL_RO')
+    ]
 if numpy is not None:
     TABLE += [
         ("numpy.asarray(x).tobytes('C')", BYTES_C, '', _numpy_asarray),
