@@ -513,7 +513,7 @@ std::vector<ZooEntry> ConsumerZooEntries() {
       {"tolist-ignores-strides",
        "classic fault (tolist written for contiguous memory; cf. numpy/numpy #19536)",
        "tolist reads each element at its strided address",
-       {"ALGO-TOLIST"},
+       {"ALGO-TOLIST", "LAYOUT-STRIDES-ANY"},
        ConsumerAdapter<kTolistIgnoresStrides>},
       {"equal-compares-raw-bytes",
        "python/cpython bpo-15573 (memoryview == compared bytes before 3.3)",
