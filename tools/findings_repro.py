@@ -18,7 +18,8 @@ ranges; docs/findings.md's version column starts with the same text). One line p
     NOT REPRODUCED (fixed) <rule> <exporter>: <why>     (and the corrected behaviour was checked)
     SKIPPED <rule> <exporter>: numpy not importable     (or the exporter/function is absent)
     UNEXPECTED ...: the outcome is not the one the row's versions give for this interpreter
-Exit status 1 if any row is UNEXPECTED.
+    CONFIRMED note: <what>        (a consumer behaviour the text says is no deviation; NOTES)
+Exit status 1 if any row or note is UNEXPECTED.
 
 Every request row also checks that its flags value is one a consumer can form from the documented
 PyBUF_* constants (so that the row is a real request deviation, not an artifact of a flags value
@@ -729,6 +730,117 @@ def _bytearray_buffer_read(reproduced):
         check(lines[1] == "resizable", f"bytearray.__buffer__(0x100): {lines[0]}; then {lines[1]}")
 
 
+API.PyBuffer_FillInfo.argtypes = [ctypes.POINTER(PyBuffer), ctypes.c_void_p, ctypes.c_void_p,
+                                  ctypes.c_ssize_t, ctypes.c_int, ctypes.c_int]
+API.PyBuffer_FillInfo.restype = ctypes.c_int
+
+
+def fill_info(readonly, flags):
+    """PyBuffer_FillInfo(&view, NULL, buf, 4, readonly, flags) on 4 bytes of this process: the
+    filled view's fields (obj NULL: no reference to drop; nothing to release), or the exception."""
+    memory = C.create_string_buffer(b"abcd", 4)
+    v = PyBuffer()
+    try:
+        rc = API.PyBuffer_FillInfo(C.byref(v), None, C.addressof(memory), 4, readonly, flags)
+    except Exception as e:
+        return e.with_traceback(None)
+    check(rc == 0, f"PyBuffer_FillInfo returned {rc} without an exception")
+    return (v.buf == C.addressof(memory), v.obj, v.len, v.itemsize, v.readonly, v.ndim, v.format,
+            bool(v.shape), bool(v.strides), bool(v.suboffsets))
+
+
+def _fill_info_refused():
+    """CPython 3.13 (gh-114685, python/cpython#114802): PyBuffer_FillInfo raises SystemError for
+    flags PyBUF_READ / PyBUF_WRITE; requests are filled as before."""
+    for flags in (PyBUF_READ, PyBUF_WRITE):
+        for readonly in (0, 1):
+            r = fill_info(readonly, flags)
+            check(isinstance(r, SystemError) and "bad argument to internal function" in str(r),
+                  f"flags {flags:#x} readonly {readonly}: {r!r}")
+    check(fill_info(0, PyBUF_SIMPLE)[0], "PyBUF_SIMPLE refused")
+
+
+@row("ALGO-FILL-INFO", "interpreter (CPython's PyBuffer_FillInfo)", reproduces=[((3, 8), (3, 13))],
+     fixed=_fill_info_refused)
+def _():
+    for flags in (PyBUF_READ, PyBUF_WRITE):
+        check(flags not in FORMABLE, f"{flags:#x} is formable")
+        for readonly in (0, 1):
+            # Filled as for PyBUF_SIMPLE: buf, len 4, itemsize 1, ndim 1, format/shape/strides NULL
+            # (PyBUF_WRITE has no PyBUF_WRITABLE bit: a read-only buf is granted it too).
+            r = fill_info(readonly, flags)
+            want = (True, None, 4, 1, readonly, 1, None, False, False, False)
+            check(r == want, f"flags {flags:#x} readonly {readonly}: {r!r}, not {want!r}")
+
+
+@row("ALGO-NDIM-64", "numpy 1.24 (numpy.asarray, numpy.array)", needs=("numpy",))
+def _():
+    check(int(np.__version__.split(".")[0]) < 2, f"numpy {np.__version__}: NPY_MAXDIMS is 64")
+    message = "PEP3118 dimensions do not satisfy 0 <= ndim <= NPY_MAXDIMS"
+    for ndim in (33, 64):
+        m = memoryview(bytearray(1)).cast("B", [1] * ndim)
+        check(m.ndim == ndim and m.tobytes() == b"\0", f"memoryview of {ndim} dimensions")
+        v = m.tolist()  # memoryview itself reads every dimension up to 64
+        for _ in range(ndim):
+            check(isinstance(v, list) and len(v) == 1, f"tolist at ndim {ndim}: {v!r}")
+            v = v[0]
+        check(v == 0, f"tolist's item {v!r}")
+        for name, read in (("asarray", np.asarray), ("array", np.array)):
+            try:
+                read(m)
+                check(False, f"numpy.{name} read {ndim} dimensions")
+            except RuntimeError as e:
+                check(type(e) is RuntimeError and str(e) == message, f"numpy.{name}: {e!r}")
+        # The one-dimensional readers take its byte.
+        check(np.frombuffer(m, np.uint8).tobytes() == b"\0", "numpy.frombuffer")
+        check(np.ndarray((1,), np.uint8, buffer=m).tobytes() == b"\0", "numpy.ndarray(buffer=)")
+    # numpy's own test (numpy PR #10882): a nested ctypes array of 33 dimensions; 32 are read.
+    t = C.c_uint8
+    for _ in range(33):
+        t = 1 * t
+    try:
+        np.asarray(t())
+        check(False, "numpy.asarray read the 33-dimensional ctypes array")
+    except RuntimeError as e:
+        check(str(e) == message, f"{e!r}")
+    check(np.asarray(memoryview(bytearray(1)).cast("B", [1] * 32)).ndim == 32, "32 not read")
+    with memoryview(bytearray(1)).cast("B", [1] * 64) as m:  # cast's own limit is 64
+        try:
+            m.cast("B", [1] * 65)
+            check(False, "memoryview.cast made 65 dimensions")
+        except ValueError:
+            pass
+
+
+API.PyMemoryView_FromBuffer.argtypes = [ctypes.POINTER(PyBuffer)]
+API.PyMemoryView_FromBuffer.restype = ctypes.py_object
+
+
+@row("ALGO-READ-ELEMENTS", "numpy 1.24 numpy.array", needs=("numpy",))
+def _():
+    # A 0-d view of one '0s' item (itemsize 0, len 0): PyMemoryView_FromBuffer on a Py_buffer of
+    # our own (obj NULL); v holds the format's bytes alive as long as m, released below.
+    memory = C.create_string_buffer(1)
+    v = PyBuffer(buf=C.addressof(memory), obj=None, len=0, itemsize=0, readonly=1, ndim=0,
+                 format=b"0s")
+    m = API.PyMemoryView_FromBuffer(C.byref(v))
+    try:
+        check((m.format, m.itemsize, m.ndim, m.shape, m.nbytes, m.tobytes()) ==
+              ("0s", 0, 0, (), 0, b""), f"the view: {m.format!r} itemsize {m.itemsize}")
+        check(struct.unpack("0s", b"") == (b"",), "struct reads '0s' as b''")
+        a = np.array(m)  # a copy: the dtype S0 becomes S1, one NUL byte the view does not have
+        check((a.dtype.str, a.shape, a.tobytes()) == ("|S1", (), b"\0"),
+              f"numpy.array: {a.dtype.str} {a.shape} {a.tobytes()!r}")
+        b = np.asarray(m)  # no copy: S0, no byte (right)
+        check((b.dtype.str, b.shape, b.tobytes()) == ("|S0", (), b""),
+              f"numpy.asarray: {b.dtype.str} {b.shape} {b.tobytes()!r}")
+        check(b.copy().dtype.str == "|S1" and np.zeros((), "S0").dtype.str == "|S1",
+              "numpy keeps S0 when it allocates")
+        del a, b
+    finally:
+        m.release()
+
+
 @row("PORTABILITY REQ-SIMPLE-SHAPE", "numpy", needs=("numpy",))
 def _():
     v = granted(np.zeros((2, 2)), request(PyBUF_SIMPLE))
@@ -742,6 +854,84 @@ def _():
 def _():
     v = granted(b"ab", request(PyBUF_FORMAT))
     check((v.format, v.ndim, v.shape) == ("B", 1, None), f"{v}")
+
+
+# --- not deviations: what the text after the table says the consumers do by design -----------
+# Checked like the rows (CONFIRMED, or SKIPPED without numpy / _testbuffer; UNEXPECTED otherwise),
+# but they have no version cell in findings.md.
+
+NOTES = []
+
+
+def note(name, needs=()):
+    def register(fn):
+        NOTES.append((name, needs, fn))
+        return fn
+    return register
+
+
+@note("numpy refuses suboffsets with BufferError", needs=("numpy", "_testbuffer"))
+def _():
+    pil = TestNdarray(list(range(6)), shape=[2, 3], format="B", flags=ND_PIL)
+    # ND_PIL refuses every request without PyBUF_INDIRECT with its own BufferError ...
+    r = get_buffer(pil, request(PyBUF_FORMAT | PyBUF_STRIDES))
+    check(isinstance(r, BufferError) and "without suboffsets" in str(r), f"ND_PIL: {r!r}")
+    # ... so numpy.asarray / numpy.array, which got a view with suboffsets, asked PyBUF_FULL_RO
+    # (through PyMemoryView_FromObject) and refused the suboffsets itself (numpy PR #20592).
+    for read in (np.asarray, np.array):
+        try:
+            read(pil)
+            check(False, f"{read.__name__} read ND_PIL")
+        except BufferError as e:
+            check(str(e).startswith("NumPy currently does not support importing buffers which "
+                                    "include suboffsets"), f"{read.__name__}: {e!r}")
+    for read in (lambda x: np.frombuffer(x, np.uint8), lambda x: np.ndarray((6,), np.uint8, buffer=x)):
+        try:
+            read(pil)
+            check(False, "read ND_PIL")
+        except BufferError:
+            pass
+
+
+@note("memoryview == is False for formats struct cannot unpack, even m == m")
+def _():
+    for t, fmt in [(C.c_void_p * 2, "<P"), (C.c_longdouble * 2, "<g")]:
+        m = memoryview(t())
+        check(m.format == fmt and struct_rejects(fmt), f"{t.__name__}: {m.format!r}")
+        check(not (m == m) and m != m and m.tobytes() == m.tobytes(), f"{fmt}: m == m")
+    m = memoryview((C.c_int * 2)())  # '<i': struct unpacks it
+    check(m == m, "'<i': m != m")
+
+
+@note("numpy.ndarray(buffer=x) reads the memory as it lies", needs=("numpy", "_testbuffer"))
+def _():
+    from _testbuffer import ND_FORTRAN
+    f = TestNdarray(list(range(6)), shape=[2, 3], format="B", flags=ND_FORTRAN)
+    check(isinstance(get_buffer(f, request(PyBUF_ANY_CONTIGUOUS)), Granted), "ANY refused")
+    check(isinstance(get_buffer(f, request(PyBUF_SIMPLE)), BufferError), "SIMPLE granted")
+    m = memoryview(f)
+    check(m.f_contiguous and not m.c_contiguous and m.tobytes() == bytes([0, 2, 4, 1, 3, 5]),
+          f"the Fortran exporter: {m.tobytes()!r}")
+    check(np.ndarray((6,), np.uint8, buffer=f).tobytes() == bytes(range(6)), "not memory order")
+    check(np.asarray(f).tobytes() == bytes([0, 2, 4, 1, 3, 5]), "asarray not in C order")
+
+
+def run_notes():
+    bad = 0
+    for name, needs, fn in NOTES:
+        missing = [m for m, present in (("numpy", np is not None),
+                                        ("_testbuffer", TestNdarray is not None))
+                   if m in needs and not present]
+        if missing:
+            print(f"SKIPPED note: {name}: {missing[0]} not importable", flush=True)
+            continue
+        why = attempt(fn)
+        if why is None:
+            print(f"CONFIRMED note: {name}", flush=True)
+        else:
+            bad += 1
+            print(f"UNEXPECTED note: {name}: {why}", flush=True)
+    return bad
 
 
 def attempt(fn):
@@ -786,8 +976,9 @@ def run_rows():
                   flush=True)
         else:
             print(f"{outcome} {name}{detail}", flush=True)
-    print(", ".join(f"{n} {k}" for k, n in counts.items()) + f" of {len(ROWS)} rows; "
-          f"{unexpected} unexpected", flush=True)
+    unexpected += run_notes()
+    print(", ".join(f"{n} {k}" for k, n in counts.items()) + f" of {len(ROWS)} rows "
+          f"(and {len(NOTES)} notes); {unexpected} unexpected", flush=True)
     return unexpected
 
 
