@@ -73,6 +73,9 @@ const Consumer kConsumers[] = {
      Reading::kCBytes, 'C'},
     {"reference elements (PyBUF_RECORDS_RO)", BUFCONF_CONSUME_VALUES_FLAT, "", layout::kRecordsRo,
      Reading::kFlatValues, 'C'},
+    // No format, no shape: len unsigned bytes (FORMAT-NULL-IS-B, LAYOUT-LEN-SIMPLE).
+    {"reference byte values (PyBUF_SIMPLE)", BUFCONF_CONSUME_VALUES_FLAT, "", layout::kSimple,
+     Reading::kFlatValues, 'C'},
 };
 constexpr size_t kConsumerCount = sizeof(kConsumers) / sizeof(kConsumers[0]);
 
@@ -141,9 +144,10 @@ void ReadOne(const Consumer& c, const Snapshot& s, const bufconf_sink& out) {
           layout::ValuesJson(layout::ToList(s.view, s.memory, format::Dialect::kStruct)).dump());
       return;
     case Reading::kFlatValues:
-      WriteText(out, layout::FlatValuesJson(
-                         layout::ToList(s.view, s.memory, format::Dialect::kStruct), s.view.ndim)
-                         .dump());
+      WriteText(out,
+                layout::FlatValuesJson(layout::ToList(s.view, s.memory, format::Dialect::kStruct),
+                                       s.view.shape || s.view.ndim == 0 ? s.view.ndim : 1)
+                    .dump());
       return;
     case Reading::kToBytes:
     case Reading::kCBytes: {

@@ -144,6 +144,7 @@ const std::vector<AlgorithmRule>& AlgorithmRules() {
       {"LAYOUT-STRIDES-NULL-C", BUFCONF_CAP_CONSUMERS},
       {"RELEASE-PAIRED", BUFCONF_CAP_CONSUMERS},
       {"FIELDS-CONSUMER-NO-MODIFY", BUFCONF_CAP_CONSUMERS},
+      {"FORMAT-NULL-IS-B", BUFCONF_CAP_CONSUMERS},
   };
   return kRules;
 }

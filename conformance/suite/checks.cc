@@ -201,15 +201,19 @@ void JudgeReferences(const bufconf_adapter& a, void* handle, ExporterHandle& exp
   if (named != obj || before < 0) return;
   const int64_t after = a.reference_count(a.context, obj);
   rules_checked.push_back("RELEASE-NO-DECREF");
-  if (after < before) {
-    add("RELEASE-NO-DECREF", "after the release the exporter's reference count is " +
-                                 std::to_string(after) + ", " + std::to_string(before) +
-                                 " before the get: more references were dropped than the view "
-                                 "held (bf_releasebuffer DECREFs obj?)");
-  } else if (after > before && via_interpreter) {
-    add("RELEASE-CLEARS-OBJ", "after PyBuffer_Release the exporter's reference count is " +
-                                  std::to_string(after) + ", " + std::to_string(before) +
-                                  " before the get: the view's reference was not dropped");
+  // The release drops the one reference the view holds (PyBuffer_Release's DECREF), measured
+  // from the count while the view was live: a view that took none (FIELDS-OBJ) still loses one.
+  const int64_t dropped = during - after;
+  if (dropped > 1) {
+    add("RELEASE-NO-DECREF", "the release dropped " + std::to_string(dropped) +
+                                 " references to the exporter (count " + std::to_string(during) +
+                                 " with the view live, " + std::to_string(after) +
+                                 " after): one more than the view held (bf_releasebuffer DECREFs "
+                                 "obj?)");
+  } else if (dropped < 1 && via_interpreter) {
+    add("RELEASE-CLEARS-OBJ", "PyBuffer_Release dropped no reference to the exporter (count " +
+                                  std::to_string(during) + " with the view live, " +
+                                  std::to_string(after) + " after)");
   }
 }
 

@@ -70,6 +70,7 @@ class Provider {
   bool saw_suboffsets() const { return saw_suboffsets_; }
   bool saw_no_shape() const { return saw_no_shape_; }
   bool saw_no_strides() const { return saw_no_strides_; }
+  bool saw_format() const { return saw_format_; }
   const std::vector<std::string>& unpaired() const { return unpaired_; }
   const std::vector<std::string>& modified() const { return modified_; }
 
@@ -136,6 +137,7 @@ class Provider {
     saw_suboffsets_ = saw_suboffsets_ || view->suboffsets != nullptr;
     saw_no_shape_ = saw_no_shape_ || view->shape == nullptr;
     saw_no_strides_ = saw_no_strides_ || (view->shape != nullptr && view->strides == nullptr);
+    saw_format_ = saw_format_ || view->format != nullptr;
     exports_.push_back(std::move(x));
     return BUFCONF_OK;
   }
@@ -187,6 +189,7 @@ class Provider {
   std::vector<std::unique_ptr<Export>> exports_;
   int refused_ = 0;
   bool saw_suboffsets_ = false, saw_no_shape_ = false, saw_no_strides_ = false;
+  bool saw_format_ = false;
   std::vector<std::string> unpaired_, modified_;
 };
 
@@ -224,6 +227,12 @@ Layout Provide(const Descriptor& view, const Memory& memory) {
   const layout::FullView full = layout::Expand(s.view);
   out.view = s.view;
   if (!out.view.format) out.view.format = "B";
+  if (out.view.ndim > 0 && !s.view.shape) {
+    // No shape: len unsigned bytes (LAYOUT-LEN-SIMPLE), whatever itemsize and ndim say.
+    out.view.format = "B";
+    out.view.itemsize = 1;
+    out.view.ndim = 1;
+  }
   if (out.view.ndim > 0) {
     out.view.shape = full.shape;
     out.view.strides = full.strides;
@@ -432,10 +441,12 @@ std::string Compare(uint32_t kind, const std::string& theirs, const std::string&
   return text;
 }
 
-// A stride <= 0 or not a multiple of the itemsize on a dimension of extent > 1.
+// A stride <= 0 or not a multiple of the itemsize on a dimension of extent > 1 (not one that
+// walks a table of pointers: its stride is the pointers').
 bool OddStrides(const Descriptor& v) {
   if (!v.shape || !v.strides) return false;
   for (size_t d = 0; d < v.shape->size(); ++d) {
+    if (v.suboffsets && (*v.suboffsets)[d] >= 0) continue;
     const int64_t s = (*v.strides)[d];
     if ((*v.shape)[d] > 1 && (s <= 0 || (v.itemsize > 0 && s % v.itemsize != 0))) return true;
   }
@@ -473,7 +484,8 @@ void CheckConsumers(const bufconf_adapter& adapter, const Descriptor& view, cons
       (only_rule == "ALGO-INDIRECT-HANDLED" && !a.view.suboffsets) ||
       (only_rule == "ALGO-UNIT-EXTENT-STRIDES" && !UnitStridesNormalized(a.view, a.memory)) ||
       (only_rule == "ALGO-NDIM-64" && a.view.ndim < 2) ||
-      ((only_rule == "LAYOUT-LEN-SIMPLE" || only_rule == "LAYOUT-STRIDES-NULL-C") &&
+      ((only_rule == "LAYOUT-LEN-SIMPLE" || only_rule == "LAYOUT-STRIDES-NULL-C" ||
+        only_rule == "FORMAT-NULL-IS-B") &&
        !c_contiguous)) {
     return;
   }
@@ -540,6 +552,10 @@ void CheckConsumers(const bufconf_adapter& adapter, const Descriptor& view, cons
         continue;
       }
       // BUFCONF_OK: compare with the model.
+      const bool values_kind =
+          c.kind == BUFCONF_CONSUME_VALUES || c.kind == BUFCONF_CONSUME_VALUES_FLAT;
+      const bool formatless =
+          values_kind && r.a->granted() > 0 && !r.a->saw_format() && r.a->saw_no_shape() && !r.b;
       std::string wrong;
       if (r.output.overflow) {
         wrong = "it wrote more than " + std::to_string(kMaxOutput >> 20) + " MiB of output";
@@ -558,6 +574,14 @@ void CheckConsumers(const bufconf_adapter& adapter, const Descriptor& view, cons
                   " are " + (ours ? "unequal" : "equal") + "; the model says " +
                   (ours ? "equal" : "unequal");
         }
+      } else if (formatless) {
+        // It was given no format and no shape (PyBUF_SIMPLE): all it can know is len unsigned
+        // bytes (FORMAT-NULL-IS-B, LAYOUT-LEN-SIMPLE).
+        nlohmann::json ours = nlohmann::json::array();
+        for (uint8_t byte : layout::ToContiguous(a.view, a.memory, a.view.len, 'C')) {
+          ours.push_back(byte);
+        }
+        wrong = Compare(c.kind, r.output.bytes, ours.dump());
       } else {
         const std::optional<std::string> ours = Expected(c.kind, a);
         if (!ours) continue;  // the model cannot read it so: not judged
@@ -571,15 +595,20 @@ void CheckConsumers(const bufconf_adapter& adapter, const Descriptor& view, cons
       const bool bytes_kind = c.kind <= BUFCONF_CONSUME_BYTES_A;
       if (odd_strides) checked("LAYOUT-STRIDES-ANY");
       if (r.a->saw_suboffsets()) checked("ALGO-INDIRECT-HANDLED");
-      if (no_shape && bytes_kind) checked("LAYOUT-LEN-SIMPLE");
+      if (no_shape && (bytes_kind || formatless)) checked("LAYOUT-LEN-SIMPLE");
+      if (formatless) checked("FORMAT-NULL-IS-B");
       if (no_strides && bytes_kind) checked("LAYOUT-STRIDES-NULL-C");
       std::optional<Layout> normalized;
       if (wanted("ALGO-UNIT-EXTENT-STRIDES")) normalized = UnitStridesNormalized(a.view, a.memory);
       if (normalized) checked("ALGO-UNIT-EXTENT-STRIDES");
       if (wrong.empty()) continue;
       add(c.rule, c, wrong);
-      if (no_shape && bytes_kind) {
+      if (no_shape && (bytes_kind || formatless)) {
         add("LAYOUT-LEN-SIMPLE", c, "given a view without shape (len bytes at buf), " + wrong);
+      }
+      if (formatless) {
+        add("FORMAT-NULL-IS-B", c,
+            "given only views without format (unsigned bytes) and shape, " + wrong);
       }
       if (no_strides && bytes_kind) {
         add("LAYOUT-STRIDES-NULL-C", c, "given a view without strides (C-contiguous), " + wrong);

@@ -12,9 +12,9 @@ const std::vector<std::string>& ConsumerPrincipalRules() {
 
 const std::vector<std::string>& ConsumerFeatureRules() {
   static const std::vector<std::string> kRules = {
-      "LAYOUT-STRIDES-ANY", "ALGO-INDIRECT-HANDLED",    "ALGO-UNIT-EXTENT-STRIDES",
-      "ALGO-NDIM-64",       "LAYOUT-LEN-SIMPLE",        "LAYOUT-STRIDES-NULL-C",
-      "RELEASE-PAIRED",     "FIELDS-CONSUMER-NO-MODIFY"};
+      "LAYOUT-STRIDES-ANY", "ALGO-INDIRECT-HANDLED",     "ALGO-UNIT-EXTENT-STRIDES",
+      "ALGO-NDIM-64",       "LAYOUT-LEN-SIMPLE",         "LAYOUT-STRIDES-NULL-C",
+      "RELEASE-PAIRED",     "FIELDS-CONSUMER-NO-MODIFY", "FORMAT-NULL-IS-B"};
   return kRules;
 }
 

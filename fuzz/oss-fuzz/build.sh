@@ -12,6 +12,7 @@ common=(reference/format/codes.cc reference/format/layout.cc reference/format/pa
         reference/layout/addressing.cc reference/layout/contiguity.cc reference/layout/descriptor.cc
         reference/layout/mirror.cc reference/layout/request.cc reference/layout/checker.cc
         reference/layout/descriptor_json.cc reference/layout/descriptor_codec.cc
+        reference/layout/fill_info.cc reference/layout/values_json.cc
         reference/rules/catalogue.cc fuzz/fuzz_checks.cc fuzz/recipe.cc)
 # The shared input codec: the suite's cases (and the generators they link) and real layouts.
 cases=(fuzz/fuzz_input.cc conformance/suite/cases.cc conformance/adapter/real_layout.cc
@@ -22,7 +23,8 @@ cases=(fuzz/fuzz_input.cc conformance/suite/cases.cc conformance/adapter/real_la
 #   bazel query 'kind("source file", deps(//fuzz:differential_fuzzer))' | grep '\.cc$'
 differential=(conformance/suite/checks.cc conformance/suite/session.cc conformance/suite/report.cc
               conformance/suite/algorithm_checks.cc conformance/adapter/loader.cc
-              conformance/adapter/reference_adapter.cc)
+              conformance/adapter/reference_adapter.cc conformance/adapter/reference_consumers.cc
+              conformance/suite/consumer_checks.cc conformance/suite/consumer_rules.cc)
 rapidcheck=${RAPIDCHECK_LIB:-/usr/local/lib/librapidcheck.a}
 targets=(format_fuzzer descriptor_fuzzer model_fuzzer differential_fuzzer mirror_fuzzer)
 

@@ -215,6 +215,14 @@ def _testbuffer_getbuf(flags_name):
     return run
 
 
+def _array_frombytes_values(a, b):
+    """array('B').frombytes(x) asks PyBUF_SIMPLE (no format, no shape) and reads len unsigned
+    bytes (FORMAT-NULL-IS-B, LAYOUT-LEN-SIMPLE)."""
+    arr = array.array('B')
+    arr.frombytes(a)
+    return _json(arr.tolist())
+
+
 # (name, kind, rule, function): the consumer table (bufconf_consumer_info), fixed at import.
 TABLE = [
     ('memoryview(x).tolist()', VALUES, 'ALGO-TOLIST', _tolist),
@@ -236,6 +244,7 @@ TABLE = [
     ("memoryview(x).cast('B').tobytes()", BYTES_C, '', _cast_bytes),
     ('struct.Struct(format).unpack_from(x, k * itemsize)', VALUES_FLAT, '', _struct),
     ("array.array('B').frombytes(x)", BYTES_C, '', _array_frombytes),
+    ("array.array('B').frombytes(x).tolist()", VALUES_FLAT, '', _array_frombytes_values),
 ]
 if _testbuffer is not None:
     TABLE += [

@@ -914,12 +914,14 @@ const bufconf_adapter* MakeAdapter() {
       // expectations kept for "python" do not apply).
       factory ? "python-factory" : "python",
       version.c_str(),
-      // With a factory only its objects are judged: no make_exporter. get_buffer is CPython's
-      // PyObject_GetBuffer: the interpreter's own checks (e.g. 3.11 letting PyBUF_READ/WRITE
-      // through, gh-114685) are judged once, on the interpreter, not on each exporter.
+      // With a factory only its objects are judged: no make_exporter, and no consumers (they
+      // are CPython's and numpy's, judged by the run without a factory: a factory's run is not
+      // failed by numpy's consumers). get_buffer is CPython's PyObject_GetBuffer: the
+      // interpreter's own checks (e.g. 3.11 letting PyBUF_READ/WRITE through, gh-114685) are
+      // judged once, on the interpreter, not on each exporter.
       (factory ? 0 : BUFCONF_CAP_MAKE_EXPORTER) | BUFCONF_CAP_ENUMERATE | BUFCONF_CAP_RESIZE |
           BUFCONF_CAP_VIA_INTERPRETER | BUFCONF_CAP_REFERENCES | algorithms |
-          (consumers ? BUFCONF_CAP_CONSUMERS : 0),
+          (consumers && !factory ? BUFCONF_CAP_CONSUMERS : 0),
       nullptr,  // context: the interpreter is process-wide
       AfterFork,
       factory ? nullptr : MakeExporter,
