@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -631,6 +632,13 @@ std::optional<std::string> Expected(const std::string& name, const TestProvider&
       if (refused_for(layout::kRecordsRo)) return std::nullopt;
       return layout::FlatValuesJson(layout::ToList(v, m, format::Dialect::kStruct), v.ndim).dump();
     }
+    if (name == "reference byte values (PyBUF_SIMPLE)") {
+      // No format and no shape: len unsigned bytes, in C order (FORMAT-NULL-IS-B).
+      if (refused_for(layout::kSimple)) return std::nullopt;
+      nlohmann::json bytes = nlohmann::json::array();
+      for (uint8_t b : layout::ToContiguous(v, m, v.len, 'C')) bytes.push_back(b);
+      return bytes.dump();
+    }
     if (name == "reference == (PyBUF_FULL_RO)") {
       return std::string(1, layout::MemoryviewEqual(v, m, q.full(), q.memory()) ? '\1' : '\0');
     }
@@ -666,7 +674,7 @@ TEST(ReferenceAdapter, ConsumersGiveTheModelsReadingAndReleaseEverything) {
     if (a.consumer(a.context, i, &info) != BUFCONF_OK) break;
     consumers.push_back(info);
   }
-  ASSERT_EQ(consumers.size(), 12u);
+  ASSERT_EQ(consumers.size(), 13u);
   EXPECT_EQ(consumers[0].kind, static_cast<uint32_t>(BUFCONF_CONSUME_VALUES));
   EXPECT_STREQ(consumers[0].rule, "ALGO-TOLIST");
   const OwnedSpec specs[] = {

@@ -369,10 +369,35 @@ const std::vector<AlgorithmCase>& CoreAlgorithmCases(const std::string& rule) {
   }
   if (IsConsumerRule(rule)) {
     // Consumers read the layout whatever the case's order: each layout once (its 'C' case).
+    // Then many dimensions, which the layout core (ndim <= 3) does not reach: 4, 8, 32, 33 and
+    // 64 dimensions of extent 1 but the first two (2 each), C- and Fortran-contiguous and with
+    // the first dimension reversed, 1-byte and 8-byte items.
     static const std::vector<AlgorithmCase> kConsumerCases = [] {
       std::vector<AlgorithmCase> out;
       for (const AlgorithmCase& c : CoreLayoutCases()) {
         if (c.order == 'C') out.push_back(c);
+      }
+      for (const int64_t ndim : {4, 8, 32, 33, 64}) {
+        for (const auto& [itemsize, format] :
+             {std::pair<int64_t, const char*>{1, "B"}, std::pair<int64_t, const char*>{8, "q"}}) {
+          std::vector<int64_t> shape(static_cast<size_t>(ndim), 1);
+          shape[0] = shape[1] = 2;
+          for (int kind = 0; kind < 3; ++kind) {
+            std::vector<int64_t> strides =
+                layout::FillContiguousStrides(shape, itemsize, kind == 1 ? 'F' : 'C');
+            if (kind == 2) strides[0] = -strides[0];
+            const gen::Layout l = Strided(shape, strides, itemsize, format);
+            AlgorithmCase c;
+            c.view = l.view;
+            c.memory = l.memory;
+            c.order = 'C';
+            for (int64_t i = 0; i < c.view.len; ++i) {
+              c.bytes.push_back(static_cast<uint8_t>(0x80 + i));
+            }
+            c.format_text = "B";
+            out.push_back(std::move(c));
+          }
+        }
       }
       return out;
     }();

@@ -87,8 +87,9 @@ for pair in ignore_writable:REQ-WRITABLE wrong_strides:REQ-CONTENTS \
     fail "factory:$defect: no counterexample for $rule (rules failed: $(ls "$tmp/$defect"))"
     continue
   fi
-  # Only that rule: each defect breaks a rule of its own.
-  others="$(ls "$tmp/$defect" | grep -v -E "^$rule(-[0-9]+)?\.json\$")"
+  # Only that rule: each defect breaks a rule of its own. (The interpreter's own deviations,
+  # expected for it and filed once per run, e.g. 3.11's PyBuffer_FillInfo, are not the factory's.)
+  others="$(ls "$tmp/$defect" | grep -v -E "^($rule|ALGO-FILL-INFO|REQ-READ-WRITE-FLAGS)(-[0-9]+)?\.json\$")"
   if [ -n "$others" ]; then
     fail "factory:$defect: other rules fail too: $others"
     continue
