@@ -1,14 +1,14 @@
-"""bitarray's exporters: bitarray and frozenbitarray export the bytes that hold their bits.
+"""bitarray's exporters: bitarray and frozenbitarray export the bytes holding their bits.
 
 Expected contents are computed here from the bit strings, not read back through bitarray:
 bit i of a 'big'-endian bitarray is bit 7 - i % 8 of byte i // 8, of a 'little'-endian one bit
 i % 8; the pad bits of the last byte are 0 (guaranteed for frozenbitarray; undefined for a
-bitarray, whose pad bits the factory zeroes with tobytes() first, see library.json). Memory: a bitarray's own block is declared by
-buffer_info() (address, byte count); one made with buffer= is declared as that buffer.
+bitarray, whose pad bits the factory zeroes with tobytes() first, see library.json).
+Memory: a bitarray's own block is declared by buffer_info() (address, byte count); one made
+with buffer= is declared as that buffer.
 """
 import ctypes
 
-import bitarray
 from bitarray import bitarray as _bitarray, frozenbitarray as _frozen
 
 _keep = []  # ctypes blocks declared by address

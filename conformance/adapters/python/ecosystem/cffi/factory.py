@@ -46,7 +46,8 @@ def make():
     entries.append(_owned("buffer(double[3])", p, struct.pack("=3d", *dbl)))
     p = ffi.new("uint16_t[4]")
     p[0], p[3] = 0xBEEF, 0x0102
-    entries.append(_owned("buffer(uint16_t[4]) set by index", p, struct.pack("=4H", 0xBEEF, 0, 0, 0x0102)))
+    entries.append(_owned("buffer(uint16_t[4]) set by index", p,
+                          struct.pack("=4H", 0xBEEF, 0, 0, 0x0102)))
     # A size smaller than the array: the first 6 bytes.
     p = ffi.new("uint8_t[]", list(range(10, 26)))
     entries.append(_owned("buffer(uint8_t[16], 6)", p, bytes(range(10, 16)), 6))

@@ -39,7 +39,8 @@ except BufferError as e:
 same = view.buf == ctypes.cast(ctypes.c_char_p(data), ctypes.c_void_p).value
 readonly = view.readonly
 release(ctypes.byref(view))
-print("PyBUF_WRITABLE granted: readonly = %d, buf is the bytes object's storage: %s" % (readonly, same))
+print("PyBUF_WRITABLE granted: readonly = %d, buf is the bytes object's storage: %s"
+      % (readonly, same))
 if same and readonly == 0:
     memoryview(buf)[0] = ord("I")
     print("after memoryview(buf)[0] = ord('I'): data =", data)

@@ -45,7 +45,8 @@ def _proxy(surface):
 # Pixel encoders for a colour (r, g, b, a), each 0 or 1 (exact in every format).
 def _argb32(c):
     r, g, b, a = c  # premultiplied; a == 1 or the pixel is 0
-    return struct.pack("=I", (a * 255) << 24 | (r * a * 255) << 16 | (g * a * 255) << 8 | b * a * 255)
+    return struct.pack("=I", (a * 255) << 24 | (r * a * 255) << 16 | (g * a * 255) << 8
+                       | b * a * 255)
 
 
 def _a8(c):

@@ -20,7 +20,8 @@ except Exception as e:                  # pycairo >= PR #400: cairo.Error
 if view is None or len(view) == 0:
     print("NOT REPRODUCED: get_data() after finish() gives", view)
     raise SystemExit(0)
-print("get_data() after finish(): memoryview of %d bytes over %s" % (len(view), type(view.obj).__name__))
+print("get_data() after finish(): memoryview of %d bytes over %s"
+      % (len(view), type(view.obj).__name__))
 print("reading the first byte ...", flush=True)
 first = view[0]                         # use after free: SIGSEGV when the block was unmapped
 print("read", first)

@@ -11,7 +11,6 @@ API, so its memory is what the full view touches). No QGuiApplication is needed.
 import ctypes
 import os
 import struct
-import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

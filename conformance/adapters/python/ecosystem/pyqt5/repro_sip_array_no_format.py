@@ -31,7 +31,8 @@ print("PyQt5", QtCore.PYQT_VERSION_STR, "sip", sip.SIP_VERSION_STR)
 array = sip.array(QtCore.QPoint, 3)
 view = Py_buffer()
 get(array, ctypes.byref(view), PyBUF_ND)
-print("PyBUF_ND granted: len %d, itemsize %d, shape {%d}" % (view.len, view.itemsize, view.shape[0]))
+print("PyBUF_ND granted: len %d, itemsize %d, shape {%d}"
+      % (view.len, view.itemsize, view.shape[0]))
 release(ctypes.byref(view))
 view = Py_buffer()
 try:

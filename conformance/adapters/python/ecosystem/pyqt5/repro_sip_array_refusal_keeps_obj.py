@@ -41,6 +41,7 @@ after = sys.getrefcount(array)
 print("view->obj after the refusal: %s; refcount of the array %d -> %d"
       % ("NULL" if not view.obj else hex(view.obj), before, after))
 if view.obj == id(array) or after > before:
-    print("REPRODUCED: the refusal leaves view->obj set to the array (+%d reference)" % (after - before))
+    print("REPRODUCED: the refusal leaves view->obj set to the array (+%d reference)"
+          % (after - before))
 else:
     print("NOT REPRODUCED: view->obj is NULL after the refusal")

@@ -37,7 +37,8 @@ except BufferError as e:
 same = view.buf == ctypes.cast(ctypes.c_char_p(data), ctypes.c_void_p).value
 readonly = view.readonly
 release(ctypes.byref(view))
-print("PyBUF_WRITABLE granted: readonly = %d, buf is the bytes object's storage: %s" % (readonly, same))
+print("PyBUF_WRITABLE granted: readonly = %d, buf is the bytes object's storage: %s"
+      % (readonly, same))
 m = memoryview(frame)
 print("memoryview(frame).readonly =", m.readonly)
 if same and readonly == 0:

@@ -1,4 +1,4 @@
-"""zmq.Frame leaves Py_buffer.strides NULL although the request has PyBUF_STRIDES (REQ-STRIDES-FILLED).
+"""zmq.Frame leaves Py_buffer.strides NULL for a PyBUF_STRIDES request (REQ-STRIDES-FILLED).
 
 A request with PyBUF_STRIDES must get strides != NULL (Doc/c-api/buffer.rst, request table:
 PyBUF_STRIDES: strides yes). Frame.__getbuffer__ sets strides = NULL for every request.
