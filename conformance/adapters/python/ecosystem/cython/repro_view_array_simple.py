@@ -1,0 +1,58 @@
+"""cython.view.array.__getbuffer__ (Cython 0.29.32, Cython/Utility/MemoryView.pyx) refuses
+PyBUF_SIMPLE (and any request without one of PyBUF_ND's, PyBUF_STRIDES' or a contiguity flag's
+bits: PyBUF_WRITABLE, PyBUF_FORMAT alone) on a C-contiguous array, which it should grant (REQ-
+GRANT): it tests `flags & bufmode`, bufmode being the contiguity flags of its mode. Any consumer
+asking for plain bytes (io writes, struct.unpack_from, hashlib) fails. Reported as
+cython/cython#3775; fixed in Cython 3.0a7 (commit 07839df), not in 0.29.x.
+
+Run: PYTHONPATH=OUTDIR python3 repro_view_array_simple.py (OUTDIR: where build.sh put bufconf_cy).
+The last line says REPRODUCED while the deviation is there, NOT REPRODUCED once it is fixed.
+"""
+import ctypes
+
+PyBUF_SIMPLE, PyBUF_WRITABLE, PyBUF_FORMAT, PyBUF_ND = 0, 0x1, 0x4, 0x8
+PyBUF_STRIDES, PyBUF_C_CONTIGUOUS, PyBUF_F_CONTIGUOUS = 0x18, 0x38, 0x58
+PyBUF_ANY_CONTIGUOUS, PyBUF_INDIRECT = 0x98, 0x118
+
+
+class Py_buffer(ctypes.Structure):
+    _fields_ = [("buf", ctypes.c_void_p), ("obj", ctypes.c_void_p),
+                ("len", ctypes.c_ssize_t), ("itemsize", ctypes.c_ssize_t),
+                ("readonly", ctypes.c_int), ("ndim", ctypes.c_int),
+                ("format", ctypes.c_char_p), ("shape", ctypes.POINTER(ctypes.c_ssize_t)),
+                ("strides", ctypes.POINTER(ctypes.c_ssize_t)),
+                ("suboffsets", ctypes.POINTER(ctypes.c_ssize_t)), ("internal", ctypes.c_void_p)]
+
+
+_get = ctypes.pythonapi.PyObject_GetBuffer
+_get.argtypes = [ctypes.py_object, ctypes.POINTER(Py_buffer), ctypes.c_int]
+_release = ctypes.pythonapi.PyBuffer_Release
+_release.argtypes = [ctypes.POINTER(Py_buffer)]
+
+
+def get_buffer(obj, flags):
+    """PyObject_GetBuffer(obj, flags): the view's fields as a dict (the view is released), or
+    the exception the request raised."""
+    view = Py_buffer()
+    try:
+        _get(obj, ctypes.byref(view), flags)
+    except Exception as e:  # ctypes.pythonapi raises the error the call set
+        return e
+    try:
+        n = view.ndim
+        return {"buf": view.buf or 0, "len": view.len, "itemsize": view.itemsize,
+                "readonly": view.readonly, "ndim": n, "format": view.format,
+                "shape": [view.shape[i] for i in range(n)] if view.shape else None,
+                "strides": [view.strides[i] for i in range(n)] if view.strides else None}
+    finally:
+        _release(ctypes.byref(view))
+
+import bufconf_cy
+
+obj = bufconf_cy.view_array((3, 4), 'i', 'c')
+got = get_buffer(obj, PyBUF_SIMPLE)
+print("bufconf_cy.view_array((3, 4), 'i', 'c'), PyBUF_SIMPLE:", repr(got) if isinstance(got, Exception) else got)
+if isinstance(got, dict):
+    print("NOT REPRODUCED: PyBUF_SIMPLE was granted")
+else:
+    print("REPRODUCED: PyBUF_SIMPLE was refused on a C-contiguous cython.view.array: %s: %s" % (type(got).__name__, got))
