@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 
 #include "conformance/adapter/real_layout.h"
+#include "conformance/suite/isolation.h"
 #include "conformance/suite/report.h"
 #include "conformance/suite/session.h"
 #include "reference/format/layout.h"
@@ -21,6 +23,82 @@ namespace bufconf::suite {
 namespace {
 
 using conformance::Snapshot;
+
+struct ResizeVerdict {
+  bool checked = false;  // the adapter could try (it did not answer BUFCONF_UNSUPPORTED)
+  std::string failure;   // the exporter let itself be resized, or crashed: why
+};
+
+// With one export live, the adapter resizes the exporter the way its users can. Nothing is read
+// through the live view after the resize.
+ResizeVerdict TryResizeWhileExported(ExporterHandle& exporter) {
+  ResizeVerdict out;
+  std::string why;
+  bufconf_buffer live;
+  if (exporter.Get(&live, BUFCONF_PYBUF_FULL_RO, &why) != BUFCONF_OK) return out;
+  std::string said;
+  const int resized = exporter.Resize(&said);
+  out.checked = resized != BUFCONF_UNSUPPORTED;
+  if (resized == BUFCONF_OK) {
+    out.failure = "the exporter's memory was resized while a buffer was exported";
+    if (!said.empty()) out.failure += " (" + said + ")";
+    const uint64_t buf = conformance::Address(live.buf);
+    bool inside = false;
+    for (const bufconf_region& r : exporter.Regions()) {
+      const uint64_t base = conformance::Address(r.base);
+      inside = inside || (buf >= base && buf - base <= r.size);
+    }
+    if (!inside) {
+      out.failure +=
+          "; the live view's buf is no longer in the exporter's memory (a use after free)";
+    }
+  }
+  exporter.Release(&live);
+  return out;
+}
+
+// The same for an exporter that lives on into the next cases (an enumerated one: the python
+// adapter's factory objects, any adapter's own list of objects). A resize that succeeds changes
+// it for good: a ctypes array grown by ctypes.resize would report a len that disagrees with its
+// shape in every later case. So the attempt runs in a child of its own (the adapter's
+// after_fork runs first) and its effect ends with that child; the verdict is kept for the
+// object's later cases in this process (the resize does not depend on the case's flags), so
+// there is one child per object, not one per case.
+ResizeVerdict ResizeEnumeratedWhileExported(const bufconf_adapter& a, ExporterHandle& exporter,
+                                            int64_t index) {
+  static std::map<std::pair<const void*, int64_t>, ResizeVerdict> known;
+  const auto key = std::make_pair(static_cast<const void*>(a.context), index);
+  if (const auto it = known.find(key); it != known.end()) return it->second;
+  const IsolatedResult child = RunIsolated(
+      [&exporter](ChildChannel& channel) {
+        const ResizeVerdict verdict = TryResizeWhileExported(exporter);
+        channel.Write(verdict.checked ? "1" : "0");
+        if (!verdict.failure.empty()) channel.Write(verdict.failure);
+      },
+      /*timeout_seconds=*/0,  // the case's own watchdog limits the whole case
+      [&a] {
+        if (a.after_fork != nullptr) a.after_fork(a.context);
+      });
+  ResizeVerdict out;
+  if (child.outcome == IsolatedResult::Outcome::kExited && child.exit_code == 3) {
+    // An exception escaped (the adapter's resize or regions answered garbage): bufconf's to
+    // report, never the exporter's fault.
+    throw AdapterError("resize while exported: " + child.stderr_tail);
+  }
+  if (child.outcome != IsolatedResult::Outcome::kOk) {
+    out.checked = true;
+    out.failure = "resizing the exporter while a buffer was exported " + Describe(child);
+  } else {
+    const size_t eol = child.payload.find('\n');
+    out.checked = child.payload.compare(0, eol, "1") == 0;
+    if (eol != std::string::npos && eol + 1 < child.payload.size()) {
+      out.failure = child.payload.substr(eol + 1);
+      if (!out.failure.empty() && out.failure.back() == '\n') out.failure.pop_back();
+    }
+  }
+  known.emplace(key, out);
+  return out;
+}
 
 std::string FlagsText(int flags) {
   char buf[16];
@@ -222,12 +300,13 @@ void JudgeReferences(const bufconf_adapter& a, void* handle, ExporterHandle& exp
 // counting; then, when the full description is
 // sane and `session` is kWith, the multi-consumer session (session.h) with a second exporter from
 // `make_second` (null, or returning null: the session runs on this exporter alone). Destroys the
-// exporters.
+// exporters. `enumerated_index`: the exporter is the adapter's enumerated object of that index,
+// which lives on into later cases (made exporters are fresh for each case).
 CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
                           const std::optional<format::Value>& expected, size_t expected_ndim,
                           int flags, SessionMode session, const std::function<void*()>& make_second,
                           bool memory_readonly, const std::vector<int64_t>* empty_shape,
-                          bool ask_named) {
+                          bool ask_named, std::optional<int64_t> enumerated_index) {
   CheckResult out;
   // Findings about the full description (PyBUF_FULL_RO refused, or breaking a MUST rule) are
   // basic: the case says nothing about the other rules. Every later finding is not.
@@ -263,6 +342,30 @@ CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
   if (exporter.Get(&full, BUFCONF_PYBUF_FULL_RO, &why) != BUFCONF_OK) {
     add("REQ-GRANT", "PyBUF_FULL_RO was refused: " + why);
     out.blocked_reason = "PyBUF_FULL_RO was refused";
+    // Without a full description the basic rules are not judged on it: the runner reports them
+    // blocked for this case, not passed (CheckResult::full_refused). A view the exporter does
+    // grant must still be a valid one: the case's request, when granted, is judged on the
+    // rules of its fields alone, FIELDS-* and LAYOUT-* (not its memory: what the exporter owns
+    // is known from its full view; not its format: one not requested is NULL, read as 'B',
+    // with the exporter's itemsize kept). Only requests with PyBUF_ND: without it a view's
+    // ndim 0 is not a scalar (numpy answers PyBUF_SIMPLE with ndim 0 and shape NULL), and the
+    // fields alone cannot tell.
+    out.full_refused = true;
+    describing = false;
+    bufconf_buffer view;
+    if (judged_request && (flags & BUFCONF_PYBUF_ND) == BUFCONF_PYBUF_ND &&
+        exporter.Get(&view, flags, &why) == BUFCONF_OK) {
+      for (const layout::Violation& v :
+           layout::Validate(conformance::DescriptorOf(view), nullptr)) {
+        const rules::Rule* rule = rules::FindRule(v.rule);
+        const bool fields = v.rule.rfind("FIELDS-", 0) == 0 || v.rule.rfind("LAYOUT-", 0) == 0;
+        if (fields && rule != nullptr && rule->level == rules::Level::kMust) {
+          add(v.rule,
+              "flags " + FlagsText(flags) + " (granted, PyBUF_FULL_RO refused): " + v.message);
+        }
+      }
+      exporter.Release(&view);
+    }
     judge_refusals(exporter.improper());
     return out;
   }
@@ -467,33 +570,14 @@ CheckResult JudgeExporter(const bufconf_adapter& a, void* handle,
     }
     if (judged) out.rules_checked.push_back("REQ-READ-WRITE-FLAGS");
   }
-  // Resizing while a buffer is exported must be refused (RELEASE-RESIZE-WHILE-EXPORTED): with
-  // one export live, the adapter resizes the exporter the way its users can. The exporter is
-  // destroyed right after, and nothing is read through the live view after the resize.
+  // Resizing while a buffer is exported must be refused (RELEASE-RESIZE-WHILE-EXPORTED).
   bool resize_checked = false;
   if (basic_ok && exporter.can_resize()) {
-    bufconf_buffer live;
-    if (exporter.Get(&live, BUFCONF_PYBUF_FULL_RO, &why) == BUFCONF_OK) {
-      std::string said;
-      const int resized = exporter.Resize(&said);
-      resize_checked = resized != BUFCONF_UNSUPPORTED;
-      if (resized == BUFCONF_OK) {
-        std::string message = "the exporter's memory was resized while a buffer was exported";
-        if (!said.empty()) message += " (" + said + ")";
-        const uint64_t buf = conformance::Address(live.buf);
-        bool inside = false;
-        for (const bufconf_region& r : exporter.Regions()) {
-          const uint64_t base = conformance::Address(r.base);
-          inside = inside || (buf >= base && buf - base <= r.size);
-        }
-        if (!inside) {
-          message +=
-              "; the live view's buf is no longer in the exporter's memory (a use after free)";
-        }
-        add("RELEASE-RESIZE-WHILE-EXPORTED", message);
-      }
-      exporter.Release(&live);
-    }
+    const ResizeVerdict resize = enumerated_index
+                                     ? ResizeEnumeratedWhileExported(a, exporter, *enumerated_index)
+                                     : TryResizeWhileExported(exporter);
+    resize_checked = resize.checked;
+    if (!resize.failure.empty()) add("RELEASE-RESIZE-WHILE-EXPORTED", resize.failure);
   }
   if (resize_checked) out.rules_checked.push_back("RELEASE-RESIZE-WHILE-EXPORTED");
   judge_refusals(improper_judged);
@@ -528,7 +612,8 @@ CheckResult CheckExporterCase(const bufconf_adapter& a, const ExporterCase& c,
   // views must say readonly == 1 (MEMORY-WRITABLE), whatever was requested.
   const bool readonly = (c.spec.layout & BUFCONF_LAYOUT_READONLY) != 0;
   return JudgeExporter(a, handle, ExpectedValues(c.spec), c.spec.shape.size(), c.flags, session,
-                       make_second, readonly, nullptr, /*ask_named=*/true);
+                       make_second, readonly, nullptr, /*ask_named=*/true,
+                       /*enumerated_index=*/std::nullopt);
 }
 
 CheckResult CheckEnumeratedCase(const bufconf_adapter& a, const EnumeratedCase& c,
@@ -603,7 +688,7 @@ CheckResult CheckEnumeratedCase(const bufconf_adapter& a, const EnumeratedCase& 
                        c.flags, SessionMode::kWith, nullptr, info.memory_readonly != 0,
                        empty_shape ? &*empty_shape : nullptr,
                        // The sweep asks every enumerated exporter each named request already.
-                       /*ask_named=*/false);
+                       /*ask_named=*/false, static_cast<int64_t>(c.index));
 }
 
 }  // namespace bufconf::suite

@@ -29,6 +29,9 @@ struct CheckResult {
   // Set when the exporter's full description already breaks a MUST rule (or PyBUF_FULL_RO was
   // refused): why the case is not judged on the other rules.
   std::string blocked_reason;
+  // PyBUF_FULL_RO was refused: there is no full description, so the basic rules (but the
+  // REQ-GRANT it broke) are blocked for this case too, not passed.
+  bool full_refused = false;
   // enumerate said BUFCONF_SKIPPED: the index holds an entry the suite cannot judge (the
   // description says why); `unsupported` is set too.
   bool skipped_object = false;

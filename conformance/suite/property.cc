@@ -117,7 +117,9 @@ ordered_json RunRuleProperty(const bufconf_adapter& adapter, const std::string& 
     }
     // A case whose full description is broken says nothing about the other rules.
     // (A finding of this very rule about the full description is judged, not blocked.)
-    if (!basic_rule && exporter_side && basic_failed && mine == nullptr) {
+    // (Without a full description at all, PyBUF_FULL_RO refused, the basic rules are blocked
+    // too: there was nothing to judge them on.)
+    if ((!basic_rule || result.full_refused) && exporter_side && basic_failed && mine == nullptr) {
       // Blocked only if the case could have broken the rule (REQ-CONTENTS with expected values,
       // say); else it is one of the cases that could not.
       const bool could = std::find(result.rules_checked.begin(), result.rules_checked.end(),

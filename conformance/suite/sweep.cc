@@ -89,7 +89,7 @@ ordered_json JudgeCases(const bufconf_adapter& adapter, const CaseList& list, si
       SweepRule& r = rules[rule];
       bool mine = false;
       for (const Finding& f : result.findings) mine = mine || f.rule == rule;
-      if (basic_failed && !IsBasicExporterRule(rule) && !mine) {
+      if (basic_failed && (!IsBasicExporterRule(rule) || result.full_refused) && !mine) {
         if (checked && r.blocked++ == 0) {
           r.blocked_reason = list.describe_at(k) + ": " + result.blocked_reason;
         }

@@ -136,6 +136,20 @@ if expect_rc writable 1; then
   expect_out writable "bytearray declared read-only: the exporter's memory is declared read-only"
 fi
 
+# A factory's objects live through the run: the resize of RELEASE-RESIZE-WHILE-EXPORTED (which
+# ctypes grants while exported) happens in a child of its own, so no later case sees a resized
+# ctypes array (LAYOUT-LEN held it against ctypes on every case after the first: len 88 bytes,
+# shape (3,) of 4-byte items).
+bufconf_run resizable factories:resizable --expectations "$tmp/expect.txt" \
+  --json "$tmp/resizable.json"
+/usr/bin/python3 - "$tmp/resizable.json" <<'PY' || fail "resizable: the resize must not persist"
+import json, sys
+r = {x["rule"]: x for x in json.load(open(sys.argv[1]))["results"]}
+assert r["LAYOUT-LEN"]["status"] == "pass" and r["LAYOUT-LEN"]["cases"] == 32, r["LAYOUT-LEN"]
+assert r["RELEASE-RESIZE-WHILE-EXPORTED"]["status"] == "fail", r["RELEASE-RESIZE-WHILE-EXPORTED"]
+assert r["RELEASE-RESIZE-WHILE-EXPORTED"]["cases"] == 32, r["RELEASE-RESIZE-WHILE-EXPORTED"]
+PY
+
 # 6. Errors of the factory as a whole: exit 2, the reason on stderr.
 check_error() {  # check_error FACTORY TEXT...
   local factory="$1" name

@@ -1,6 +1,7 @@
 """Factories for python_factory_test.sh and python_factory_entries_test.cc: every form of the
 contract (docs/python-factory.md), and every way of getting it wrong."""
 import array
+import ctypes
 import struct
 
 import _testbuffer
@@ -166,6 +167,13 @@ def memoryviews():
         ('memoryview over _testbuffer',
          memoryview(_testbuffer.ndarray([1, 2], shape=[2], format='B'))),
     ]
+
+
+def resizable():
+    """A ctypes array: ctypes.resize grows it even while a buffer is exported (ctypes' deviation,
+    RELEASE-RESIZE-WHILE-EXPORTED). The object lives through the whole run: the suite's resize
+    must not change it for the cases after (a len that disagrees with the shape)."""
+    return [('ctypes c_int * 3', (ctypes.c_int * 3)(1, 2, 3))]
 
 
 def fixtures():
