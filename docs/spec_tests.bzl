@@ -5,6 +5,8 @@ SPEC_TESTS = [
     "//conformance/adapter:loader_test",
     "//conformance/adapter:real_layout_test",
     "//conformance/adapter:reference_adapter_test",
+    "//conformance/adapters/python/ecosystem:survey_driver_test",
+    "//conformance/adapters/python/ecosystem:survey_test",
     "//conformance/adapters/python:consumers_test",
     "//conformance/adapters/python:helper_test",
     "//conformance/adapters/python:python_adapter_test",

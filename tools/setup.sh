@@ -20,6 +20,16 @@ PACKAGES=(
   python3-numpy           # @system_numpy
   python3-venv            # python_venv_test: bufconf run --python VENV/bin/python
   cython3                 # examples/cython: a Cython-generated exporter judged under the factory
+  # The ecosystem survey's libraries (docs/ecosystem.md; //conformance/adapters/python/ecosystem:
+  # survey_test judges those installed). tools/survey also installs the ones it only checks.
+  python3-pygame          # pygame: Surface views (BufferProxy), Mask, Sound
+  pybind11-dev            # pybind11: py::buffer_protocol classes, compiled by the survey
+  python3-pyqt5           # PyQt5 / sip: QByteArray, sip.voidptr
+  python3-cffi            # cffi: ffi.buffer
+  python3-bitarray        # bitarray
+  python3-zmq             # pyzmq: zmq.Frame
+  python3-cairo           # pycairo: ImageSurface data
+  python3-zstandard       # zstandard: BufferWithSegments, BufferSegment(s)
   libpython3.11-testsuite # CPython's _testbuffer module
   chromium                # headless browser for the HTML scorecard / SVG rendering test
   fonts-dejavu-core       # a font for that browser to render text with

@@ -24,7 +24,8 @@ cases=(fuzz/fuzz_input.cc conformance/suite/cases.cc conformance/adapter/real_la
 differential=(conformance/suite/checks.cc conformance/suite/session.cc conformance/suite/report.cc
               conformance/suite/algorithm_checks.cc conformance/adapter/loader.cc
               conformance/adapter/reference_adapter.cc conformance/adapter/reference_consumers.cc
-              conformance/suite/consumer_checks.cc conformance/suite/consumer_rules.cc)
+              conformance/suite/consumer_checks.cc conformance/suite/consumer_rules.cc
+              conformance/suite/isolation.cc)
 rapidcheck=${RAPIDCHECK_LIB:-/usr/local/lib/librapidcheck.a}
 targets=(format_fuzzer descriptor_fuzzer model_fuzzer differential_fuzzer mirror_fuzzer)
 

@@ -6,7 +6,8 @@ with BufferError (REQ-F-CONTIGUOUS): its __getbuffer__ reads no flag. The docs s
 docs' own advice, to raise BufferError for PyBUF_ND, PyBUF_SIMPLE or PyBUF_F_CONTIGUOUS, is
 right only for the last: the row-major matrix can grant the first two.)
 
-Run: PYTHONPATH=OUTDIR python3 repro_docs_f_contiguous.py (OUTDIR: where build.sh put bufconf_cy_docs).
+Run: PYTHONPATH=OUTDIR python3 repro_docs_f_contiguous.py
+(OUTDIR: where build.sh put bufconf_cy_docs).
 The last line says REPRODUCED while the deviation is there, NOT REPRODUCED once it is fixed.
 """
 import ctypes

@@ -4,7 +4,8 @@ docs/examples/userguide/buffer/matrix_with_buffer.pyx), built as the docs show i
 format must be NULL (REQ-FORMAT-NULL): its __getbuffer__ reads no flag. The docs say so
 (docs/src/userguide/buffer.rst, "Flags": "We skipped some input validation in the code.").
 
-Run: PYTHONPATH=OUTDIR python3 repro_docs_format_null.py (OUTDIR: where build.sh put bufconf_cy_docs).
+Run: PYTHONPATH=OUTDIR python3 repro_docs_format_null.py
+(OUTDIR: where build.sh put bufconf_cy_docs).
 The last line says REPRODUCED while the deviation is there, NOT REPRODUCED once it is fixed.
 """
 import ctypes

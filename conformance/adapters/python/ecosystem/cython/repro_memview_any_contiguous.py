@@ -3,7 +3,8 @@ _memoryviewslice (a typed memoryview returned to Python) inherits grants PyBUF_A
 a slice that is neither C- nor Fortran-contiguous (mv[::2, 1:]), where it must fail with
 BufferError (REQ-ANY-CONTIGUOUS).
 
-Run: PYTHONPATH=OUTDIR python3 repro_memview_any_contiguous.py (OUTDIR: where build.sh put bufconf_cy).
+Run: PYTHONPATH=OUTDIR python3 repro_memview_any_contiguous.py
+(OUTDIR: where build.sh put bufconf_cy).
 The last line says REPRODUCED while the deviation is there, NOT REPRODUCED once it is fixed.
 """
 import ctypes

@@ -3,7 +3,8 @@ _memoryviewslice (a typed memoryview returned to Python) inherits grants PyBUF_F
 C-contiguous 3 x 4 typed memoryview, where it must fail with BufferError (REQ-F-CONTIGUOUS): the
 getter checks no contiguity.
 
-Run: PYTHONPATH=OUTDIR python3 repro_memview_f_contiguous.py (OUTDIR: where build.sh put bufconf_cy).
+Run: PYTHONPATH=OUTDIR python3 repro_memview_f_contiguous.py
+(OUTDIR: where build.sh put bufconf_cy).
 The last line says REPRODUCED while the deviation is there, NOT REPRODUCED once it is fixed.
 """
 import ctypes

@@ -6,7 +6,8 @@ and strides: a view of len contiguous bytes from buf. For a slice with a negativ
 getter tests `flags & PyBUF_INDIRECT` (true for this bit alone) for suboffsets but needs
 PyBUF_ND's bit for shape and PyBUF_STRIDES' for strides, and checks no contiguity.
 
-Run: PYTHONPATH=OUTDIR python3 repro_memview_indirect_bit.py (OUTDIR: where build.sh put bufconf_cy).
+Run: PYTHONPATH=OUTDIR python3 repro_memview_indirect_bit.py
+(OUTDIR: where build.sh put bufconf_cy).
 The last line says REPRODUCED while the deviation is there, NOT REPRODUCED once it is fixed.
 """
 import ctypes
@@ -58,7 +59,8 @@ print("double[:, :] 3x4[::-1], flags 0x100:", got)
 if isinstance(got, dict) and got["shape"] is None and got["strides"] is None:
     end, base_end = got["buf"] + got["len"], base["buf"] + base["len"]
     if got["buf"] < base["buf"] or end > base_end:
-        print("REPRODUCED: the view is bytes [%#x, %#x), the array [%#x, %#x): %d bytes past its end"
+        print("REPRODUCED: the view is bytes [%#x, %#x), the array [%#x, %#x): "
+              "%d bytes past its end"
               % (got["buf"], end, base["buf"], base_end, end - base_end))
     else:
         print("NOT REPRODUCED: the flat view stays inside the array")

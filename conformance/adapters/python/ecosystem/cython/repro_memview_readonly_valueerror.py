@@ -4,7 +4,8 @@ read-only typed memoryview (const double[:] over bytes) with ValueError ("Cannot
 memory view from read-only memoryview"), where a refusal must raise BufferError (REQ-FAIL-
 BUFFERERROR).
 
-Run: PYTHONPATH=OUTDIR python3 repro_memview_readonly_valueerror.py (OUTDIR: where build.sh put bufconf_cy).
+Run: PYTHONPATH=OUTDIR python3 repro_memview_readonly_valueerror.py
+(OUTDIR: where build.sh put bufconf_cy).
 The last line says REPRODUCED while the deviation is there, NOT REPRODUCED once it is fixed.
 """
 import ctypes
@@ -51,8 +52,10 @@ import bufconf_cy
 import struct
 mv = bufconf_cy.const_doubles(memoryview(struct.pack("3d", 1, 2, 3)).cast("d"))
 got = get_buffer(mv, PyBUF_WRITABLE)
-print("const double[:] over bytes, PyBUF_WRITABLE:", repr(got) if isinstance(got, Exception) else got)
+print("const double[:] over bytes, PyBUF_WRITABLE:",
+      repr(got) if isinstance(got, Exception) else got)
 if isinstance(got, Exception) and not isinstance(got, BufferError):
     print("REPRODUCED: the refusal raised %s, not BufferError: %s" % (type(got).__name__, got))
 else:
-    print("NOT REPRODUCED: %s" % ("granted" if isinstance(got, dict) else "refused with BufferError"))
+    print("NOT REPRODUCED: %s"
+          % ("granted" if isinstance(got, dict) else "refused with BufferError"))

@@ -4,7 +4,8 @@ request (shape, no strides), where strides must be NULL (REQ-STRIDES-FILLED): it
 PyBUF_STRIDES`, which is true for PyBUF_ND too (PyBUF_STRIDES is PyBUF_ND | 0x10).
 (cython/cython#2716 made the same test right for shape.)
 
-Run: PYTHONPATH=OUTDIR python3 repro_memview_strides_filled.py (OUTDIR: where build.sh put bufconf_cy).
+Run: PYTHONPATH=OUTDIR python3 repro_memview_strides_filled.py
+(OUTDIR: where build.sh put bufconf_cy).
 The last line says REPRODUCED while the deviation is there, NOT REPRODUCED once it is fixed.
 """
 import ctypes

@@ -4,7 +4,8 @@ PyBUF_STRIDES (PyBUF_SIMPLE) on a slice that is not C-contiguous (mv[::2, 1:]): 
 reads len contiguous bytes from buf and gets other elements than the slice's; the request must
 fail (REQ-STRIDES-NEEDED). The getter checks no contiguity at all.
 
-Run: PYTHONPATH=OUTDIR python3 repro_memview_strides_needed.py (OUTDIR: where build.sh put bufconf_cy).
+Run: PYTHONPATH=OUTDIR python3 repro_memview_strides_needed.py
+(OUTDIR: where build.sh put bufconf_cy).
 The last line says REPRODUCED while the deviation is there, NOT REPRODUCED once it is fixed.
 """
 import ctypes
@@ -53,7 +54,8 @@ sl = bufconf_cy.memview(3, 4, "[::2, 1:]")   # rows 0 and 2, columns 1..3 of k *
 got = get_buffer(sl, PyBUF_SIMPLE)
 print("double[:, :] 3x4[::2, 1:], PyBUF_SIMPLE:", got)
 if isinstance(got, dict):
-    print("read as the consumer must:", list(struct.unpack("6d", ctypes.string_at(got["buf"], got["len"]))))
+    print("read as the consumer must:", list(struct.unpack("6d",
+          ctypes.string_at(got["buf"], got["len"]))))
     print("the slice's elements:     ", [k * 0.5 - 3 for k in (1, 2, 3, 9, 10, 11)])
     print("REPRODUCED: PyBUF_SIMPLE was granted on a slice that is not C-contiguous")
 else:

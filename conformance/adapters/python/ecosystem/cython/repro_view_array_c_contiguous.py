@@ -3,7 +3,8 @@ PyBUF_C_CONTIGUOUS on a mode='fortran' array (3 x 4: not C-contiguous), where it
 BufferError (REQ-C-CONTIGUOUS): `flags & bufmode` is true as soon as any bit is shared, and
 every contiguity flag shares PyBUF_STRIDES' bits with every other.
 
-Run: PYTHONPATH=OUTDIR python3 repro_view_array_c_contiguous.py (OUTDIR: where build.sh put bufconf_cy).
+Run: PYTHONPATH=OUTDIR python3 repro_view_array_c_contiguous.py
+(OUTDIR: where build.sh put bufconf_cy).
 The last line says REPRODUCED while the deviation is there, NOT REPRODUCED once it is fixed.
 """
 import ctypes

@@ -5,7 +5,8 @@ GRANT): it tests `flags & bufmode`, bufmode being the contiguity flags of its mo
 asking for plain bytes (io writes, struct.unpack_from, hashlib) fails. Reported as
 cython/cython#3775; fixed in Cython 3.0a7 (commit 07839df), not in 0.29.x.
 
-Run: PYTHONPATH=OUTDIR python3 repro_view_array_simple.py (OUTDIR: where build.sh put bufconf_cy).
+Run: PYTHONPATH=OUTDIR python3 repro_view_array_simple.py
+(OUTDIR: where build.sh put bufconf_cy).
 The last line says REPRODUCED while the deviation is there, NOT REPRODUCED once it is fixed.
 """
 import ctypes
@@ -51,8 +52,10 @@ import bufconf_cy
 
 obj = bufconf_cy.view_array((3, 4), 'i', 'c')
 got = get_buffer(obj, PyBUF_SIMPLE)
-print("bufconf_cy.view_array((3, 4), 'i', 'c'), PyBUF_SIMPLE:", repr(got) if isinstance(got, Exception) else got)
+print("bufconf_cy.view_array((3, 4), 'i', 'c'), PyBUF_SIMPLE:",
+      repr(got) if isinstance(got, Exception) else got)
 if isinstance(got, dict):
     print("NOT REPRODUCED: PyBUF_SIMPLE was granted")
 else:
-    print("REPRODUCED: PyBUF_SIMPLE was refused on a C-contiguous cython.view.array: %s: %s" % (type(got).__name__, got))
+    print("REPRODUCED: PyBUF_SIMPLE was refused on a C-contiguous cython.view.array: %s: %s"
+          % (type(got).__name__, got))

@@ -4,7 +4,8 @@ STRIDES-FILLED): 0.29 fills shape and strides whatever the flags; Cython 3 tests
 PyBUF_STRIDES`, which is true for PyBUF_ND too (PyBUF_STRIDES is PyBUF_ND | 0x10), so it still
 does for PyBUF_ND.
 
-Run: PYTHONPATH=OUTDIR python3 repro_view_array_strides_filled.py (OUTDIR: where build.sh put bufconf_cy).
+Run: PYTHONPATH=OUTDIR python3 repro_view_array_strides_filled.py
+(OUTDIR: where build.sh put bufconf_cy).
 The last line says REPRODUCED while the deviation is there, NOT REPRODUCED once it is fixed.
 """
 import ctypes

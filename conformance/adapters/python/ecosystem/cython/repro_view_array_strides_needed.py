@@ -3,7 +3,8 @@
 and reads its elements transposed; without PyBUF_STRIDES the request must fail unless the memory
 is C-contiguous (REQ-STRIDES-NEEDED).
 
-Run: PYTHONPATH=OUTDIR python3 repro_view_array_strides_needed.py (OUTDIR: where build.sh put bufconf_cy).
+Run: PYTHONPATH=OUTDIR python3 repro_view_array_strides_needed.py
+(OUTDIR: where build.sh put bufconf_cy).
 The last line says REPRODUCED while the deviation is there, NOT REPRODUCED once it is fixed.
 """
 import ctypes

@@ -2,7 +2,8 @@
 request with ValueError ("Can only create a buffer that is contiguous in memory."), where a
 refusal must raise BufferError (REQ-FAIL-BUFFERERROR).
 
-Run: PYTHONPATH=OUTDIR python3 repro_view_array_valueerror.py (OUTDIR: where build.sh put bufconf_cy).
+Run: PYTHONPATH=OUTDIR python3 repro_view_array_valueerror.py
+(OUTDIR: where build.sh put bufconf_cy).
 The last line says REPRODUCED while the deviation is there, NOT REPRODUCED once it is fixed.
 """
 import ctypes
@@ -48,8 +49,10 @@ import bufconf_cy
 
 arr = bufconf_cy.view_array((3, 4), 'i', 'c')
 got = get_buffer(arr, PyBUF_SIMPLE)
-print("view_array((3, 4), 'i', 'c'), PyBUF_SIMPLE:", repr(got) if isinstance(got, Exception) else got)
+print("view_array((3, 4), 'i', 'c'), PyBUF_SIMPLE:",
+      repr(got) if isinstance(got, Exception) else got)
 if isinstance(got, Exception) and not isinstance(got, BufferError):
     print("REPRODUCED: the refusal raised %s, not BufferError: %s" % (type(got).__name__, got))
 else:
-    print("NOT REPRODUCED: %s" % ("granted" if isinstance(got, dict) else "refused with BufferError"))
+    print("NOT REPRODUCED: %s"
+          % ("granted" if isinstance(got, dict) else "refused with BufferError"))

@@ -51,6 +51,7 @@ obj = bufconf_pb11.EveryOtherRow(3, 4)
 got = get_buffer(obj, PyBUF_ANY_CONTIGUOUS)
 print('bufconf_pb11.EveryOtherRow(3, 4), PyBUF_ANY_CONTIGUOUS:', got)
 if isinstance(got, dict):
-    print("REPRODUCED: PyBUF_ANY_CONTIGUOUS was granted on memory that is neither C- nor Fortran-contiguous")
+    print("REPRODUCED: PyBUF_ANY_CONTIGUOUS was granted on memory that is neither C- nor "
+          "Fortran-contiguous")
 else:
     print("NOT REPRODUCED: PyBUF_ANY_CONTIGUOUS was refused: %s: %s" % (type(got).__name__, got))
