@@ -35,6 +35,9 @@ LIBRARY_KEYS = {"name", "summary", "packages", "import", "version_module", "fact
                 "env", "deviations", "notes"}
 DEVIATION_KEYS = {"rule", "objects", "triage", "summary", "reproducer", "upstream"}
 TRIAGES = {"deviation", "cannot-express"}
+# Optional: where upstream stands. Default: "new" when the upstream text starts "none found",
+# else "known". docs/findings.md lists the "new" deviations.
+UPSTREAM_STATES = {"new", "known", "fixed", "by-design"}
 # The survey's settings: one seed. The page shows profile deep (every flags value 0..0x3ff),
 # each object judged in a run of its own. The survey also judges each library in one run under
 # profile quick (32 flags values per object): each rule's status and every object that fails it
@@ -65,9 +68,14 @@ def load_library(directory):
         raise SetupError("%s: unknown keys %s, missing keys %s" %
                          (path, sorted(unknown), sorted(missing)))
     for dev in lib.get("deviations", []):
-        if set(dev) != DEVIATION_KEYS or dev["triage"] not in TRIAGES:
-            raise SetupError("%s: a deviation needs exactly the keys %s, triage one of %s: %r" %
-                             (path, sorted(DEVIATION_KEYS), sorted(TRIAGES), dev))
+        if (set(dev) - {"upstream_state"} != DEVIATION_KEYS or dev["triage"] not in TRIAGES or
+                dev.get("upstream_state", "new") not in UPSTREAM_STATES):
+            raise SetupError("%s: a deviation needs exactly the keys %s (and optionally "
+                             "upstream_state, one of %s), triage one of %s: %r" %
+                             (path, sorted(DEVIATION_KEYS), sorted(UPSTREAM_STATES),
+                              sorted(TRIAGES), dev))
+        dev.setdefault("upstream_state",
+                       "new" if dev["upstream"].startswith("none found") else "known")
         if not os.path.isfile(os.path.join(directory, dev["reproducer"])):
             raise SetupError("%s: reproducer %s does not exist" % (path, dev["reproducer"]))
     lib["directory"] = directory
@@ -263,7 +271,8 @@ def fingerprint(run):
 def survey_library(bufconf, lib, jobs, workroot, per_object):
     record = {"id": lib["id"], "name": lib["name"], "summary": lib["summary"],
               "packages": {p: package_version(p) for p in lib["packages"]},
-              "notes": lib.get("notes", []), "deviations": lib.get("deviations", [])}
+              "notes": lib.get("notes", []), "deviations": lib.get("deviations", []),
+              "build": bool(lib.get("build"))}
     workdir = os.path.join(workroot, lib["id"])
     outdir = os.path.join(workdir, "build")
     os.makedirs(outdir, exist_ok=True)

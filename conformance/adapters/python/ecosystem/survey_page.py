@@ -76,7 +76,8 @@ def _matrix(records, out):
     out.append("")
     _table(records, mine, out)
     out.append("`pass`: every object that a case could test passed; `–`: no case applied to the "
-               "library's objects; **deviation** (k of n): k of the library's n objects break "
+               "library's objects (e.g. MEMORY-WRITABLE where no object declares read-only "
+               "memory); **deviation** (k of n): k of the library's n objects break "
                "the rule, triaged below; **cannot express** (k of n): failures the factory "
                "cannot give as the library's objects are used (the entry says why).")
     out.append("")
@@ -110,15 +111,25 @@ def _deviations(record, out, root):
         out.append("")
         out.append("- **Triage:** %s." % ("a deviation of the library" if dev["triage"] ==
                                           "deviation" else "the factory cannot express it"))
-        out.append("- **Upstream:** %s" % dev["upstream"])
+        out.append("- **Upstream** (%s): %s" % (dev.get("upstream_state", "known"),
+                                                 dev["upstream"]))
         names = ", ".join("`%s`" % o["description"] for o in affected)
         out.append("- **Objects** (%d of %d): %s" % (len(affected), len(record["objects"]),
                                                      names))
         if affected:
             msg = affected[0]["results"][dev["rule"]].get("message", "")
             out.append("- **bufconf says:** %s" % msg.replace("|", "\\|"))
-        out.append("- **Reproducer** (`python3 %s`, no bufconf): %s — `%s`" %
-                   (dev["reproducer"], rep["outcome"], rep["last_line"]))
+        where = "conformance/adapters/python/ecosystem/%s" % record["id"]
+        if record.get("build"):
+            command = ("cd %s && bash build.sh /tmp/out && PYTHONPATH=/tmp/out python3 %s" %
+                       (where, dev["reproducer"]))
+        else:
+            command = "python3 %s/%s" % (where, dev["reproducer"])
+        outcome = rep["outcome"]
+        if dev["triage"] != "deviation" and outcome == "reproduced":
+            outcome = "shows the behaviour"
+        out.append("- **Reproducer** (no bufconf: `%s`): %s — `%s`" %
+                   (command, outcome, rep["last_line"]))
         out.append("")
         path = os.path.join(root, record["id"], dev["reproducer"])
         with open(path) as f:
@@ -238,13 +249,13 @@ def findings_section(data):
            "issue that we found (the search is on each entry of the page). Each reproducer runs "
            "without bufconf (`python3 FILE`; for Cython and pybind11 with the test extension "
            "its `build.sh` builds on `PYTHONPATH`) and ends with `REPRODUCED: ...`, or dies of "
-           "the crash it shows; `survey_test` runs every one.", ""]
+           "the crash it shows; `survey_test` runs every one whose library is installed.", ""]
     for record in data["libraries"]:
         if not record.get("installed"):
             continue
         version = ", ".join("%s %s" % kv for kv in sorted(record["packages"].items()))
         for dev in record["deviations"]:
-            if dev["triage"] != "deviation" or not dev["upstream"].startswith("none found"):
+            if dev["triage"] != "deviation" or dev.get("upstream_state") != "new":
                 continue
             path = "../conformance/adapters/python/ecosystem/%s/%s" % (record["id"],
                                                                       dev["reproducer"])

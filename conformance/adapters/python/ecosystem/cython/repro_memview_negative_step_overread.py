@@ -1,12 +1,13 @@
 """Cython's memoryview.__getbuffer__ (Cython 0.29.32, Cython/Utility/MemoryView.pyx), which
-_memoryviewslice (a typed memoryview returned to Python) inherits, asked with flags 0x100
-(PyBUF_INDIRECT's own bit, without PyBUF_ND's and PyBUF_STRIDES'), grants a view without shape
-and strides: a view of len contiguous bytes from buf. For a slice with a negative step
-(mv[::-1]) buf is the last row, so those bytes run past the end of the array (MEMORY-SPAN). The
-getter tests `flags & PyBUF_INDIRECT` (true for this bit alone) for suboffsets but needs
-PyBUF_ND's bit for shape and PyBUF_STRIDES' for strides, and checks no contiguity.
+_memoryviewslice (a typed memoryview returned to Python) inherits, checks no contiguity and fills
+shape and strides only when the request has PyBUF_ND's and PyBUF_STRIDES' bits. So a plain
+PyBUF_SIMPLE request (what bytes(), hashlib, file.write() ask) on a slice with a negative step
+(mv[::-1]) is granted as len contiguous bytes from buf, and buf is the slice's first element,
+the array's last row: those bytes run past the end of the array (MEMORY-SPAN), a heap over-read
+from pure Python. (bufconf files the PyBUF_SIMPLE grant under REQ-STRIDES-NEEDED, and the
+over-read under MEMORY-SPAN on the flags values only an adapter forms, 0x2 and 0x100.)
 
-Run: PYTHONPATH=OUTDIR python3 repro_memview_indirect_bit.py
+Run: PYTHONPATH=OUTDIR python3 repro_memview_negative_step_overread.py
 (OUTDIR: where build.sh put bufconf_cy).
 The last line says REPRODUCED while the deviation is there, NOT REPRODUCED once it is fixed.
 """
@@ -53,9 +54,9 @@ import bufconf_cy
 
 mv = bufconf_cy.memview(3, 4, "[::-1]")
 base = get_buffer(mv.base, PyBUF_STRIDES)     # the cython.view.array under the slice
-got = get_buffer(mv, 0x100)
+got = get_buffer(mv, PyBUF_SIMPLE)
 print("the array under it:", base)
-print("double[:, :] 3x4[::-1], flags 0x100:", got)
+print("double[:, :] 3x4[::-1], PyBUF_SIMPLE:", got)
 if isinstance(got, dict) and got["shape"] is None and got["strides"] is None:
     end, base_end = got["buf"] + got["len"], base["buf"] + base["len"]
     if got["buf"] < base["buf"] or end > base_end:
