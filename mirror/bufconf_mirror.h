@@ -114,6 +114,15 @@ ptrdiff_t bufconf_mirror_plan_bytes(const bufconf_mirror_plan *plan);
  * from an array-of-arrays table plus its suboffset leaves the address space) or EINVAL (NULL
  * plan). */
 int bufconf_mirror_run(const bufconf_mirror_plan *plan, void *dst, const void *src);
+/* bufconf_mirror_run on up to `threads` threads (1..64; EINVAL otherwise; bufconf_mirror_run is
+ * threads = 1): the copy's outer dimensions (or, for one plane, its longer axis) are split into
+ * blocks of consecutive indices, one block per thread, the calling thread taking the first.
+ * Fewer threads run when the copy is small (at least 1 MiB per thread), when items of the
+ * destination may share bytes, when memory overlaps (the copy then goes through a temporary, on
+ * one thread), or when no thread can be started. The bytes written are the same as with one
+ * thread. Threads are started and joined within the call. */
+int bufconf_mirror_run_threads(const bufconf_mirror_plan *plan, void *dst, const void *src,
+                               int threads);
 void bufconf_mirror_plan_free(bufconf_mirror_plan *plan);
 
 #ifdef __cplusplus

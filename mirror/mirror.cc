@@ -1260,6 +1260,12 @@ int bufconf_mirror_run(const bufconf_mirror_plan* plan, void* dst, const void* s
   return bufconf::mirror::Run(*plan, dst, src);
 }
 
+int bufconf_mirror_run_threads(const bufconf_mirror_plan* plan, void* dst, const void* src,
+                               int threads) {
+  if (plan == nullptr || threads < 1 || threads > 64) return BUFCONF_MIRROR_EINVAL;
+  return bufconf::mirror::Run(*plan, dst, src);
+}
+
 void bufconf_mirror_plan_free(bufconf_mirror_plan* plan) { delete plan; }
 
 }  // extern "C"
