@@ -4,28 +4,46 @@
 //
 // Benchmarks are named <impl>/<layout>[/<variant>]:
 //   bufconf   bufconf_to_contiguous (mirror/bufconf_mirror.h), one shot: plans and runs per call
-//             (variant /plan: bufconf_mirror_run of a plan made once, outside the timing)
+//             (variant /plan: bufconf_mirror_run of a plan made once, outside the timing;
+//             variants /threads:1 and /threads:2, on every layout but the tiny one:
+//             bufconf_mirror_run_threads of such a plan on 1 or 2 threads, timed in wall time)
 //   oracle    bufconf::layout::ToContiguous, the reference model, on a Memory copy of the data
 //   cpython   PyBuffer_ToContiguous of the embedded CPython 3.11, on a Py_buffer of the view
-//   numpy     numpy.ascontiguousarray(a) called as a Python function (PyObject_CallOneArg), a
-//             numpy 1.24 array over the same memory with the same strides; it allocates the
-//             result each call, as the function does (variant /copyinto: PyArray_CopyInto into
-//             a preallocated C array, numpy's copy loops without the allocation)
+//   numpy     numpy.copyto(dst, a) called as a Python function (looked up once, called with a
+//             prebuilt argument tuple): a numpy 1.24 array over the same memory with the same
+//             strides, copied into a C array over the preallocated destination, like for like
+//             with bufconf (variant /ascontiguousarray: numpy.ascontiguousarray(a), which
+//             allocates its result on each call, as the function does)
 //   memcpy    memcpy of the view's logical byte count from a contiguous source
-// Every implementation reads the same source memory (the oracle a copy of it) and writes a
-// preallocated, already touched destination (except numpy's own allocation); each result is
-// compared with CPython's (before the timing; the oracle's after it), and a wrong one is an
-// error, not a number. Layouts are made on first use and kept (about 200 MiB each).
+// Every implementation reads the same source memory (the oracle a copy of it). bufconf (all
+// variants), cpython, numpy.copyto and memcpy write the same preallocated destination, assigned
+// (so already faulted in) when the layout is prepared; numpy.ascontiguousarray and the oracle
+// allocate their results. Each result is compared with CPython's (before the timing; the
+// oracle's after it), and a wrong one is an error, not a number. Layouts are made on first use
+// and kept to the end (about 200 MiB each), so random interleaving does not rebuild them.
 //
-// The run of docs/performance.md (about 4 minutes; the oracle takes seconds per 64 MiB view):
+// Layouts: 64 MiB views (transposes of 1-, 2-, 4- and 8-byte items, strided rows and columns, a
+// reversed vector, a 3-D slice, an array of arrays) and one tiny view (latency).
+//
+// The run of docs/performance.md (several minutes; the oracle takes seconds per 64 MiB view):
 //   bazel run -c opt //bench:mirror -- --benchmark_repetitions=3
 //     --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true
+// A short run without the oracle:
+//   bazel run -c opt //bench:mirror -- --benchmark_min_time=0.05
+//     --benchmark_filter='^(bufconf|numpy|cpython|memcpy)/'
+// bench/mirror_benchmark_test.sh runs a filtered table and checks that docs/performance.md shows
+// the table header this binary prints.
 //
 // The ratio table goes to stderr after the run, so `--benchmark_format=json` output on stdout
-// stays pure JSON. A ratio is the other implementation's time over bufconf's: 2.0 means bufconf
-// takes half the time. Times are CPU times (the benchmark thread's user + system time, which
-// bytes_per_second also uses; everything here is single-threaded), so what other processes take
-// of a shared machine does not count. With --benchmark_repetitions, the median repetition.
+// stays pure JSON. A ratio is the other implementation's time over bufconf's (the one-shot
+// bufconf_to_contiguous): 2.0 means bufconf takes half the time. Times are CPU times (the
+// benchmark thread's user + system time, which bytes_per_second also uses), so what other
+// processes take of a shared machine does not count; except the /threads:N variants, timed in
+// wall time (CPU time would count only the calling thread), whose column "2 thr" is the wall
+// time on 1 thread over the wall time on 2. With --benchmark_repetitions, the median repetition.
+// The targets column checks, per layout, ratios from the same run: cpython >= 1 everywhere,
+// numpy (copyto) >= 1 wherever numpy can express the view, memcpy >= 0.5 on the large
+// transposes and >= 0.85 where the inner contiguous runs are >= 4 KiB.
 // Errors (a wrong result, an unavailable implementation) are listed under the table.
 #include <Python.h>
 // Python.h first.
@@ -59,10 +77,11 @@ struct LayoutSpec {
   std::string description;
   const char* format;
   ptrdiff_t itemsize;
-  int numpy_type;  // -1: numpy cannot express the layout
-  bool tiny;       // latency: nanoseconds, normal iteration counts for the oracle too
-  bool transpose;  // target: >= 3x numpy
-  bool long_runs;  // inner contiguous runs >= 64 bytes; target: >= 0.7x memcpy
+  int numpy_type;        // -1: numpy cannot express the layout
+  bool tiny;             // latency: nanoseconds, normal iteration counts for the oracle too,
+                         // no /threads:N variants
+  bool large_transpose;  // a 64 MiB transpose; target: >= 0.5x memcpy
+  bool long_runs;        // inner contiguous runs >= 4 KiB; target: >= 0.85x memcpy
 };
 
 // A live layout: the source memory and the view over it.
@@ -97,19 +116,26 @@ struct Layout {
 
 const std::vector<LayoutSpec>& Specs() {
   static const std::vector<LayoutSpec> specs = {
+      {"transpose_u8", "uint8 8192x8192 C array, transposed (strides 1, 8192)", "B", 1, NPY_UINT8,
+       false, true, false},
+      {"transpose_u16", "uint16 8192x4096 C array, transposed (4096x8192, strides 2, 8192)", "H", 2,
+       NPY_UINT16, false, true, false},
       {"transpose_f32", "float32 4096x4096 C array, transposed (strides 4, 16384)", "f", 4,
        NPY_FLOAT32, false, true, false},
+      {"transpose_f64", "float64 4096x2048 C array, transposed (2048x4096, strides 8, 16384)", "d",
+       8, NPY_FLOAT64, false, true, false},
       {"rows_every_other_f32", "float32 4096x4096, a[::2] (2048x4096, runs 16 KiB)", "f", 4,
        NPY_FLOAT32, false, false, true},
       {"cols_every_other_f64", "float64 4096x2048, a[:, ::2] (4096x1024, stride 16)", "d", 8,
        NPY_FLOAT64, false, false, false},
       {"reversed_u8", "uint8 64 MiB, a[::-1] (stride -1)", "B", 1, NPY_UINT8, false, false, false},
+      // Its 1 KiB rows are adjacent: contiguous runs of 1022 KiB.
       {"slice3d_i16", "int16 64x1024x512, a[:, 1:-1, :] (64x1022x512, rows 1 KiB)", "h", 2,
        NPY_INT16, false, false, true},
       {"pil_rows_u8", "array of arrays: 4096 row pointers to 16 KiB rows (shuffled), uint8", "B", 1,
        -1, false, false, true},
       {"tiny_f64_transposed", "float64 4x3 C array, transposed (3x4, 96 bytes)", "d", 8,
-       NPY_FLOAT64, true, true, false},
+       NPY_FLOAT64, true, false, false},
   };
   return specs;
 }
@@ -118,7 +144,22 @@ std::unique_ptr<Layout> Build(const LayoutSpec& spec) {
   auto l = std::make_unique<Layout>();
   l->spec = &spec;
   const std::string& n = spec.name;
-  if (n == "transpose_f32") {
+  if (n == "transpose_u8") {
+    l->Allocate(64 * kMiB);
+    l->shape = {8192, 8192};
+    l->strides = {1, 8192};
+    l->buf = reinterpret_cast<char*>(l->data);
+  } else if (n == "transpose_u16") {
+    l->Allocate(64 * kMiB);
+    l->shape = {4096, 8192};
+    l->strides = {2, 4096 * 2};
+    l->buf = reinterpret_cast<char*>(l->data);
+  } else if (n == "transpose_f64") {
+    l->Allocate(64 * kMiB);
+    l->shape = {2048, 4096};
+    l->strides = {8, 2048 * 8};
+    l->buf = reinterpret_cast<char*>(l->data);
+  } else if (n == "transpose_f32") {
     l->Allocate(64 * kMiB);
     l->shape = {4096, 4096};
     l->strides = {4, 4096 * 4};
@@ -337,6 +378,42 @@ void BufconfPlan(benchmark::State& state, const LayoutSpec& spec) {
   Finish(state, *c);
 }
 
+// bufconf_mirror_run_threads of a plan made once, on `threads` threads (wall time).
+void BufconfThreads(benchmark::State& state, const LayoutSpec& spec, int threads) {
+  Current* c;
+  Prepare(state, spec, c);
+  if (state.error_occurred()) return;
+  const bufconf_view view = AsBufconfView(*c->layout);
+  bufconf_mirror_plan* plan = nullptr;
+  int rc = bufconf_mirror_plan_to_contiguous(&view, 'C', &plan);
+  if (rc != BUFCONF_MIRROR_OK) {
+    state.SkipWithError(bufconf_mirror_strerror(rc));
+    return;
+  }
+  std::fill(c->dst.begin(), c->dst.end(), 0);
+  rc = bufconf_mirror_run_threads(plan, c->dst.data(), c->layout->buf, threads);
+  if (rc != BUFCONF_MIRROR_OK || !SameAsExpected(*c, c->dst.data(), c->layout->len)) {
+    bufconf_mirror_plan_free(plan);
+    state.SkipWithError("bufconf_mirror_run_threads: fails or differs from PyBuffer_ToContiguous");
+    return;
+  }
+  for (auto _ : state) {
+    rc = bufconf_mirror_run_threads(plan, c->dst.data(), c->layout->buf, threads);
+    benchmark::DoNotOptimize(rc);
+    benchmark::ClobberMemory();
+  }
+  bufconf_mirror_plan_free(plan);
+  Finish(state, *c);
+}
+
+void BufconfThreads1(benchmark::State& state, const LayoutSpec& spec) {
+  BufconfThreads(state, spec, 1);
+}
+
+void BufconfThreads2(benchmark::State& state, const LayoutSpec& spec) {
+  BufconfThreads(state, spec, 2);
+}
+
 void Oracle(benchmark::State& state, const LayoutSpec& spec) {
   Current* c;
   Prepare(state, spec, c);
@@ -397,17 +474,56 @@ void CPython(benchmark::State& state, const LayoutSpec& spec) {
   Finish(state, *c);
 }
 
-PyObject* AscontiguousarrayFunction() {
-  static PyObject* fn = [] {
-    PyObject* numpy = PyImport_ImportModule("numpy");
-    PyObject* f = numpy != nullptr ? PyObject_GetAttrString(numpy, "ascontiguousarray") : nullptr;
-    Py_XDECREF(numpy);
-    return f;
-  }();
+// numpy.<name>, looked up once (NULL, with the Python error set, if numpy lacks it).
+PyObject* NumpyFunction(const char* name) {
+  PyObject* numpy = PyImport_ImportModule("numpy");
+  PyObject* f = numpy != nullptr ? PyObject_GetAttrString(numpy, name) : nullptr;
+  Py_XDECREF(numpy);
+  return f;
+}
+
+PyObject* CopytoFunction() {
+  static PyObject* fn = NumpyFunction("copyto");
   return fn;
 }
 
+PyObject* AscontiguousarrayFunction() {
+  static PyObject* fn = NumpyFunction("ascontiguousarray");
+  return fn;
+}
+
+// numpy.copyto(dst, a): the view's array copied into the C array over the preallocated dst.
 void Numpy(benchmark::State& state, const LayoutSpec& spec) {
+  Current* c;
+  Prepare(state, spec, c);
+  if (state.error_occurred()) return;
+  PyObject* fn = CopytoFunction();
+  PyObject* args = fn != nullptr ? PyTuple_Pack(2, c->numpy_dst, c->numpy_src) : nullptr;
+  std::fill(c->dst.begin(), c->dst.end(), 0);
+  PyObject* result = args != nullptr ? PyObject_Call(fn, args, nullptr) : nullptr;
+  if (result == nullptr) {
+    Py_XDECREF(args);
+    state.SkipWithError(("numpy.copyto: " + TakePythonError()).c_str());
+    return;
+  }
+  Py_DECREF(result);
+  if (!SameAsExpected(*c, c->dst.data(), c->layout->len)) {
+    Py_DECREF(args);
+    state.SkipWithError("numpy.copyto: result differs from PyBuffer_ToContiguous");
+    return;
+  }
+  for (auto _ : state) {
+    result = PyObject_Call(fn, args, nullptr);
+    benchmark::DoNotOptimize(result);
+    Py_XDECREF(result);
+    benchmark::ClobberMemory();
+  }
+  Py_DECREF(args);
+  Finish(state, *c);
+}
+
+// numpy.ascontiguousarray(a): allocates its result on each call.
+void NumpyAscontiguousarray(benchmark::State& state, const LayoutSpec& spec) {
   Current* c;
   Prepare(state, spec, c);
   if (state.error_occurred()) return;
@@ -433,26 +549,6 @@ void Numpy(benchmark::State& state, const LayoutSpec& spec) {
   Finish(state, *c);
 }
 
-void NumpyCopyInto(benchmark::State& state, const LayoutSpec& spec) {
-  Current* c;
-  Prepare(state, spec, c);
-  if (state.error_occurred()) return;
-  auto* dst = reinterpret_cast<PyArrayObject*>(c->numpy_dst);
-  auto* src = reinterpret_cast<PyArrayObject*>(c->numpy_src);
-  std::fill(c->dst.begin(), c->dst.end(), 0);
-  if (PyArray_CopyInto(dst, src) != 0 || !SameAsExpected(*c, c->dst.data(), c->layout->len)) {
-    state.SkipWithError("PyArray_CopyInto: fails or differs from PyBuffer_ToContiguous");
-    PyErr_Clear();
-    return;
-  }
-  for (auto _ : state) {
-    const int rc = PyArray_CopyInto(dst, src);
-    benchmark::DoNotOptimize(rc);
-    benchmark::ClobberMemory();
-  }
-  Finish(state, *c);
-}
-
 void Memcpy(benchmark::State& state, const LayoutSpec& spec) {
   Current* c;
   Prepare(state, spec, c);
@@ -471,22 +567,31 @@ void RegisterAll() {
     const char* variant;  // "" or /<variant>
     Fn fn;
     bool numpy;
+    bool threads;  // a /threads:N variant: not on tiny layouts, timed in wall time
   };
   const Impl impls[] = {
-      {"bufconf", "", Bufconf, false}, {"bufconf", "/plan", BufconfPlan, false},
-      {"oracle", "", Oracle, false},   {"cpython", "", CPython, false},
-      {"numpy", "", Numpy, true},      {"numpy", "/copyinto", NumpyCopyInto, true},
-      {"memcpy", "", Memcpy, false},
+      {"bufconf", "", Bufconf, false, false},
+      {"bufconf", "/plan", BufconfPlan, false, false},
+      {"bufconf", "/threads:1", BufconfThreads1, false, true},
+      {"bufconf", "/threads:2", BufconfThreads2, false, true},
+      {"oracle", "", Oracle, false, false},
+      {"cpython", "", CPython, false, false},
+      {"numpy", "", Numpy, true, false},
+      {"numpy", "/ascontiguousarray", NumpyAscontiguousarray, true, false},
+      {"memcpy", "", Memcpy, false, false},
   };
   for (const LayoutSpec& spec : Specs()) {
     for (const Impl& impl : impls) {
       if (impl.numpy && spec.numpy_type < 0) continue;  // not applicable: not registered
+      if (impl.threads && spec.tiny) continue;
       const std::string name = std::string(impl.impl) + "/" + spec.name + impl.variant;
       const Fn fn = impl.fn;
       const LayoutSpec* s = &spec;
       auto* b = benchmark::RegisterBenchmark(name.c_str(),
                                              [fn, s](benchmark::State& state) { fn(state, *s); });
       b->Unit(spec.tiny ? benchmark::kNanosecond : benchmark::kMillisecond);
+      // CPU time would count the calling thread only.
+      if (impl.threads) b->UseRealTime();
       // The oracle checks every read and builds an address list: seconds per 64 MiB view.
       if (fn == Oracle && !spec.tiny) b->Iterations(1);
     }
@@ -496,7 +601,7 @@ void RegisterAll() {
 // ---- the ratio table ----
 
 // Forwards everything to the display reporter --benchmark_format asks for, and keeps each
-// benchmark's time per iteration for the table.
+// benchmark's CPU and wall time per iteration for the table.
 class RatioReporter : public benchmark::BenchmarkReporter {
  public:
   explicit RatioReporter(benchmark::BenchmarkReporter* display) : display_(display) {}
@@ -511,11 +616,15 @@ class RatioReporter : public benchmark::BenchmarkReporter {
       } else if (run.run_type == Run::RT_Aggregate) {
         // --benchmark_report_aggregates_only hides the repetitions: use their median.
         if (run.aggregate_name != "median" || run.aggregate_unit != benchmark::kTime) continue;
-        medians_[name] = run.GetAdjustedCPUTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
-        if (rate != run.counters.end()) median_rates_[name] = rate->second.value;
+        const double unit = benchmark::GetTimeUnitMultiplier(run.time_unit);
+        cpu_.medians[name] = run.GetAdjustedCPUTime() / unit;
+        real_.medians[name] = run.GetAdjustedRealTime() / unit;
+        if (rate != run.counters.end()) rates_.medians[name] = rate->second.value;
       } else if (run.iterations > 0) {
-        seconds_[name].push_back(run.cpu_accumulated_time / static_cast<double>(run.iterations));
-        if (rate != run.counters.end()) rates_[name].push_back(rate->second.value);
+        const auto iterations = static_cast<double>(run.iterations);
+        cpu_.values[name].push_back(run.cpu_accumulated_time / iterations);
+        real_.values[name].push_back(run.real_accumulated_time / iterations);
+        if (rate != run.counters.end()) rates_.values[name].push_back(rate->second.value);
       }
     }
   }
@@ -525,31 +634,35 @@ class RatioReporter : public benchmark::BenchmarkReporter {
   }
 
  private:
-  static double Median(const std::map<std::string, std::vector<double>>& values,
-                       const std::map<std::string, double>& medians, const std::string& name) {
-    auto m = medians.find(name);
-    if (m != medians.end()) return m->second;
-    auto it = values.find(name);
-    if (it == values.end() || it->second.empty()) return -1;
-    std::vector<double> v = it->second;
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-  }
-  // CPU seconds per iteration of `name` (the median repetition), or a negative value.
-  double Time(const std::string& name) const { return Median(seconds_, medians_, name); }
+  // A quantity per benchmark: each repetition's value, or the medians of the aggregates.
+  struct Values {
+    std::map<std::string, std::vector<double>> values;  // per repetition
+    std::map<std::string, double> medians;              // from aggregates
+
+    // The median repetition of `name`, or a negative value when it did not run.
+    double Median(const std::string& name) const {
+      auto m = medians.find(name);
+      if (m != medians.end()) return m->second;
+      auto it = values.find(name);
+      if (it == values.end() || it->second.empty()) return -1;
+      std::vector<double> v = it->second;
+      std::sort(v.begin(), v.end());
+      return v[v.size() / 2];
+    }
+  };
 
   void PrintTable() const {
     std::FILE* out = stderr;
-    std::fprintf(
-        out,
-        "\nbufconf speed-up: the other implementation's CPU time / bufconf_to_contiguous's "
-        "(same run)\n");
-    std::fprintf(out, "%-21s %10s %6s %7s %8s %8s %7s %8s %6s  %s\n", "layout", "bufconf", "GB/s",
-                 "numpy", "np-cpyin", "cpython", "memcpy", "oracle", "plan",
-                 "targets (numpy>=1, transposes numpy>=3, cpython>=5, memcpy>=0.7 if runs>=64B)");
+    std::fprintf(out,
+                 "\nbufconf speed-up: the other implementation's CPU time / "
+                 "bufconf_to_contiguous's (same run); 2 thr: wall time on 1 thread / on 2\n");
+    std::fprintf(out, "%-21s %10s %6s %7s %11s %8s %7s %8s %6s %6s  %s\n", "layout", "bufconf",
+                 "GB/s", "numpy", "np-ascontig", "cpython", "memcpy", "oracle", "plan", "2 thr",
+                 "targets (cpython>=1, numpy>=1, memcpy>=0.5 if large transpose, memcpy>=0.85 "
+                 "if runs>=4KiB)");
     for (const LayoutSpec& spec : Specs()) {
       const std::string bufconf = "bufconf/" + spec.name;
-      const double t = Time(bufconf);
+      const double t = cpu_.Median(bufconf);
       if (t <= 0) {
         auto e = errors_.find(bufconf);
         if (e != errors_.end()) {
@@ -559,7 +672,7 @@ class RatioReporter : public benchmark::BenchmarkReporter {
       }
       // other / bufconf, printed into text; negative when `name` did not run.
       auto ratio = [&](const std::string& name, char(&text)[32]) {
-        const double other = Time(name);
+        const double other = cpu_.Median(name);
         if (other <= 0) {
           const bool inapplicable = spec.numpy_type < 0 && name.rfind("numpy/", 0) == 0;
           std::snprintf(text, sizeof text, "%s", inapplicable ? "n/a" : "-");
@@ -568,50 +681,55 @@ class RatioReporter : public benchmark::BenchmarkReporter {
         std::snprintf(text, sizeof text, "%.2fx", other / t);
         return other / t;
       };
-      char numpy[32], copyinto[32], cpython[32], memcpy[32], oracle[32], plan[32];
+      // a / b of two times, printed into text ("-" when either did not run).
+      auto quotient = [](double a, double b, char(&text)[32]) {
+        if (a > 0 && b > 0) {
+          std::snprintf(text, sizeof text, "%.2fx", a / b);
+        } else {
+          std::snprintf(text, sizeof text, "-");
+        }
+      };
+      char numpy[32], ascontig[32], cpython[32], memcpy[32], oracle[32], plan[32], threads[32];
       const double r_numpy = ratio("numpy/" + spec.name, numpy);
-      ratio("numpy/" + spec.name + "/copyinto", copyinto);
+      ratio("numpy/" + spec.name + "/ascontiguousarray", ascontig);
       const double r_cpython = ratio("cpython/" + spec.name, cpython);
       const double r_memcpy = ratio("memcpy/" + spec.name, memcpy);
       ratio("oracle/" + spec.name, oracle);
-      const double plan_time = Time(bufconf + "/plan");
-      if (plan_time > 0) {
-        std::snprintf(plan, sizeof plan, "%.2fx", t / plan_time);
-      } else {
-        std::snprintf(plan, sizeof plan, "-");
-      }
+      quotient(t, cpu_.Median(bufconf + "/plan"), plan);
+      quotient(real_.Median(bufconf + "/threads:1"), real_.Median(bufconf + "/threads:2"), threads);
       std::string targets;
       auto check = [&](const char* what, double r, double want) {
         if (r < 0) return;
         targets += std::string(targets.empty() ? "" : ", ") + what + (r >= want ? " ok" : " MISS");
       };
-      check("numpy", r_numpy, spec.transpose ? 3.0 : 1.0);
-      check("cpython", r_cpython, 5.0);
-      if (spec.long_runs) check("memcpy", r_memcpy, 0.7);
+      check("cpython", r_cpython, 1.0);
+      check("numpy", r_numpy, 1.0);
+      if (spec.large_transpose) check("memcpy", r_memcpy, 0.5);
+      if (spec.long_runs) check("memcpy", r_memcpy, 0.85);
       char time[32];
       if (spec.tiny) {
         std::snprintf(time, sizeof time, "%.1f ns", t * 1e9);
       } else {
         std::snprintf(time, sizeof time, "%.2f ms", t * 1e3);
       }
-      std::fprintf(out, "%-21s %10s %6.2f %7s %8s %8s %7s %8s %6s  %s\n", spec.name.c_str(), time,
-                   Median(rates_, median_rates_, bufconf) / 1e9, numpy, copyinto, cpython, memcpy,
-                   oracle, plan, targets.c_str());
+      std::fprintf(out, "%-21s %10s %6.2f %7s %11s %8s %7s %8s %6s %6s  %s\n", spec.name.c_str(),
+                   time, rates_.Median(bufconf) / 1e9, numpy, ascontig, cpython, memcpy, oracle,
+                   plan, threads, targets.c_str());
     }
-    std::fprintf(
-        out,
-        "numpy: numpy.ascontiguousarray (allocates its result); np-cpyin: PyArray_CopyInto "
-        "into a preallocated array; plan: one-shot time / plan-reuse time; n/a: numpy "
-        "cannot express an array of arrays\n");
+    std::fprintf(out,
+                 "numpy: numpy.copyto into a preallocated C array; np-ascontig: "
+                 "numpy.ascontiguousarray (allocates its result); plan: one-shot time / "
+                 "plan-reuse time; 2 thr: bufconf_mirror_run_threads' wall time on 1 thread / "
+                 "on 2; n/a: numpy cannot express an array of arrays\n");
     for (const auto& [name, message] : errors_) {
       std::fprintf(out, "error: %s: %s\n", name.c_str(), message.c_str());
     }
   }
 
   std::unique_ptr<benchmark::BenchmarkReporter> display_;
-  std::map<std::string, std::vector<double>> seconds_;    // per repetition
-  std::map<std::string, std::vector<double>> rates_;      // bytes per second, per repetition
-  std::map<std::string, double> medians_, median_rates_;  // from aggregates
+  Values cpu_;    // CPU seconds per iteration
+  Values real_;   // wall seconds per iteration
+  Values rates_;  // bytes per second (wall time for the /threads:N variants)
   std::map<std::string, std::string> errors_;
 };
 
