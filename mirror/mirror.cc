@@ -1099,12 +1099,25 @@ int ForEach(const bufconf_view* view, char order, bufconf_element_fn fn, void* c
   const bool fortran = order == 'F';
   ptrdiff_t idx[kMaxDims + 1];
   for (int i = 0; i <= n; ++i) idx[i] = 0;
+  if (n == 0) return fn(ctx, view->buf, idx);
+  // The innermost dimension (n - 1 in C order, 0 in Fortran order) runs in a loop of its own,
+  // its extent and stride in registers; the odometer over the other dimensions runs once per row.
+  const int in = fortran ? 0 : n - 1;
+  const ptrdiff_t extent = l.shape[in];
+  const ptrdiff_t stride = l.strides[in];
   if (l.last_indirect < 0) {
-    uintptr_t p = Address(view->buf);
-    for (ptrdiff_t e = 0; e < l.count; ++e) {
-      const int r = fn(ctx, Ptr(p), idx);
-      if (r != 0) return r;
-      for (int k = 0; k < n; ++k) {
+    uintptr_t p = Address(view->buf);  // the row's first item
+    for (;;) {
+      uintptr_t q = p;
+      for (ptrdiff_t j = 0; j < extent; ++j) {
+        idx[in] = j;
+        const int r = fn(ctx, Ptr(q), idx);
+        if (r != 0) return r;
+        q = Wrap(q, stride);
+      }
+      idx[in] = 0;
+      int k = 1;
+      for (; k < n; ++k) {
         const int i = fortran ? k : n - 1 - k;
         if (++idx[i] < l.shape[i]) {
           p = Wrap(p, l.strides[i]);
@@ -1113,8 +1126,8 @@ int ForEach(const bufconf_view* view, char order, bufconf_element_fn fn, void* c
         idx[i] = 0;
         p = Wrap(p, -(l.strides[i] * (l.shape[i] - 1)));
       }
+      if (k == n) return kOk;
     }
-    return kOk;
   }
   // Array of arrays: p[i] is the address before dimension i is applied.
   uintptr_t p[kMaxDims + 1];
@@ -1129,11 +1142,36 @@ int ForEach(const bufconf_view* view, char order, bufconf_element_fn fn, void* c
   for (int i = 0; i < n; ++i) {
     if (!level(i)) return kOverflow;
   }
-  for (ptrdiff_t e = 0; e < l.count; ++e) {
-    const int r = fn(ctx, Ptr(p[n]), idx);
-    if (r != 0) return r;
+  // C order with a direct innermost dimension (the usual array of row pointers): the row's items
+  // are p[n - 1] + j * stride, and when its last item's address is in the address space so are
+  // all of them (one check per row instead of one per item; a row that leaves it is walked item
+  // by item, so the callbacks before the error are the same).
+  const bool rows = !fortran && l.sub[in] < 0;
+  for (;;) {
+    if (rows) {
+      uintptr_t q = p[in], end;
+      if (Step(q, (extent - 1) * stride, &end)) {
+        for (ptrdiff_t j = 0; j < extent; ++j) {
+          idx[in] = j;
+          const int r = fn(ctx, Ptr(q), idx);
+          if (r != 0) return r;
+          q = Wrap(q, stride);
+        }
+      } else {
+        for (ptrdiff_t j = 0; j < extent; ++j) {
+          idx[in] = j;
+          if (!Step(p[in], j * stride, &q)) return kOverflow;
+          const int r = fn(ctx, Ptr(q), idx);
+          if (r != 0) return r;
+        }
+      }
+      idx[in] = 0;
+    } else {
+      const int r = fn(ctx, Ptr(p[n]), idx);
+      if (r != 0) return r;
+    }
     int changed = n;
-    for (int k = 0; k < n; ++k) {
+    for (int k = rows ? 1 : 0; k < n; ++k) {
       const int i = fortran ? k : n - 1 - k;
       if (++idx[i] < l.shape[i]) {
         changed = i;
@@ -1141,13 +1179,14 @@ int ForEach(const bufconf_view* view, char order, bufconf_element_fn fn, void* c
       }
       idx[i] = 0;
     }
-    if (changed == n) break;
-    // C order: dimensions changed..n-1 changed; Fortran order: 0..changed.
-    for (int i = fortran ? 0 : changed; i < n; ++i) {
+    if (changed == n) return kOk;
+    // C order: dimensions changed..n-1 changed (the row's own, n - 1, is walked above);
+    // Fortran order: 0..changed.
+    const int top = rows ? n - 1 : n;
+    for (int i = fortran ? 0 : changed; i < top; ++i) {
       if (!level(i)) return kOverflow;
     }
   }
-  return kOk;
 }
 
 // ---- PyBuffer_GetPointer ----
