@@ -1,7 +1,8 @@
 // Fuzz target: the bufconf mirror library (mirror/bufconf_mirror.h) against the reference model
 // on layouts decoded from the input and realized in real memory: to_contiguous, from_contiguous
 // and copy_data (into C and Fortran buffers, and onto the view's own memory with dimensions
-// reversed) byte for byte, for_each's element order, is_contiguous and get_pointer.
+// reversed; plans also on three threads with non-temporal stores) byte for byte, for_each's
+// element order, is_contiguous and get_pointer.
 //
 // Input: one control byte, then a layout. Control bits 0-1: the order ('C', 'F', 'A' for 0, 1,
 // 2 and 3); bit 2: the layout is a recipe (fuzz/recipe.h, valid by construction), else a
@@ -71,6 +72,9 @@ bool Acceptable(const layout::Descriptor& view, const layout::Memory& memory) {
   }
 }
 
+// Run options that reach every path: three threads with blocks of any size, non-temporal stores.
+constexpr bufconf_mirror_options kEveryPath = {3, 1, 1};
+
 void CheckToContiguous(const RealLayout& real, const Snapshot& s) {
   const bufconf_view v = ViewOf(real.view);
   for (const char order : {'C', 'F', 'A'}) {
@@ -81,6 +85,17 @@ void CheckToContiguous(const RealLayout& real, const Snapshot& s) {
     Check(got.back() == 0x5A, "to_contiguous wrote past len");
     got.pop_back();
     Check(got == expected, "to_contiguous differs from the reference");
+    // The same through a plan on three threads with non-temporal stores.
+    bufconf_mirror_plan* plan = nullptr;
+    Check(bufconf_mirror_plan_to_contiguous(&v, order, &plan) == BUFCONF_MIRROR_OK,
+          "to_contiguous plan refused");
+    std::vector<uint8_t> threaded(expected.size() + 1, 0x5A);
+    Check(bufconf_mirror_run_with(plan, threaded.data(), v.buf, &kEveryPath) == BUFCONF_MIRROR_OK,
+          "to_contiguous plan failed on three threads");
+    bufconf_mirror_plan_free(plan);
+    Check(threaded.back() == 0x5A, "to_contiguous on three threads wrote past len");
+    threaded.pop_back();
+    Check(threaded == expected, "to_contiguous on three threads differs from the reference");
   }
 }
 
@@ -96,7 +111,8 @@ void CheckFromContiguous(const layout::Descriptor& view, const layout::Memory& m
   Check(SameMemory(*real, expected.memory), "from_contiguous differs from the reference");
 }
 
-// copy_data into a C and a Fortran buffer of the same shape (a plan, run twice).
+// copy_data into a C and a Fortran buffer of the same shape (a plan, run twice: by default, then
+// on three threads with non-temporal stores).
 void CheckCopyIntoContiguous(const RealLayout& real, const Snapshot& s) {
   const layout::FullView full = layout::Expand(s.view);
   const std::vector<uint8_t> expected = layout::ToContiguous(s.view, s.memory, s.view.len, 'C');
@@ -116,8 +132,10 @@ void CheckCopyIntoContiguous(const RealLayout& real, const Snapshot& s) {
     const bufconf_view d = ViewOf(target->view), v = ViewOf(real.view);
     bufconf_mirror_plan* plan = nullptr;
     Check(bufconf_mirror_plan_copy(&d, &v, &plan) == BUFCONF_MIRROR_OK, "copy plan refused");
-    for (int round = 0; round < 2; ++round) {
-      Check(bufconf_mirror_run(plan, d.buf, v.buf) == BUFCONF_MIRROR_OK, "copy plan failed");
+    for (int round = 0; round < 2; ++round) {  // the second on three threads, streaming
+      Check(bufconf_mirror_run_with(plan, d.buf, v.buf, round == 0 ? nullptr : &kEveryPath) ==
+                BUFCONF_MIRROR_OK,
+            "copy plan failed");
       const Snapshot after = Snap(*target);
       Check(layout::ToContiguous(after.view, after.memory, after.view.len, 'C') == expected,
             "copy_data into a contiguous view differs from the reference");

@@ -114,15 +114,31 @@ ptrdiff_t bufconf_mirror_plan_bytes(const bufconf_mirror_plan *plan);
  * from an array-of-arrays table plus its suboffset leaves the address space) or EINVAL (NULL
  * plan). */
 int bufconf_mirror_run(const bufconf_mirror_plan *plan, void *dst, const void *src);
-/* bufconf_mirror_run on up to `threads` threads (1..64; EINVAL otherwise; bufconf_mirror_run is
- * threads = 1): the copy's outer dimensions (or, for one plane, its longer axis) are split into
- * blocks of consecutive indices, one block per thread, the calling thread taking the first.
- * Fewer threads run when the copy is small (at least 1 MiB per thread), when items of the
- * destination may share bytes, when memory overlaps (the copy then goes through a temporary, on
- * one thread), or when no thread can be started. The bytes written are the same as with one
- * thread. Threads are started and joined within the call. */
-int bufconf_mirror_run_threads(const bufconf_mirror_plan *plan, void *dst, const void *src,
-                               int threads);
+/* Options of a run; a zeroed struct (or NULL) is the defaults, which bufconf_mirror_run and the
+ * one-shot calls use. */
+typedef struct bufconf_mirror_options {
+  /* Threads the run may use, 0..64 (0: 1). The copy's outermost dimension (for a single plane,
+   * its lines; for one contiguous run, its bytes; for an array of arrays, its rows) is split
+   * into blocks of consecutive indices, one a thread, the calling thread taking the first. Fewer
+   * threads run when a block would be smaller than thread_min_bytes, when items of the
+   * destination may share bytes or memory overlaps (the copy then runs on one thread, in the
+   * order the one-shot calls write), and when a thread cannot be started (its block runs on the
+   * calling thread). Threads are started and joined within the call. The bytes written are the
+   * same for every thread count. */
+  int threads;
+  /* Bytes a thread must have at least, >= 0 (0: 1 MiB). */
+  ptrdiff_t thread_min_bytes;
+  /* Copies moving at least this many bytes write with non-temporal stores where a kernel has
+   * them (transposes with AVX2, contiguous runs of 512 bytes or more): no read for ownership of
+   * the destination and no eviction of the cache's contents, at the price of the result not
+   * being in the cache afterwards. 0: the size of the last-level cache as the system reports it
+   * (sysconf; 32 MiB if it reports none); -1: never; >= -1. */
+  ptrdiff_t stream_min_bytes;
+} bufconf_mirror_options;
+
+/* bufconf_mirror_run under `options` (NULL: the defaults); EINVAL for options out of range. */
+int bufconf_mirror_run_with(const bufconf_mirror_plan *plan, void *dst, const void *src,
+                            const bufconf_mirror_options *options);
 void bufconf_mirror_plan_free(bufconf_mirror_plan *plan);
 
 #ifdef __cplusplus

@@ -1,13 +1,14 @@
 // The inner loops of bufconf mirror (internal): 2-D copies of items between two strided planes,
 // specialised by item size (memcpy of a constant size compiles to moves), reversed lines, a
-// broadcast fill, and cache-blocked tiles for transposes (in-register transposes of 8x8 / 4x4 /
-// 2x2 blocks with SSE2, or AVX2 when the processor has it, where the source is contiguous along
-// one axis and the destination along the other).
+// broadcast fill, long runs with non-temporal stores, and cache-blocked tiles for transposes
+// (in-register transposes of 1-, 2-, 4- and 8-byte items with SSE2, or AVX2 when the processor
+// has it, where the source is contiguous along one axis and the destination along the other;
+// with AVX2, tiles go through L1 buffers and may be written with non-temporal stores).
 //
 // A plane is `a.n` lines of `b.n` items: item (i, j) goes from s + i*a.s + j*b.s to
 // d + i*a.d + j*b.d. Callers guarantee that every such address is inside the memory of the
 // views (offsets were overflow-checked when the plan was made) and that writes do not overlap
-// reads or each other.
+// reads or each other. Kernels that store non-temporally fence (sfence) before they return.
 #ifndef BUFCONF_MIRROR_KERNELS_H_
 #define BUFCONF_MIRROR_KERNELS_H_
 
@@ -146,10 +147,10 @@ inline void TileAny(char* d, const char* s, Dim a, Dim b, ptrdiff_t k) {
 
 // ---- SIMD transposes: source contiguous along a (a.s == K), destination along b (b.d == K) ----
 //
-// An M x M microkernel MICRO(q, da, p, sb) reads M source rows of M items (row r at p + r*sb)
-// and writes them transposed as M destination rows (row r at q + r*da), all in registers
-// (moves and shuffles only: bit-exact for any item). Tiles of B x B items; ragged edges item by
-// item.
+// An MI x MJ microkernel MICRO(q, da, p, sb) reads MJ source rows of MI items (row r at
+// p + r*sb) and writes them transposed as MI destination rows of MJ items (row r at q + r*da),
+// all in registers (moves and shuffles only: bit-exact for any item). Tiles of BI x BJ items;
+// ragged edges item by item.
 
 // Items (i, j) for i in [i0, i1), j in [j0, j1), one by one.
 template <int K>
@@ -170,22 +171,25 @@ inline ptrdiff_t Skip(const char* p, ptrdiff_t row_pitch, ptrdiff_t n, ptrdiff_t
 }
 
 // The loops of a blocked transpose (a macro: its body must be compiled for the target of the
-// function it is expanded in, so that the microkernel inlines). The grid is shifted so that
-// stores (and loads) are ALIGN-aligned when all rows are.
-#define BUFCONF_MIRROR_TILE_LOOPS(K, M, B, ALIGN, MICRO)             \
+// function it is expanded in, so that the microkernel inlines). Tiles are BI items along a (the
+// source's fast axis) by BJ along b (the destination's); the outer loop takes strips of BJ source
+// lines and walks each strip along a, so that every source line of a strip is read from start to
+// end (a stream the prefetchers follow) while the destination is written BJ items at a time per
+// line. The grid is shifted so that stores (and loads) are ALIGN-aligned when all lines are.
+#define BUFCONF_MIRROR_TILE_LOOPS(K, MI, MJ, BI, BJ, ALIGN, MICRO)   \
   const ptrdiff_t sb = b.s, da = a.d;                                \
   const ptrdiff_t skip_j = Skip<K>(d, da, b.n, ALIGN);               \
   const ptrdiff_t skip_i = Skip<K>(s, sb, a.n, ALIGN);               \
   EdgeCopy<K>(d, s, da, sb, 0, a.n, 0, skip_j);                      \
   EdgeCopy<K>(d, s, da, sb, 0, skip_i, skip_j, b.n);                 \
-  for (ptrdiff_t i0 = skip_i; i0 < a.n; i0 += (B)) {                 \
-    const ptrdiff_t i1 = std::min<ptrdiff_t>(i0 + (B), a.n);         \
-    const ptrdiff_t im = i0 + (i1 - i0) / (M) * (M);                 \
-    for (ptrdiff_t j0 = skip_j; j0 < b.n; j0 += (B)) {               \
-      const ptrdiff_t j1 = std::min<ptrdiff_t>(j0 + (B), b.n);       \
-      const ptrdiff_t jm = j0 + (j1 - j0) / (M) * (M);               \
-      for (ptrdiff_t j = j0; j < jm; j += (M)) {                     \
-        for (ptrdiff_t i = i0; i < im; i += (M)) {                   \
+  for (ptrdiff_t j0 = skip_j; j0 < b.n; j0 += (BJ)) {                \
+    const ptrdiff_t j1 = std::min<ptrdiff_t>(j0 + (BJ), b.n);        \
+    const ptrdiff_t jm = j0 + (j1 - j0) / (MJ) * (MJ);               \
+    for (ptrdiff_t i0 = skip_i; i0 < a.n; i0 += (BI)) {              \
+      const ptrdiff_t i1 = std::min<ptrdiff_t>(i0 + (BI), a.n);      \
+      const ptrdiff_t im = i0 + (i1 - i0) / (MI) * (MI);             \
+      for (ptrdiff_t i = i0; i < im; i += (MI)) {                    \
+        for (ptrdiff_t j = j0; j < jm; j += (MJ)) {                  \
           MICRO(d + i * da + j * (K), da, s + j * sb + i * (K), sb); \
         }                                                            \
       }                                                              \
@@ -266,17 +270,70 @@ inline void Micro8x2(char* q, ptrdiff_t da, const char* p, ptrdiff_t sb) {
 }
 
 inline void Tile1Sse2(char* d, const char* s, Dim a, Dim b, ptrdiff_t) {
-  BUFCONF_MIRROR_TILE_LOOPS(1, 8, 128, 8, Micro1x8)
+  BUFCONF_MIRROR_TILE_LOOPS(1, 8, 8, 128, 128, 8, Micro1x8)
 }
 inline void Tile2Sse2(char* d, const char* s, Dim a, Dim b, ptrdiff_t) {
-  BUFCONF_MIRROR_TILE_LOOPS(2, 8, 64, 16, Micro2x8)
+  BUFCONF_MIRROR_TILE_LOOPS(2, 8, 8, 64, 64, 16, Micro2x8)
 }
 inline void Tile4Sse2(char* d, const char* s, Dim a, Dim b, ptrdiff_t) {
-  BUFCONF_MIRROR_TILE_LOOPS(4, 4, 64, 16, Micro4x4)
+  BUFCONF_MIRROR_TILE_LOOPS(4, 4, 4, 64, 64, 16, Micro4x4)
 }
 inline void Tile8Sse2(char* d, const char* s, Dim a, Dim b, ptrdiff_t) {
-  BUFCONF_MIRROR_TILE_LOOPS(8, 2, 32, 16, Micro8x2)
+  BUFCONF_MIRROR_TILE_LOOPS(8, 2, 2, 32, 32, 16, Micro8x2)
 }
+
+// Writes n bytes (a multiple of 16) from the 16-byte-aligned p to q: non-temporal stores when
+// STREAM and q is 16-byte aligned, else memcpy.
+template <bool STREAM>
+inline void PutLine(char* q, const char* p, ptrdiff_t n) {
+  if (STREAM && reinterpret_cast<uintptr_t>(q) % 16 == 0) {
+    for (ptrdiff_t x = 0; x < n; x += 16) {
+      _mm_stream_si128(reinterpret_cast<__m128i*>(q + x),
+                       _mm_load_si128(reinterpret_cast<const __m128i*>(p + x)));
+    }
+    return;
+  }
+  std::memcpy(q, p, static_cast<size_t>(n));
+}
+
+// memcpy of n bytes with non-temporal stores (the caller fences): the head up to a 16-byte
+// boundary of q and the tail by memcpy, 64 bytes a step between.
+inline void CopyStream(char* q, const char* p, ptrdiff_t n) {
+  const ptrdiff_t head = std::min<ptrdiff_t>(n, (16 - reinterpret_cast<uintptr_t>(q) % 16) % 16);
+  std::memcpy(q, p, static_cast<size_t>(head));
+  ptrdiff_t x = head;
+  for (; x + 64 <= n; x += 64) {
+    const __m128i v0 = Load16(p + x), v1 = Load16(p + x + 16), v2 = Load16(p + x + 32),
+                  v3 = Load16(p + x + 48);
+    _mm_stream_si128(reinterpret_cast<__m128i*>(q + x), v0);
+    _mm_stream_si128(reinterpret_cast<__m128i*>(q + x + 16), v1);
+    _mm_stream_si128(reinterpret_cast<__m128i*>(q + x + 32), v2);
+    _mm_stream_si128(reinterpret_cast<__m128i*>(q + x + 48), v3);
+  }
+  std::memcpy(q + x, p + x, static_cast<size_t>(n - x));
+}
+
+// PlaneAny for long runs (items of k >= kStreamRun bytes: contiguous runs), streaming.
+constexpr ptrdiff_t kStreamRun = 512;
+inline void PlaneRunStream(char* d, const char* s, Dim a, Dim b, ptrdiff_t k) {
+  for (ptrdiff_t i = 0; i < a.n; ++i) {
+    for (ptrdiff_t j = 0; j < b.n; ++j) CopyStream(d + i * a.d + j * b.d, s + i * a.s + j * b.s, k);
+  }
+  _mm_sfence();
+}
+
+inline void StoreFence() { _mm_sfence(); }
+
+#else  // no SSE2: no non-temporal stores
+
+constexpr ptrdiff_t kStreamRun = 512;
+inline void CopyStream(char* q, const char* p, ptrdiff_t n) {
+  std::memcpy(q, p, static_cast<size_t>(n));
+}
+inline void PlaneRunStream(char* d, const char* s, Dim a, Dim b, ptrdiff_t k) {
+  PlaneAny(d, s, a, b, k);
+}
+inline void StoreFence() {}
 
 #endif  // __SSE2__
 
@@ -329,13 +386,169 @@ __attribute__((target("avx2"), always_inline)) inline void Micro8x4Avx2(char* q,
   _mm256_storeu_pd(reinterpret_cast<double*>(q + 3 * da), _mm256_permute2f128_pd(t1, t3, 0x31));
 }
 
+// 16 source rows of 32 bytes -> 32 destination rows of 16 bytes. Four rounds of byte, word,
+// dword and qword interleaves within each 128-bit lane leave, in register k, column k of the
+// 16 rows in the low lane and column 16 + k in the high lane.
+__attribute__((target("avx2"), always_inline)) inline void Micro1x16Avx2(char* q, ptrdiff_t da,
+                                                                         const char* p,
+                                                                         ptrdiff_t sb) {
+  __m256i r[16], t[16];
+  _Pragma("GCC unroll 16") for (int k = 0; k < 16; ++k) {
+    r[k] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + k * sb));
+  }
+  _Pragma("GCC unroll 16") for (int k = 0; k < 8; ++k) {
+    t[k] = _mm256_unpacklo_epi8(r[2 * k], r[2 * k + 1]);
+    t[k + 8] = _mm256_unpackhi_epi8(r[2 * k], r[2 * k + 1]);
+  }
+  _Pragma("GCC unroll 16") for (int k = 0; k < 4; ++k) {
+    r[k] = _mm256_unpacklo_epi16(t[2 * k], t[2 * k + 1]);
+    r[k + 4] = _mm256_unpackhi_epi16(t[2 * k], t[2 * k + 1]);
+    r[k + 8] = _mm256_unpacklo_epi16(t[2 * k + 8], t[2 * k + 9]);
+    r[k + 12] = _mm256_unpackhi_epi16(t[2 * k + 8], t[2 * k + 9]);
+  }
+  _Pragma("GCC unroll 16") for (int h = 0; h < 16; h += 4) {
+    t[h] = _mm256_unpacklo_epi32(r[h], r[h + 1]);
+    t[h + 1] = _mm256_unpackhi_epi32(r[h], r[h + 1]);
+    t[h + 2] = _mm256_unpacklo_epi32(r[h + 2], r[h + 3]);
+    t[h + 3] = _mm256_unpackhi_epi32(r[h + 2], r[h + 3]);
+  }
+  _Pragma("GCC unroll 16") for (int h = 0; h < 16; h += 4) {
+    r[h] = _mm256_unpacklo_epi64(t[h], t[h + 2]);
+    r[h + 1] = _mm256_unpackhi_epi64(t[h], t[h + 2]);
+    r[h + 2] = _mm256_unpacklo_epi64(t[h + 1], t[h + 3]);
+    r[h + 3] = _mm256_unpackhi_epi64(t[h + 1], t[h + 3]);
+  }
+  // r[k] holds column k of the 16 rows in its low lane, column 16 + k in its high lane.
+  _Pragma("GCC unroll 16") for (int k = 0; k < 16; ++k) {
+    const __m256i v = r[k];
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(q + k * da), _mm256_castsi256_si128(v));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(q + (k + 16) * da), _mm256_extracti128_si256(v, 1));
+  }
+}
+
+// 8 source rows of 16 two-byte items -> 16 destination rows of 8 items: the SSE2 8x8 rounds in
+// both lanes (column k in the low lane, column 8 + k in the high lane).
+__attribute__((target("avx2"), always_inline)) inline void Micro2x16Avx2(char* q, ptrdiff_t da,
+                                                                         const char* p,
+                                                                         ptrdiff_t sb) {
+  __m256i r[8], t[8];
+  _Pragma("GCC unroll 16") for (int k = 0; k < 8; ++k) {
+    r[k] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + k * sb));
+  }
+  _Pragma("GCC unroll 16") for (int k = 0; k < 4; ++k) {
+    t[2 * k] = _mm256_unpacklo_epi16(r[2 * k], r[2 * k + 1]);
+    t[2 * k + 1] = _mm256_unpackhi_epi16(r[2 * k], r[2 * k + 1]);
+  }
+  _Pragma("GCC unroll 16") for (int h = 0; h < 8; h += 4) {
+    r[h] = _mm256_unpacklo_epi32(t[h], t[h + 2]);
+    r[h + 1] = _mm256_unpackhi_epi32(t[h], t[h + 2]);
+    r[h + 2] = _mm256_unpacklo_epi32(t[h + 1], t[h + 3]);
+    r[h + 3] = _mm256_unpackhi_epi32(t[h + 1], t[h + 3]);
+  }
+  _Pragma("GCC unroll 16") for (int k = 0; k < 4; ++k) {
+    t[2 * k] = _mm256_unpacklo_epi64(r[k], r[k + 4]);
+    t[2 * k + 1] = _mm256_unpackhi_epi64(r[k], r[k + 4]);
+  }
+  _Pragma("GCC unroll 16") for (int k = 0; k < 8; ++k) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(q + k * da), _mm256_castsi256_si128(t[k]));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(q + (k + 8) * da),
+                     _mm256_extracti128_si256(t[k], 1));
+  }
+}
+
+__attribute__((target("avx2"))) inline void Tile1Avx2(char* d, const char* s, Dim a, Dim b,
+                                                      ptrdiff_t) {
+  BUFCONF_MIRROR_TILE_LOOPS(1, 32, 16, 128, 128, 16, Micro1x16Avx2)
+}
+__attribute__((target("avx2"))) inline void Tile2Avx2(char* d, const char* s, Dim a, Dim b,
+                                                      ptrdiff_t) {
+  BUFCONF_MIRROR_TILE_LOOPS(2, 16, 8, 64, 64, 16, Micro2x16Avx2)
+}
 __attribute__((target("avx2"))) inline void Tile4Avx2(char* d, const char* s, Dim a, Dim b,
                                                       ptrdiff_t) {
-  BUFCONF_MIRROR_TILE_LOOPS(4, 8, 64, 32, Micro4x8Avx2)
+  BUFCONF_MIRROR_TILE_LOOPS(4, 8, 8, 64, 64, 32, Micro4x8Avx2)
 }
 __attribute__((target("avx2"))) inline void Tile8Avx2(char* d, const char* s, Dim a, Dim b,
                                                       ptrdiff_t) {
-  BUFCONF_MIRROR_TILE_LOOPS(8, 4, 32, 32, Micro8x4Avx2)
+  BUFCONF_MIRROR_TILE_LOOPS(8, 4, 4, 32, 32, 32, Micro8x4Avx2)
+}
+
+// ---- packed tiles (AVX2): transposes through two buffers in L1 ----
+//
+// Per full tile of TI x TJ items: the tile's TJ source lines (TI items each) are copied into
+// `in`, whole cache lines at once, while the next tile's source lines are prefetched (the
+// source's long axis); `in` is transposed in registers into `out`; `out`'s TI lines (TJ items
+// each) are written to the destination as runs of whole cache lines, non-temporally when STREAM
+// (no read for ownership, no cache pollution: for outputs larger than the last-level cache).
+// Every line of either side is thus touched once, whatever the strides do to the cache sets.
+// The destination is written in bands of kBandLines lines (each band: every strip of TJ source
+// lines, tile by tile), so that the pages one strip writes stay few.
+// Used where destination lines are all 64-byte aligned alike (a.d % 64 == 0: the power-of-two
+// pitches whose lines collide in the cache sets); other pitches go to EDGE whole.
+// Tiles are 8-16 KiB a buffer (32 KiB of stack at most), within the 32 KiB L1d every x86-64
+// processor with AVX2 has. Items outside full tiles go to the direct kernel EDGE.
+#define BUFCONF_MIRROR_PACKED_TILES(K, TI, TJ, MI, MJ, MICRO, EDGE, STREAM)                  \
+  if (a.d % 64 != 0) { /* destination lines not equally aligned: no whole-line runs */       \
+    EDGE(d, s, a, b, K);                                                                     \
+    return;                                                                                  \
+  }                                                                                          \
+  const ptrdiff_t sb = b.s, da = a.d;                                                        \
+  const ptrdiff_t skip_j = Skip<K>(d, da, b.n, 64);                                          \
+  const ptrdiff_t nj = skip_j + (b.n - skip_j) / (TJ) * (TJ);                                \
+  const ptrdiff_t ni = a.n / (TI) * (TI);                                                    \
+  alignas(64) char in[(TI) * (TJ) * (K)];                                                    \
+  alignas(64) char out[(TI) * (TJ) * (K)];                                                   \
+  for (ptrdiff_t band = 0; band < ni; band += kBandLines) {                                  \
+    const ptrdiff_t band_end = std::min(ni, band + kBandLines);                              \
+    for (ptrdiff_t j0 = skip_j; j0 < nj; j0 += (TJ)) {                                       \
+      for (ptrdiff_t i0 = band; i0 < band_end; i0 += (TI)) {                                 \
+        const char* src = s + j0 * sb + i0 * (K);                                            \
+        const bool next = i0 + (TI) < band_end;                                              \
+        for (ptrdiff_t j = 0; j < (TJ); ++j) {                                               \
+          std::memcpy(in + j * (TI) * (K), src + j * sb, (TI) * (K));                        \
+          if (next) {                                                                        \
+            for (ptrdiff_t o = 0; o < (TI) * (K); o += 64) {                                 \
+              _mm_prefetch(src + j * sb + (TI) * (K) + o, _MM_HINT_T0);                      \
+            }                                                                                \
+          }                                                                                  \
+        }                                                                                    \
+        for (ptrdiff_t i = 0; i < (TI); i += (MI)) {                                         \
+          for (ptrdiff_t j = 0; j < (TJ); j += (MJ)) {                                       \
+            MICRO(out + i * (TJ) * (K) + j * (K), (TJ) * (K), in + j * (TI) * (K) + i * (K), \
+                  (TI) * (K));                                                               \
+          }                                                                                  \
+        }                                                                                    \
+        for (ptrdiff_t i = 0; i < (TI); ++i) {                                               \
+          PutLine<STREAM>(d + (i0 + i) * da + j0 * (K), out + i * (TJ) * (K), (TJ) * (K));   \
+        }                                                                                    \
+      }                                                                                      \
+    }                                                                                        \
+  }                                                                                          \
+  if (skip_j > 0) EDGE(d, s, a, Dim{skip_j, b.d, b.s}, K);                                   \
+  if (nj < b.n) EDGE(d + nj * (K), s + nj * sb, a, Dim{b.n - nj, b.d, b.s}, K);              \
+  if (ni < a.n && nj > skip_j) {                                                             \
+    EDGE(d + ni * da + skip_j * (K), s + skip_j * sb + ni * (K), Dim{a.n - ni, a.d, a.s},    \
+         Dim{nj - skip_j, b.d, b.s}, K);                                                     \
+  }                                                                                          \
+  if (STREAM) _mm_sfence();
+
+constexpr ptrdiff_t kBandLines = 512;
+
+template <bool STREAM>
+__attribute__((target("avx2"))) void Packed1Avx2(char* d, const char* s, Dim a, Dim b, ptrdiff_t) {
+  BUFCONF_MIRROR_PACKED_TILES(1, 128, 128, 32, 16, Micro1x16Avx2, Tile1Avx2, STREAM)
+}
+template <bool STREAM>
+__attribute__((target("avx2"))) void Packed2Avx2(char* d, const char* s, Dim a, Dim b, ptrdiff_t) {
+  BUFCONF_MIRROR_PACKED_TILES(2, 64, 64, 16, 8, Micro2x16Avx2, Tile2Avx2, STREAM)
+}
+template <bool STREAM>
+__attribute__((target("avx2"))) void Packed4Avx2(char* d, const char* s, Dim a, Dim b, ptrdiff_t) {
+  BUFCONF_MIRROR_PACKED_TILES(4, 64, 64, 8, 8, Micro4x8Avx2, Tile4Avx2, STREAM)
+}
+template <bool STREAM>
+__attribute__((target("avx2"))) void Packed8Avx2(char* d, const char* s, Dim a, Dim b, ptrdiff_t) {
+  BUFCONF_MIRROR_PACKED_TILES(8, 32, 32, 4, 4, Micro8x4Avx2, Tile8Avx2, STREAM)
 }
 
 inline bool HasAvx2() {

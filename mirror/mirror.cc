@@ -17,11 +17,16 @@
 // time for direct views, at run time for the leaves of array-of-arrays views); otherwise items
 // are written one by one in the order CPython (and the reference model) writes them. Reads are
 // never affected by writes: overlapping source and destination memory goes through a temporary.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 #include <new>
+#include <system_error>
+#include <thread>
 
 #include "mirror/bufconf_mirror.h"
 #include "mirror/kernels.h"
@@ -29,7 +34,9 @@
 namespace bufconf::mirror {
 namespace {
 
-constexpr int kMaxDims = 64;  // PyBUF_MAX_NDIM
+constexpr int kMaxDims = 64;                               // PyBUF_MAX_NDIM
+constexpr int kMaxThreads = 64;                            // bufconf_mirror_options.threads
+constexpr ptrdiff_t kThreadMinBytes = ptrdiff_t{1} << 20;  // per thread, by default
 
 constexpr int kOk = BUFCONF_MIRROR_OK;
 constexpr int kInval = BUFCONF_MIRROR_EINVAL;
@@ -291,6 +298,7 @@ struct Engine {
   ptrdiff_t lo[2], hi[2];  // the bytes of one leaf: [base + lo, base + hi)
   // The kernel: a plane (a, b) per index of the odometer dimensions.
   PlaneFn fn;
+  PlaneFn fn_stream;  // the same copy with non-temporal stores (fn when there is none)
   Dim a, b;
   int nodo;
   Dim odo[kMaxDims];
@@ -352,12 +360,30 @@ PlaneFn ChoosePlane(ptrdiff_t k, const Dim& b) {
   }
 }
 
-PlaneFn ChooseTile(ptrdiff_t k, Dim a, Dim b) {
+// A transpose kernel; *stream: the same with non-temporal stores (or the kernel itself).
+PlaneFn ChooseTile(ptrdiff_t k, Dim a, Dim b, PlaneFn* stream) {
   const bool simd = b.d == k && a.s == k;
 #if defined(BUFCONF_MIRROR_AVX2)
-  if (simd && k == 4 && HasAvx2()) return Tile4Avx2;
-  if (simd && k == 8 && HasAvx2()) return Tile8Avx2;
+  if (simd && HasAvx2()) {
+    switch (k) {
+      case 1:
+        *stream = Packed1Avx2<true>;
+        return Packed1Avx2<false>;
+      case 2:
+        *stream = Packed2Avx2<true>;
+        return Packed2Avx2<false>;
+      case 4:
+        *stream = Packed4Avx2<true>;
+        return Packed4Avx2<false>;
+      case 8:
+        *stream = Packed8Avx2<true>;
+        return Packed8Avx2<false>;
+      default:
+        break;
+    }
+  }
 #endif
+  *stream = nullptr;
 #if defined(__SSE2__)
   if (simd && k == 1) return Tile1Sse2;
   if (simd && k == 2) return Tile2Sse2;
@@ -503,10 +529,12 @@ void BuildEngine(const Layout& dl, const Layout& sl, char walk, Engine* e) {
     const Dim a = dims[t];
     for (int i = t; i + 2 < nm; ++i) dims[i] = dims[i + 1];
     dims[nm - 2] = a;
-    e->fn = ChooseTile(k, a, b);
+    e->fn = ChooseTile(k, a, b, &e->fn_stream);
   } else {
     e->fn = ChoosePlane(k, b);
+    e->fn_stream = e->fn == PlaneAny && k >= kStreamRun ? PlaneRunStream : nullptr;
   }
+  if (e->fn_stream == nullptr) e->fn_stream = e->fn;
   e->b = b;
   if (nm >= 2) {
     e->a = dims[nm - 2];
@@ -550,13 +578,93 @@ inline void Odometer(int n, const Dim* dims, F&& f) {
   }
 }
 
-inline void RunInner(const Engine& e, char* d, const char* s) {
+// How a run executes (bufconf_mirror_options, resolved for the copy at hand).
+struct Exec {
+  int threads = 1;                         // threads the copy may use
+  ptrdiff_t thread_min = kThreadMinBytes;  // bytes a thread must have at least
+  ptrdiff_t bytes = 0;                     // bytes the copy moves (the plan's)
+  bool stream = false;                     // non-temporal stores where a kernel has them
+};
+
+// The dimension a direct copy is split along for threads: the bytes of its one run (kItem),
+// its first (outermost) odometer dimension, or the lines of its plane; with the grain that keeps
+// parts whole (cache lines of a run, whole tiles of a transpose).
+ptrdiff_t SplitExtent(const Engine& e, ptrdiff_t* grain) {
   if (e.kernel == Kernel::kItem) {
-    std::memcpy(d, s, static_cast<size_t>(e.k));
+    *grain = 4096;
+    return e.k;
+  }
+  *grain = e.nodo > 0 ? 1 : 128;
+  return e.nodo > 0 ? e.odo[0].n : e.a.n;
+}
+
+// Copies the part [lo, hi) of a direct copy's split dimension (SplitExtent) from s to d.
+void RunPart(const Engine& e, char* d, const char* s, bool stream, ptrdiff_t lo, ptrdiff_t hi) {
+  if (e.kernel == Kernel::kItem) {
+    if (stream && hi - lo >= kStreamRun) {
+      CopyStream(d + lo, s + lo, hi - lo);
+      StoreFence();
+    } else {
+      std::memcpy(d + lo, s + lo, static_cast<size_t>(hi - lo));
+    }
     return;
   }
-  Odometer(e.nodo, e.odo,
-           [&](ptrdiff_t doff, ptrdiff_t soff) { e.fn(d + doff, s + soff, e.a, e.b, e.k); });
+  const PlaneFn fn = stream ? e.fn_stream : e.fn;
+  if (e.nodo == 0) {
+    Dim a = e.a;
+    a.n = hi - lo;
+    fn(d + lo * a.d, s + lo * a.s, a, e.b, e.k);
+    return;
+  }
+  Dim odo[kMaxDims];
+  std::copy(e.odo, e.odo + e.nodo, odo);
+  odo[0].n = hi - lo;
+  d += lo * odo[0].d;
+  s += lo * odo[0].s;
+  Odometer(e.nodo, odo,
+           [&](ptrdiff_t doff, ptrdiff_t soff) { fn(d + doff, s + soff, e.a, e.b, e.k); });
+}
+
+inline void RunInner(const Engine& e, char* d, const char* s, bool stream) {
+  ptrdiff_t grain;
+  RunPart(e, d, s, stream, 0, SplitExtent(e, &grain));
+}
+
+// How many parts a copy of x.bytes over `extent` indices (in grains) is split into.
+int Parts(const Exec& x, ptrdiff_t extent, ptrdiff_t grain) {
+  if (x.threads <= 1) return 1;
+  ptrdiff_t parts = std::min<ptrdiff_t>(x.threads, x.bytes / std::max<ptrdiff_t>(x.thread_min, 1));
+  parts = std::min(parts, (extent + grain - 1) / grain);
+  return static_cast<int>(std::max<ptrdiff_t>(parts, 1));
+}
+
+// Part p of `parts` of [0, n): its bounds rounded to the grain (the last part ends at n).
+void PartRange(ptrdiff_t n, int parts, int p, ptrdiff_t grain, ptrdiff_t* lo, ptrdiff_t* hi) {
+  const ptrdiff_t grains = (n + grain - 1) / grain;
+  *lo = std::min(n, grains * p / parts * grain);
+  *hi = p + 1 == parts ? n : std::min(n, grains * (p + 1) / parts * grain);
+}
+
+// Runs f(0) .. f(parts - 1): part 0 on the calling thread, the others on threads of their own
+// (a part whose thread cannot be started runs on the calling thread), all joined on return.
+template <typename F>
+void Parallel(int parts, const F& f) {
+  if (parts <= 1) {
+    f(0);
+    return;
+  }
+  std::thread threads[kMaxThreads];
+  for (int p = 1; p < parts; ++p) {
+    try {
+      threads[p] = std::thread([&f, p] { f(p); });
+    } catch (const std::system_error&) {
+      f(p);
+    }
+  }
+  f(0);
+  for (int p = 1; p < parts; ++p) {
+    if (threads[p].joinable()) threads[p].join();
+  }
 }
 
 // Walks dimensions [0, m) from `buf` in C order (index start[i] .. start[i] + n[i] - 1, start
@@ -597,8 +705,10 @@ inline bool Meet(uintptr_t a0, uintptr_t a1, uintptr_t b0, uintptr_t b1) {
   return a0 < b1 && b0 < a1;
 }
 
-// Runs an engine: kOk, kOverlap / kAlias (nothing written), kOverflow, kNoMem.
-int RunEngine(const Engine& e, char* dbuf, const char* sbuf, unsigned checks) {
+// Runs an engine: kOk, kOverlap / kAlias (nothing written), kOverflow, kNoMem. Parts of the copy
+// run on threads of their own as x allows (destination items never share bytes here: kMayAlias
+// returned above, kCheckLeaves checked before any part starts).
+int RunEngine(const Engine& e, char* dbuf, const char* sbuf, unsigned checks, const Exec& x) {
   if (e.kernel == Kernel::kNone) return kOk;
   if (e.alias == Alias::kMayAlias) return kAlias;
   if (e.nouter == 0) {
@@ -607,7 +717,14 @@ int RunEngine(const Engine& e, char* dbuf, const char* sbuf, unsigned checks) {
         Meet(Wrap(d, e.lo[0]), Wrap(d, e.hi[0]), Wrap(s, e.lo[1]), Wrap(s, e.hi[1]))) {
       return kOverlap;
     }
-    RunInner(e, Ptr(d), Ptr(s));
+    ptrdiff_t grain;
+    const ptrdiff_t n = SplitExtent(e, &grain);
+    const int parts = Parts(x, n, grain);
+    Parallel(parts, [&](int p) {
+      ptrdiff_t lo, hi;
+      PartRange(n, parts, p, grain, &lo, &hi);
+      RunPart(e, Ptr(d), Ptr(s), x.stream, lo, hi);
+    });
     return kOk;
   }
   const size_t leaves = static_cast<size_t>(e.leaves);
@@ -641,7 +758,12 @@ int RunEngine(const Engine& e, char* dbuf, const char* sbuf, unsigned checks) {
       if (sorted[i] - sorted[i - 1] < span) return kAlias;
     }
   }
-  for (size_t i = 0; i < leaves; ++i) RunInner(e, Ptr(dl[i]), Ptr(sl[i]));
+  const int parts = Parts(x, e.leaves, 1);
+  Parallel(parts, [&](int p) {
+    ptrdiff_t lo, hi;
+    PartRange(e.leaves, parts, p, 1, &lo, &hi);
+    for (ptrdiff_t i = lo; i < hi; ++i) RunInner(e, Ptr(dl[i]), Ptr(sl[i]), x.stream);
+  });
   return kOk;
 }
 
@@ -795,54 +917,88 @@ int RunAsIs(const Plan& p, void* dst, const void* src) {
   return kOk;
 }
 
-int RunTo(const Plan& p, char* dst, const char* src) {
+int RunTo(const Plan& p, char* dst, const char* src, const Exec& x) {
   if (p.as_is) return RunAsIs(p, dst, src);
-  int rc = RunEngine(p.main, dst, src, kCheckOverlap);
+  int rc = RunEngine(p.main, dst, src, kCheckOverlap, x);
   if (rc != kOverlap) return rc;
   Temp temp(p.bytes);
   if (temp.get() == nullptr) return kNoMem;
-  rc = RunEngine(p.main, temp.get(), src, 0);
+  rc = RunEngine(p.main, temp.get(), src, 0, x);
   if (rc == kOk) std::memcpy(dst, temp.get(), static_cast<size_t>(p.bytes));
   return rc;
 }
 
-int RunFrom(const Plan& p, char* dst, const char* src) {
+int RunFrom(const Plan& p, char* dst, const char* src, const Exec& x) {
   if (p.as_is) return RunAsIs(p, dst, src);
-  int rc = RunEngine(p.main, dst, src, kCheckOverlap);
+  int rc = RunEngine(p.main, dst, src, kCheckOverlap, x);
   if (rc != kOverlap && rc != kAlias) return rc;
   // The source may overlap the view: read it all first.
   Temp temp(p.bytes);
   if (temp.get() == nullptr) return kNoMem;
   std::memcpy(temp.get(), src, static_cast<size_t>(p.bytes));
-  if (rc == kOverlap) rc = RunEngine(p.main, dst, temp.get(), 0);
+  if (rc == kOverlap) rc = RunEngine(p.main, dst, temp.get(), 0, x);
   if (rc == kAlias) rc = Faithful(p.dest, p.walk, dst, temp.get());
   return rc;
 }
 
-int RunCopy(const Plan& p, char* dst, const char* src) {
+int RunCopy(const Plan& p, char* dst, const char* src, const Exec& x) {
   if (p.identical && dst == src) return kOk;  // every item is written over itself
-  int rc = RunEngine(p.main, dst, src, kCheckOverlap);
+  int rc = RunEngine(p.main, dst, src, kCheckOverlap, x);
   if (rc != kOverlap && rc != kAlias) return rc;
   Temp temp(p.bytes);
   if (temp.get() == nullptr) return kNoMem;
-  rc = RunEngine(p.gather, temp.get(), src, 0);
-  if (rc == kOk) rc = RunEngine(p.scatter, dst, temp.get(), 0);
+  rc = RunEngine(p.gather, temp.get(), src, 0, x);
+  if (rc == kOk) rc = RunEngine(p.scatter, dst, temp.get(), 0, x);
   if (rc == kAlias) rc = Faithful(p.dest, 'C', dst, temp.get());
   return rc;
 }
 
-int Run(const Plan& p, void* dst, const void* src) {
+int Run(const Plan& p, void* dst, const void* src, const Exec& x) {
   char* d = static_cast<char*>(dst);
   const char* s = static_cast<const char*>(src);
   switch (p.kind) {
     case Plan::kTo:
-      return RunTo(p, d, s);
+      return RunTo(p, d, s, x);
     case Plan::kFrom:
-      return RunFrom(p, d, s);
+      return RunFrom(p, d, s, x);
     case Plan::kCopy:
-      return RunCopy(p, d, s);
+      return RunCopy(p, d, s, x);
   }
   return kInval;
+}
+
+// The size of the last-level cache as the system reports it (sysconf: L4, else L3, else L2), or
+// 32 MiB when it reports none: copies moving at least this much store non-temporally by default.
+ptrdiff_t LastLevelCacheBytes() {
+  static const ptrdiff_t bytes = [] {
+#if defined(_SC_LEVEL3_CACHE_SIZE)
+    for (const int name : {_SC_LEVEL4_CACHE_SIZE, _SC_LEVEL3_CACHE_SIZE, _SC_LEVEL2_CACHE_SIZE}) {
+      const long size = sysconf(name);
+      if (size > 0) return static_cast<ptrdiff_t>(size);
+    }
+#endif
+    return ptrdiff_t{32} << 20;
+  }();
+  return bytes;
+}
+
+// The execution of a copy of `bytes` bytes under `o` (NULL: the defaults); EINVAL for options
+// out of range.
+int MakeExec(const bufconf_mirror_options* o, ptrdiff_t bytes, Exec* x) {
+  x->bytes = bytes;
+  ptrdiff_t stream_min = 0;
+  if (o != nullptr) {
+    if (o->threads < 0 || o->threads > kMaxThreads || o->thread_min_bytes < 0 ||
+        o->stream_min_bytes < -1) {
+      return kInval;
+    }
+    x->threads = o->threads == 0 ? 1 : o->threads;
+    x->thread_min = o->thread_min_bytes == 0 ? kThreadMinBytes : o->thread_min_bytes;
+    stream_min = o->stream_min_bytes;
+  }
+  if (stream_min == 0) stream_min = LastLevelCacheBytes();
+  x->stream = stream_min > 0 && bytes >= stream_min;
+  return kOk;
 }
 
 template <typename MakePlan>
@@ -1084,7 +1240,9 @@ int OneShotGeneral(const bufconf_view* v, void* buf, ptrdiff_t len, char order, 
   plan.walk = order == 'F' ? 'F' : 'C';
   plan.as_is = false;
   PlanContiguous(l, to_buffer, &plan);
-  return to_buffer ? RunTo(plan, b, view) : RunFrom(plan, view, b);
+  Exec x;
+  MakeExec(nullptr, plan.bytes, &x);
+  return to_buffer ? RunTo(plan, b, view, x) : RunFrom(plan, view, b, x);
 }
 
 // ---- for_each ----
@@ -1243,7 +1401,9 @@ int bufconf_copy_data(const bufconf_view* dest, const bufconf_view* src) {
   Plan plan;
   const int rc = bufconf::mirror::PlanCopy(dest, src, &plan);
   if (rc != BUFCONF_MIRROR_OK) return rc;
-  return bufconf::mirror::Run(plan, dest->buf, src->buf);
+  bufconf::mirror::Exec x;
+  bufconf::mirror::MakeExec(nullptr, plan.bytes, &x);
+  return bufconf::mirror::Run(plan, dest->buf, src->buf, x);
 }
 
 int bufconf_for_each(const bufconf_view* view, char order, bufconf_element_fn fn, void* ctx) {
@@ -1295,14 +1455,15 @@ ptrdiff_t bufconf_mirror_plan_bytes(const bufconf_mirror_plan* plan) {
 }
 
 int bufconf_mirror_run(const bufconf_mirror_plan* plan, void* dst, const void* src) {
-  if (plan == nullptr) return BUFCONF_MIRROR_EINVAL;
-  return bufconf::mirror::Run(*plan, dst, src);
+  return bufconf_mirror_run_with(plan, dst, src, nullptr);
 }
 
-int bufconf_mirror_run_threads(const bufconf_mirror_plan* plan, void* dst, const void* src,
-                               int threads) {
-  if (plan == nullptr || threads < 1 || threads > 64) return BUFCONF_MIRROR_EINVAL;
-  return bufconf::mirror::Run(*plan, dst, src);
+int bufconf_mirror_run_with(const bufconf_mirror_plan* plan, void* dst, const void* src,
+                            const bufconf_mirror_options* options) {
+  if (plan == nullptr) return BUFCONF_MIRROR_EINVAL;
+  bufconf::mirror::Exec x;
+  const int rc = bufconf::mirror::MakeExec(options, plan->bytes, &x);
+  return rc != BUFCONF_MIRROR_OK ? rc : bufconf::mirror::Run(*plan, dst, src, x);
 }
 
 void bufconf_mirror_plan_free(bufconf_mirror_plan* plan) { delete plan; }

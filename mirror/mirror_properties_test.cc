@@ -145,6 +145,48 @@ rc::Gen<Layout> BlockedLayout() {
   });
 }
 
+// Transposes of items of 1, 2, 4 or 8 bytes, large enough for several tiles and bands of the
+// packed transpose kernels (up to 700 lines a side, at most 256 KiB), their lines often a
+// multiple of 64 bytes (the pitches those kernels take), the source's pitch sometimes padded,
+// sometimes under an outer dimension or as an array of arrays.
+rc::Gen<Layout> TransposeLayout() {
+  return rc::gen::exec([] {
+    const int64_t k = int64_t{1} << Choice(4);
+    const int64_t per_line = 64 / k;  // items in 64 bytes
+    auto extent = [&] {
+      const int64_t e = *rc::gen::inRange<int64_t>(1, 701);
+      return Choice(2) == 0 ? std::max(per_line, e / per_line * per_line) : e;
+    };
+    const int64_t rows = extent();
+    const int64_t cols = std::min(extent(), std::max<int64_t>(1, (256 << 10) / (k * rows)));
+    const int64_t pitch = cols * k + (Choice(3) == 0 ? 64 * (1 + Choice(2)) : 0);
+    const int64_t outer = Choice(4) == 0 ? 2 + Choice(2) : 1;
+    const int64_t head = k * Choice(9);
+    layout::Region data;
+    data.base = 0x300000;
+    data.name = "data";
+    data.bytes = *gen::RandomBytes(static_cast<size_t>(outer * rows * pitch + head));
+    Layout l;
+    l.view.buf = data.base + static_cast<uint64_t>(head);
+    l.view.itemsize = k;
+    l.view.readonly = Choice(2);
+    l.view.format = FormatOf(k);
+    if (outer > 1) {
+      l.view.ndim = 3;
+      l.view.shape = std::vector<int64_t>{outer, cols, rows};
+      l.view.strides = std::vector<int64_t>{rows * pitch, k, pitch};
+    } else {
+      l.view.ndim = 2;
+      l.view.shape = std::vector<int64_t>{cols, rows};
+      l.view.strides = std::vector<int64_t>{k, pitch};
+    }
+    l.view.len = outer * rows * cols * k;
+    l.memory.AddRegion(std::move(data));
+    if (Choice(5) == 0) l = *gen::ArrayOfArrays(l);
+    return l;
+  });
+}
+
 // shape NULL (ndim 1..3): len bytes, whatever itemsize says.
 rc::Gen<Layout> NullShapeLayout() {
   return rc::gen::exec([] {
@@ -168,6 +210,7 @@ rc::Gen<Layout> NullShapeLayout() {
 rc::Gen<Layout> AnyLayoutOnce() {
   return rc::gen::weightedOneOf<Layout>({{3, BigLayout()},
                                          {3, BlockedLayout()},
+                                         {2, TransposeLayout()},
                                          {3, rc::gen::map(suite::GenAlgorithmCase(),
                                                           [](const suite::AlgorithmCase& c) {
                                                             Layout l;
@@ -390,9 +433,21 @@ TEST(MirrorProperties, ForEachVisitsTheModelsElementsInOrder) {
   });
 }
 
-// A plan made on one realization runs on another (other memory, other bytes), twice each.
+// Run options: 1 to 4 threads with blocks as small as one byte (the default 1 MiB would keep
+// these layouts on one thread), non-temporal stores always, never or by default.
+bufconf_mirror_options Options() {
+  bufconf_mirror_options o{};
+  o.threads = *rc::gen::inRange(0, 5);
+  o.thread_min_bytes = *rc::gen::element<ptrdiff_t>(0, 1, 64, 4096);
+  o.stream_min_bytes = *rc::gen::element<ptrdiff_t>(-1, 0, 1);
+  return o;
+}
+
+// A plan made on one realization runs on another (other memory, other bytes), twice each, under
+// run options of every kind (threads, non-temporal stores): the same bytes as the model.
 TEST(MirrorProperties, PlansRunOnAnyBufferOfTheirLayout) {
   gen::CheckAtLeast(150, [] {
+    const bufconf_mirror_options options = Options();
     const Layout l1 = *AnyLayout();
     const Layout l2 = Refill(l1);
     const std::unique_ptr<RealLayout> r1 = conformance::Realize(l1.view, l1.memory);
@@ -407,7 +462,8 @@ TEST(MirrorProperties, PlansRunOnAnyBufferOfTheirLayout) {
       for (const RealLayout* r : {r2.get(), r1.get()}) {
         const Snapshot s = Snap(*r);
         std::vector<uint8_t> got(static_cast<size_t>(v1.len), 0);
-        RC_ASSERT(bufconf_mirror_run(plan, got.data(), r->view.buf) == BUFCONF_MIRROR_OK);
+        RC_ASSERT(bufconf_mirror_run_with(plan, got.data(), r->view.buf, &options) ==
+                  BUFCONF_MIRROR_OK);
         RC_ASSERT(got == layout::ToContiguous(s.view, s.memory, s.view.len, order));
       }
     }
@@ -418,7 +474,8 @@ TEST(MirrorProperties, PlansRunOnAnyBufferOfTheirLayout) {
     for (const RealLayout* r : {r1.get(), r2.get()}) {
       Snapshot expected = Snap(*r);
       layout::FromContiguous(expected.view, expected.memory, bytes, order);
-      RC_ASSERT(bufconf_mirror_run(plan, r->view.buf, bytes.data()) == BUFCONF_MIRROR_OK);
+      RC_ASSERT(bufconf_mirror_run_with(plan, r->view.buf, bytes.data(), &options) ==
+                BUFCONF_MIRROR_OK);
       RC_ASSERT(Contents(*r) == Contents(*r, expected.memory));
     }
     bufconf_mirror_plan_free(plan);
@@ -434,7 +491,8 @@ TEST(MirrorProperties, PlansRunOnAnyBufferOfTheirLayout) {
       Snapshot expected = Snap(*to);
       const Snapshot source = Snap(*from);
       layout::CopyData(expected.view, expected.memory, source.view, source.memory);
-      RC_ASSERT(bufconf_mirror_run(plan_used, to->view.buf, from->view.buf) == BUFCONF_MIRROR_OK);
+      RC_ASSERT(bufconf_mirror_run_with(plan_used, to->view.buf, from->view.buf, &options) ==
+                BUFCONF_MIRROR_OK);
       RC_ASSERT(Contents(*to) == Contents(*to, expected.memory));
     }
     bufconf_mirror_plan_free(there);

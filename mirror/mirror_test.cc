@@ -403,6 +403,8 @@ TEST(Mirror, TransposeKernelsAgreeWithALoop) {
 #endif
 #if defined(BUFCONF_MIRROR_AVX2)
   if (bufconf::mirror::HasAvx2()) {
+    kernels.push_back({"Tile1Avx2", 1, bufconf::mirror::Tile1Avx2});
+    kernels.push_back({"Tile2Avx2", 2, bufconf::mirror::Tile2Avx2});
     kernels.push_back({"Tile4Avx2", 4, bufconf::mirror::Tile4Avx2});
     kernels.push_back({"Tile8Avx2", 8, bufconf::mirror::Tile8Avx2});
   }
@@ -433,5 +435,81 @@ TEST(Mirror, TransposeKernelsAgreeWithALoop) {
     }
   }
 }
+
+#if defined(BUFCONF_MIRROR_AVX2)
+// The packed transposes (L1 buffers, bands of destination lines, optional non-temporal stores)
+// on line pitches that are multiples of 64 bytes, the only ones they take (others go whole to
+// the direct kernel): full tiles, ragged tiles, several bands, and bases shifted by whole items
+// (the destination's shift moves the grid; a shift that is not a multiple of 16 bytes keeps
+// non-temporal stores out).
+TEST(Mirror, PackedTransposeKernelsAgreeWithALoop) {
+  using bufconf::mirror::Dim;
+  using bufconf::mirror::PlaneFn;
+  if (!bufconf::mirror::HasAvx2()) GTEST_SKIP() << "no AVX2 on this processor";
+  struct Kernel {
+    const char* name;
+    ptrdiff_t k;
+    PlaneFn fn;
+  };
+  const Kernel kernels[] = {
+      {"Packed1Avx2<false>", 1, bufconf::mirror::Packed1Avx2<false>},
+      {"Packed1Avx2<true>", 1, bufconf::mirror::Packed1Avx2<true>},
+      {"Packed2Avx2<false>", 2, bufconf::mirror::Packed2Avx2<false>},
+      {"Packed2Avx2<true>", 2, bufconf::mirror::Packed2Avx2<true>},
+      {"Packed4Avx2<false>", 4, bufconf::mirror::Packed4Avx2<false>},
+      {"Packed4Avx2<true>", 4, bufconf::mirror::Packed4Avx2<true>},
+      {"Packed8Avx2<false>", 8, bufconf::mirror::Packed8Avx2<false>},
+      {"Packed8Avx2<true>", 8, bufconf::mirror::Packed8Avx2<true>},
+  };
+  for (const Kernel& kernel : kernels) {
+    const ptrdiff_t k = kernel.k;
+    for (const ptrdiff_t na : {1, 31, 128, 129, 1100}) {
+      for (const ptrdiff_t nb : {3, 128, 300}) {
+        for (const ptrdiff_t shift : {0, 1, 3, 8}) {
+          const ptrdiff_t spitch = (na * k + 63) / 64 * 64 + 64;
+          const ptrdiff_t dpitch = (nb * k + 63) / 64 * 64 + 128;
+          std::vector<uint8_t> src = Iota(static_cast<size_t>(nb * spitch + 64 * k));
+          std::vector<uint8_t> dst(static_cast<size_t>(na * dpitch + 64 * k), 0), expect = dst;
+          const ptrdiff_t soff = shift * k + 64, doff = (3 * shift % 8) * k + 64;
+          const Dim a = {na, dpitch, k}, b = {nb, k, spitch};
+          for (ptrdiff_t i = 0; i < na; ++i) {
+            for (ptrdiff_t j = 0; j < nb; ++j) {
+              std::memcpy(&expect[static_cast<size_t>(doff + i * dpitch + j * k)],
+                          &src[static_cast<size_t>(soff + j * spitch + i * k)],
+                          static_cast<size_t>(k));
+            }
+          }
+          kernel.fn(reinterpret_cast<char*>(dst.data()) + doff,
+                    reinterpret_cast<const char*>(src.data()) + soff, a, b, k);
+          ASSERT_EQ(dst, expect) << kernel.name << " " << na << "x" << nb << " shift " << shift;
+        }
+      }
+    }
+  }
+}
+#endif
+
+#if defined(__SSE2__)
+// Long runs with non-temporal stores: every length around the 64-byte steps, every alignment of
+// the destination, and nothing written outside the runs.
+TEST(Mirror, StreamingRunsAgreeWithMemcpy) {
+  using bufconf::mirror::Dim;
+  for (const ptrdiff_t k : {512, 513, 575, 4096 + 17}) {
+    for (ptrdiff_t shift = 0; shift < 20; ++shift) {
+      const ptrdiff_t lines = 3, pitch = k + 40;
+      std::vector<uint8_t> src = Iota(static_cast<size_t>(lines * pitch + 64));
+      std::vector<uint8_t> dst(static_cast<size_t>(lines * pitch + 64), 7), expect = dst;
+      for (ptrdiff_t i = 0; i < lines; ++i) {
+        std::memcpy(&expect[static_cast<size_t>(shift + i * pitch)],
+                    &src[static_cast<size_t>(5 + i * pitch)], static_cast<size_t>(k));
+      }
+      bufconf::mirror::PlaneRunStream(reinterpret_cast<char*>(dst.data()) + shift,
+                                      reinterpret_cast<const char*>(src.data()) + 5,
+                                      Dim{lines, pitch, pitch}, Dim{1, 0, 0}, k);
+      ASSERT_EQ(dst, expect) << "run of " << k << " bytes, destination shifted by " << shift;
+    }
+  }
+}
+#endif
 
 }  // namespace
