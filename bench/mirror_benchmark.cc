@@ -5,8 +5,10 @@
 // Benchmarks are named <impl>/<layout>[/<variant>]:
 //   bufconf   bufconf_to_contiguous (mirror/bufconf_mirror.h), one shot: plans and runs per call
 //             (variant /plan: bufconf_mirror_run of a plan made once, outside the timing;
-//             variants /threads:1 and /threads:2, on every layout but the tiny one:
-//             bufconf_mirror_run_threads of such a plan on 1 or 2 threads, timed in wall time)
+//             on every layout but the tiny one, variant /stream: such a plan run with
+//             non-temporal stores whatever the size (bufconf_mirror_options.stream_min_bytes 1),
+//             and variants /threads:1 and /threads:2: bufconf_mirror_run_with of such a plan on
+//             1 or 2 threads, timed in wall time)
 //   oracle    bufconf::layout::ToContiguous, the reference model, on a Memory copy of the data
 //   cpython   PyBuffer_ToContiguous of the embedded CPython 3.11, on a Py_buffer of the view
 //   numpy     numpy.copyto(dst, a) called as a Python function (looked up once, called with a
@@ -378,8 +380,9 @@ void BufconfPlan(benchmark::State& state, const LayoutSpec& spec) {
   Finish(state, *c);
 }
 
-// bufconf_mirror_run_threads of a plan made once, on `threads` threads (wall time).
-void BufconfThreads(benchmark::State& state, const LayoutSpec& spec, int threads) {
+// bufconf_mirror_run_with of a plan made once, under `options`.
+void BufconfWith(benchmark::State& state, const LayoutSpec& spec,
+                 const bufconf_mirror_options& options) {
   Current* c;
   Prepare(state, spec, c);
   if (state.error_occurred()) return;
@@ -391,14 +394,14 @@ void BufconfThreads(benchmark::State& state, const LayoutSpec& spec, int threads
     return;
   }
   std::fill(c->dst.begin(), c->dst.end(), 0);
-  rc = bufconf_mirror_run_threads(plan, c->dst.data(), c->layout->buf, threads);
+  rc = bufconf_mirror_run_with(plan, c->dst.data(), c->layout->buf, &options);
   if (rc != BUFCONF_MIRROR_OK || !SameAsExpected(*c, c->dst.data(), c->layout->len)) {
     bufconf_mirror_plan_free(plan);
-    state.SkipWithError("bufconf_mirror_run_threads: fails or differs from PyBuffer_ToContiguous");
+    state.SkipWithError("bufconf_mirror_run_with: fails or differs from PyBuffer_ToContiguous");
     return;
   }
   for (auto _ : state) {
-    rc = bufconf_mirror_run_threads(plan, c->dst.data(), c->layout->buf, threads);
+    rc = bufconf_mirror_run_with(plan, c->dst.data(), c->layout->buf, &options);
     benchmark::DoNotOptimize(rc);
     benchmark::ClobberMemory();
   }
@@ -406,12 +409,18 @@ void BufconfThreads(benchmark::State& state, const LayoutSpec& spec, int threads
   Finish(state, *c);
 }
 
+// Wall time on 1 and 2 threads (the default thread_min_bytes, 1 MiB).
 void BufconfThreads1(benchmark::State& state, const LayoutSpec& spec) {
-  BufconfThreads(state, spec, 1);
+  BufconfWith(state, spec, bufconf_mirror_options{1, 0, 0});
 }
 
 void BufconfThreads2(benchmark::State& state, const LayoutSpec& spec) {
-  BufconfThreads(state, spec, 2);
+  BufconfWith(state, spec, bufconf_mirror_options{2, 0, 0});
+}
+
+// Non-temporal stores whatever the size (stream_min_bytes 1), one thread, CPU time.
+void BufconfStream(benchmark::State& state, const LayoutSpec& spec) {
+  BufconfWith(state, spec, bufconf_mirror_options{1, 0, 1});
 }
 
 void Oracle(benchmark::State& state, const LayoutSpec& spec) {
@@ -568,22 +577,24 @@ void RegisterAll() {
     Fn fn;
     bool numpy;
     bool threads;  // a /threads:N variant: not on tiny layouts, timed in wall time
+    bool large;    // not on tiny layouts
   };
   const Impl impls[] = {
-      {"bufconf", "", Bufconf, false, false},
-      {"bufconf", "/plan", BufconfPlan, false, false},
-      {"bufconf", "/threads:1", BufconfThreads1, false, true},
-      {"bufconf", "/threads:2", BufconfThreads2, false, true},
-      {"oracle", "", Oracle, false, false},
-      {"cpython", "", CPython, false, false},
-      {"numpy", "", Numpy, true, false},
-      {"numpy", "/ascontiguousarray", NumpyAscontiguousarray, true, false},
-      {"memcpy", "", Memcpy, false, false},
+      {"bufconf", "", Bufconf, false, false, false},
+      {"bufconf", "/plan", BufconfPlan, false, false, false},
+      {"bufconf", "/stream", BufconfStream, false, false, true},
+      {"bufconf", "/threads:1", BufconfThreads1, false, true, true},
+      {"bufconf", "/threads:2", BufconfThreads2, false, true, true},
+      {"oracle", "", Oracle, false, false, false},
+      {"cpython", "", CPython, false, false, false},
+      {"numpy", "", Numpy, true, false, false},
+      {"numpy", "/ascontiguousarray", NumpyAscontiguousarray, true, false, false},
+      {"memcpy", "", Memcpy, false, false, false},
   };
   for (const LayoutSpec& spec : Specs()) {
     for (const Impl& impl : impls) {
       if (impl.numpy && spec.numpy_type < 0) continue;  // not applicable: not registered
-      if (impl.threads && spec.tiny) continue;
+      if ((impl.threads || impl.large) && spec.tiny) continue;
       const std::string name = std::string(impl.impl) + "/" + spec.name + impl.variant;
       const Fn fn = impl.fn;
       const LayoutSpec* s = &spec;
@@ -656,8 +667,9 @@ class RatioReporter : public benchmark::BenchmarkReporter {
     std::fprintf(out,
                  "\nbufconf speed-up: the other implementation's CPU time / "
                  "bufconf_to_contiguous's (same run); 2 thr: wall time on 1 thread / on 2\n");
-    std::fprintf(out, "%-21s %10s %6s %7s %11s %8s %7s %8s %6s %6s  %s\n", "layout", "bufconf",
-                 "GB/s", "numpy", "np-ascontig", "cpython", "memcpy", "oracle", "plan", "2 thr",
+    std::fprintf(out, "%-21s %10s %6s %7s %11s %8s %7s %8s %6s %6s %6s  %s\n", "layout", "bufconf",
+                 "GB/s", "numpy", "np-ascontig", "cpython", "memcpy", "oracle", "plan", "stream",
+                 "2 thr",
                  "targets (cpython>=1, numpy>=1, memcpy>=0.5 if large transpose, memcpy>=0.85 "
                  "if runs>=4KiB)");
     for (const LayoutSpec& spec : Specs()) {
@@ -689,13 +701,15 @@ class RatioReporter : public benchmark::BenchmarkReporter {
           std::snprintf(text, sizeof text, "-");
         }
       };
-      char numpy[32], ascontig[32], cpython[32], memcpy[32], oracle[32], plan[32], threads[32];
+      char numpy[32], ascontig[32], cpython[32], memcpy[32], oracle[32], plan[32], stream[32],
+          threads[32];
       const double r_numpy = ratio("numpy/" + spec.name, numpy);
       ratio("numpy/" + spec.name + "/ascontiguousarray", ascontig);
       const double r_cpython = ratio("cpython/" + spec.name, cpython);
       const double r_memcpy = ratio("memcpy/" + spec.name, memcpy);
       ratio("oracle/" + spec.name, oracle);
       quotient(t, cpu_.Median(bufconf + "/plan"), plan);
+      quotient(t, cpu_.Median(bufconf + "/stream"), stream);
       quotient(real_.Median(bufconf + "/threads:1"), real_.Median(bufconf + "/threads:2"), threads);
       std::string targets;
       auto check = [&](const char* what, double r, double want) {
@@ -712,15 +726,16 @@ class RatioReporter : public benchmark::BenchmarkReporter {
       } else {
         std::snprintf(time, sizeof time, "%.2f ms", t * 1e3);
       }
-      std::fprintf(out, "%-21s %10s %6.2f %7s %11s %8s %7s %8s %6s %6s  %s\n", spec.name.c_str(),
-                   time, rates_.Median(bufconf) / 1e9, numpy, ascontig, cpython, memcpy, oracle,
-                   plan, threads, targets.c_str());
+      std::fprintf(out, "%-21s %10s %6.2f %7s %11s %8s %7s %8s %6s %6s %6s  %s\n",
+                   spec.name.c_str(), time, rates_.Median(bufconf) / 1e9, numpy, ascontig, cpython,
+                   memcpy, oracle, plan, stream, threads, targets.c_str());
     }
     std::fprintf(out,
                  "numpy: numpy.copyto into a preallocated C array; np-ascontig: "
                  "numpy.ascontiguousarray (allocates its result); plan: one-shot time / "
-                 "plan-reuse time; 2 thr: bufconf_mirror_run_threads' wall time on 1 thread / "
-                 "on 2; n/a: numpy cannot express an array of arrays\n");
+                 "plan-reuse time; stream: one-shot time / time with non-temporal stores "
+                 "(bufconf_mirror_options.stream_min_bytes 1); 2 thr: bufconf_mirror_run_with's "
+                 "wall time on 1 thread / on 2; n/a: numpy cannot express an array of arrays\n");
     for (const auto& [name, message] : errors_) {
       std::fprintf(out, "error: %s: %s\n", name.c_str(), message.c_str());
     }

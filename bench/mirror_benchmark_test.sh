@@ -49,7 +49,7 @@ if [[ -z "$header" ]]; then
   cat "$tmp/stderr" >&2
   fail "no ratio table on stderr (no line starting with 'layout ')"
 fi
-for word in bufconf GB/s numpy np-ascontig cpython memcpy oracle plan "2 thr" targets; do
+for word in bufconf GB/s numpy np-ascontig cpython memcpy oracle plan stream "2 thr" targets; do
   [[ "$header" == *"$word"* ]] || fail "the table header has no column '$word': $header"
 done
 
