@@ -747,7 +747,11 @@ int RunEngine(const Engine& e, char* dbuf, const char* sbuf, unsigned checks, co
       return kOverlap;
     }
   }
-  if (e.alias == Alias::kCheckLeaves && leaves > 1) {
+  // Leaves written in parallel, or in an order other than C order (kCheckLeaves), must not
+  // share bytes; leaves written one after the other in C order may (the last write wins, as in
+  // C-order item-by-item writes).
+  int parts = Parts(x, e.leaves, 1);
+  if ((e.alias == Alias::kCheckLeaves || parts > 1) && leaves > 1) {
     Scratch sorted_scratch;
     auto* sorted = static_cast<uintptr_t*>(sorted_scratch.Get(leaves, sizeof(uintptr_t)));
     if (sorted == nullptr) return kNoMem;
@@ -755,10 +759,13 @@ int RunEngine(const Engine& e, char* dbuf, const char* sbuf, unsigned checks, co
     std::sort(sorted, sorted + leaves);
     const uintptr_t span = static_cast<uintptr_t>(e.hi[0] - e.lo[0]);
     for (size_t i = 1; i < leaves; ++i) {
-      if (sorted[i] - sorted[i - 1] < span) return kAlias;
+      if (sorted[i] - sorted[i - 1] < span) {
+        if (e.alias == Alias::kCheckLeaves) return kAlias;
+        parts = 1;
+        break;
+      }
     }
   }
-  const int parts = Parts(x, e.leaves, 1);
   Parallel(parts, [&](int p) {
     ptrdiff_t lo, hi;
     PartRange(e.leaves, parts, p, 1, &lo, &hi);

@@ -60,6 +60,44 @@ int CopyDataFn(void*, const bufconf_buffer* dest, const bufconf_buffer* src) {
   return Code(bufconf_copy_data(&d, &s));
 }
 
+// "mirror-threads": the same calls through plans run on three threads with blocks of any size
+// and non-temporal stores (bufconf_mirror_run_with), so that the suite judges those paths too.
+constexpr bufconf_mirror_options kEveryPath = {3, 1, 1};
+
+// Runs the plan made (rc: how making it went) and frees it.
+int RunPlan(int rc, bufconf_mirror_plan* plan, void* dst, const void* src) {
+  if (rc == BUFCONF_MIRROR_OK) rc = bufconf_mirror_run_with(plan, dst, src, &kEveryPath);
+  bufconf_mirror_plan_free(plan);
+  return Code(rc);
+}
+
+int ToContiguousThreadsFn(void* ctx, void* buf, const bufconf_buffer* src, bufconf_ssize_t len,
+                          char order) {
+  const bufconf_view v = ViewOf(*src);
+  if (len != v.len) return ToContiguousFn(ctx, buf, src, len, order);  // its error
+  bufconf_mirror_plan* plan = nullptr;
+  const int rc = bufconf_mirror_plan_to_contiguous(&v, order, &plan);
+  return RunPlan(rc, plan, buf, v.buf);
+}
+
+int FromContiguousThreadsFn(void* ctx, const bufconf_buffer* view, const void* buf,
+                            bufconf_ssize_t len, char order) {
+  const bufconf_view v = ViewOf(*view);
+  if (len < view->len) return FromContiguousFn(ctx, view, buf, len, order);  // its error
+  bufconf_mirror_plan* plan = nullptr;
+  const int rc = bufconf_mirror_plan_from_contiguous(&v, order, &plan);
+  return RunPlan(rc, plan, v.buf, buf);
+}
+
+int CopyDataThreadsFn(void*, const bufconf_buffer* dest, const bufconf_buffer* src) {
+  const bufconf_view d = ViewOf(*dest);
+  const bufconf_view s = ViewOf(*src);
+  if (d.readonly != 0) return Code(bufconf_copy_data(&d, &s));  // its error
+  bufconf_mirror_plan* plan = nullptr;
+  const int rc = bufconf_mirror_plan_copy(&d, &s, &plan);
+  return RunPlan(rc, plan, d.buf, s.buf);
+}
+
 bufconf_adapter MakeAdapter() {
   bufconf_adapter a{};
   a.abi_version = BUFCONF_ADAPTER_ABI_VERSION;
@@ -81,6 +119,19 @@ const bufconf_adapter* MirrorAdapter() {
   return &adapter;
 }
 
+const bufconf_adapter* MirrorThreadsAdapter() {
+  static const bufconf_adapter adapter = [] {
+    bufconf_adapter a = MakeAdapter();
+    a.name = "mirror-threads";
+    a.to_contiguous = ToContiguousThreadsFn;
+    a.from_contiguous = FromContiguousThreadsFn;
+    a.copy_data = CopyDataThreadsFn;
+    return a;
+  }();
+  return &adapter;
+}
+
 }  // namespace
 
 BUFCONF_REGISTER_ADAPTER("mirror", MirrorAdapter)
+BUFCONF_REGISTER_ADAPTER("mirror-threads", MirrorThreadsAdapter)

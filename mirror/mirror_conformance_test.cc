@@ -1,5 +1,6 @@
-// The conformance suite on the built-in adapter "mirror" (the library's algorithm side): every
-// rule it has the functions for passes, with no expectations file; the others are skipped.
+// The conformance suite on the built-in adapters "mirror" (the library's algorithm side) and
+// "mirror-threads" (its plans on three threads, streaming): every rule they have the functions
+// for passes, with no expectations file; the others are skipped.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -14,8 +15,9 @@
 namespace bufconf::suite {
 namespace {
 
-void RunAndExpectEveryAlgorithmRuleToPass(uint64_t seed, int64_t examples) {
-  const conformance::LoadedAdapter loaded = conformance::LoadAdapter("mirror");
+void RunAndExpectEveryAlgorithmRuleToPass(uint64_t seed, int64_t examples,
+                                          const std::string& name = "mirror") {
+  const conformance::LoadedAdapter loaded = conformance::LoadAdapter(name);
   ASSERT_NE(loaded.adapter, nullptr);
   const bufconf_adapter& adapter = *loaded.adapter;
   EXPECT_EQ(conformance::CheckAdapter(adapter), "");
@@ -28,8 +30,8 @@ void RunAndExpectEveryAlgorithmRuleToPass(uint64_t seed, int64_t examples) {
   settings.seed = seed;
   settings.examples = examples;
   settings.timeout_seconds = 120;
-  settings.failures_dir = testutil::TestDir(("mirror-" + std::to_string(seed)).c_str());
-  settings.adapter_spec = "mirror";
+  settings.failures_dir = testutil::TestDir((name + "-" + std::to_string(seed)).c_str());
+  settings.adapter_spec = name;
   const RunReport report = RunSuite(adapter, settings);
   ASSERT_FALSE(report.results.empty());
   int passed = 0;
@@ -55,6 +57,11 @@ TEST(MirrorConformance, EveryAlgorithmRulePassesAtAnotherSeed) {
 
 TEST(MirrorConformance, EveryAlgorithmRulePassesAtAThirdSeed) {
   RunAndExpectEveryAlgorithmRuleToPass(77, 500);
+}
+
+// The library's plans on three threads with non-temporal stores (adapter "mirror-threads").
+TEST(MirrorConformance, EveryAlgorithmRulePassesOnThreeThreadsStreaming) {
+  RunAndExpectEveryAlgorithmRuleToPass(1, 500, "mirror-threads");
 }
 
 }  // namespace
