@@ -332,6 +332,10 @@ PlaneFn ChoosePlane(ptrdiff_t k, const Dim& b) {
     if (k == 4) return PlaneReverse<4>;
   }
   if (k == 1 && b.d == 1 && b.s == 0) return PlaneFill1;
+#if defined(__SSE2__)
+  if (k == 8 && b.d == 8 && b.n >= 4) return PlaneGather8;
+  if (k == 4 && b.d == 4 && b.n >= 4) return PlaneGather4;
+#endif
   switch (k) {
     case 1:
       return PlaneK<1>;

@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <numeric>
+#include <utility>
 #include <vector>
 
 #include "mirror/bufconf_mirror.h"
@@ -490,6 +492,33 @@ TEST(Mirror, PackedTransposeKernelsAgreeWithALoop) {
 #endif
 
 #if defined(__SSE2__)
+// The gathers into contiguous lines, on every stride kind: positive, negative, zero, unaligned.
+TEST(Mirror, GatherKernelsAgreeWithALoop) {
+  using bufconf::mirror::Dim;
+  using bufconf::mirror::PlaneFn;
+  for (const auto& [k, fn] : {std::pair<ptrdiff_t, PlaneFn>{4, bufconf::mirror::PlaneGather4},
+                              std::pair<ptrdiff_t, PlaneFn>{8, bufconf::mirror::PlaneGather8}}) {
+    for (const ptrdiff_t stride : {2 * k, 3 * k + 1, -k, -2 * k, ptrdiff_t{0}, 17 * k}) {
+      for (const ptrdiff_t n : {1, 3, 4, 5, 8, 9, 67}) {
+        const ptrdiff_t lines = 3, reach = std::abs(stride) * n + k, pitch = reach + 5;
+        std::vector<uint8_t> src = Iota(static_cast<size_t>(lines * pitch + 64));
+        std::vector<uint8_t> dst(static_cast<size_t>(lines * n * k + 16), 9), expect = dst;
+        const ptrdiff_t base = stride < 0 ? reach - k : 0;  // item 0's offset in a line
+        for (ptrdiff_t i = 0; i < lines; ++i) {
+          for (ptrdiff_t j = 0; j < n; ++j) {
+            std::memcpy(&expect[static_cast<size_t>(i * n * k + j * k)],
+                        &src[static_cast<size_t>(i * pitch + base + j * stride)],
+                        static_cast<size_t>(k));
+          }
+        }
+        fn(reinterpret_cast<char*>(dst.data()), reinterpret_cast<const char*>(src.data()) + base,
+           Dim{lines, n * k, pitch}, Dim{n, k, stride}, k);
+        ASSERT_EQ(dst, expect) << "k " << k << " stride " << stride << " n " << n;
+      }
+    }
+  }
+}
+
 // Long runs with non-temporal stores: every length around the 64-byte steps, every alignment of
 // the destination, and nothing written outside the runs.
 TEST(Mirror, StreamingRunsAgreeWithMemcpy) {
