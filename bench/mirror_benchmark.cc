@@ -569,7 +569,59 @@ void Memcpy(benchmark::State& state, const LayoutSpec& spec) {
   Finish(state, *c);
 }
 
+// ---- the copy-size sweep: where the cache ends, and what non-temporal stores give ----
+//
+// sweep/memcpy/<N>MiB: memcpy of N MiB between two pre-faulted buffers; sweep/stream/<N>MiB: the
+// same copy by bufconf with non-temporal stores (a copy plan of one contiguous run, run with
+// stream_min_bytes 1). Buffers are made (and touched) per benchmark, outside the timing.
+constexpr int kSweepMiB[] = {4, 16, 32, 64, 128, 256};
+
+void Sweep(benchmark::State& state, int mib, bool stream) {
+  const ptrdiff_t bytes = ptrdiff_t{mib} * kMiB;
+  std::vector<uint8_t> src(static_cast<size_t>(bytes), 3), dst(static_cast<size_t>(bytes), 1);
+  bufconf_mirror_plan* plan = nullptr;
+  if (stream) {
+    ptrdiff_t shape[1] = {bytes};
+    bufconf_view d{}, s{};
+    d.buf = dst.data();
+    s.buf = src.data();
+    d.len = s.len = bytes;
+    d.itemsize = s.itemsize = 1;
+    d.ndim = s.ndim = 1;
+    d.shape = s.shape = shape;
+    if (bufconf_mirror_plan_copy(&d, &s, &plan) != BUFCONF_MIRROR_OK) {
+      state.SkipWithError("bufconf_mirror_plan_copy failed");
+      return;
+    }
+  }
+  const bufconf_mirror_options options = {1, 0, 1};
+  for (auto _ : state) {
+    if (stream) {
+      benchmark::DoNotOptimize(bufconf_mirror_run_with(plan, dst.data(), src.data(), &options));
+    } else {
+      std::memcpy(dst.data(), src.data(), static_cast<size_t>(bytes));
+    }
+    benchmark::ClobberMemory();
+  }
+  bufconf_mirror_plan_free(plan);
+  if (dst != src) state.SkipWithError("the copy differs from its source");
+  state.SetBytesProcessed(state.iterations() * bytes);
+}
+
+void RegisterSweep() {
+  for (const int mib : kSweepMiB) {
+    for (const bool stream : {false, true}) {
+      const std::string name =
+          std::string("sweep/") + (stream ? "stream/" : "memcpy/") + std::to_string(mib) + "MiB";
+      benchmark::RegisterBenchmark(name.c_str(), [mib, stream](benchmark::State& state) {
+        Sweep(state, mib, stream);
+      })->Unit(benchmark::kMillisecond);
+    }
+  }
+}
+
 void RegisterAll() {
+  RegisterSweep();
   using Fn = void (*)(benchmark::State&, const LayoutSpec&);
   struct Impl {
     const char* impl;     // <impl>
@@ -662,6 +714,28 @@ class RatioReporter : public benchmark::BenchmarkReporter {
     }
   };
 
+  // The copy-size sweep, when it ran: GB/s of memcpy and of bufconf's streaming copy per size.
+  void PrintSweep(std::FILE* out) const {
+    bool header = false;
+    for (const int mib : kSweepMiB) {
+      const std::string size = std::to_string(mib) + "MiB";
+      const double m = cpu_.Median("sweep/memcpy/" + size), s = cpu_.Median("sweep/stream/" + size);
+      if (m <= 0 && s <= 0) continue;
+      if (!header) {
+        std::fprintf(out, "\ncopy size sweep (GB/s: 10^9 bytes copied per CPU second)\n");
+        std::fprintf(out, "%-8s %8s %8s %8s\n", "size", "memcpy", "stream", "ratio");
+        header = true;
+      }
+      const double bytes = static_cast<double>(mib) * static_cast<double>(kMiB);
+      char gm[32] = "-", gs[32] = "-", ratio[32] = "-";
+      if (m > 0) std::snprintf(gm, sizeof gm, "%.2f", bytes / m / 1e9);
+      if (s > 0) std::snprintf(gs, sizeof gs, "%.2f", bytes / s / 1e9);
+      if (m > 0 && s > 0) std::snprintf(ratio, sizeof ratio, "%.2fx", m / s);
+      std::fprintf(out, "%-8s %8s %8s %8s\n", size.c_str(), gm, gs, ratio);
+    }
+    if (header) std::fprintf(out, "ratio: memcpy's time / the streaming copy's\n");
+  }
+
   void PrintTable() const {
     std::FILE* out = stderr;
     std::fprintf(out,
@@ -736,6 +810,7 @@ class RatioReporter : public benchmark::BenchmarkReporter {
                  "plan-reuse time; stream: one-shot time / time with non-temporal stores "
                  "(bufconf_mirror_options.stream_min_bytes 1); 2 thr: bufconf_mirror_run_with's "
                  "wall time on 1 thread / on 2; n/a: numpy cannot express an array of arrays\n");
+    PrintSweep(out);
     for (const auto& [name, message] : errors_) {
       std::fprintf(out, "error: %s: %s\n", name.c_str(), message.c_str());
     }

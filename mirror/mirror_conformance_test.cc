@@ -55,11 +55,8 @@ TEST(MirrorConformance, EveryAlgorithmRulePassesAtAnotherSeed) {
   RunAndExpectEveryAlgorithmRuleToPass(20261128, 500);
 }
 
-TEST(MirrorConformance, EveryAlgorithmRulePassesAtAThirdSeed) {
-  RunAndExpectEveryAlgorithmRuleToPass(77, 500);
-}
-
-// The library's plans on three threads with non-temporal stores (adapter "mirror-threads").
+// The library's plans on three threads with non-temporal stores (adapter "mirror-threads"); at
+// seed 1 it found an array of arrays whose rows share bytes split between threads (fixed).
 TEST(MirrorConformance, EveryAlgorithmRulePassesOnThreeThreadsStreaming) {
   RunAndExpectEveryAlgorithmRuleToPass(1, 500, "mirror-threads");
 }
