@@ -523,7 +523,7 @@ TEST(Mirror, GatherKernelsAgreeWithALoop) {
 // the destination, and nothing written outside the runs.
 TEST(Mirror, StreamingRunsAgreeWithMemcpy) {
   using bufconf::mirror::Dim;
-  for (const ptrdiff_t k : {512, 513, 575, 4096 + 17}) {
+  for (const ptrdiff_t k : {512, 513, 575, 4096 + 17, 4 * 4096, 3 * 16384 + 100}) {
     for (ptrdiff_t shift = 0; shift < 20; ++shift) {
       const ptrdiff_t lines = 3, pitch = k + 40;
       std::vector<uint8_t> src = Iota(static_cast<size_t>(lines * pitch + 64));
