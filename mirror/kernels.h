@@ -335,33 +335,20 @@ inline void PutLine(char* q, const char* p, ptrdiff_t n) {
   std::memcpy(q, p, static_cast<size_t>(n));
 }
 
-// 64 bytes from p to q with non-temporal stores.
-inline void StreamLine(char* q, const char* p) {
-  const __m128i v0 = Load16(p), v1 = Load16(p + 16), v2 = Load16(p + 32), v3 = Load16(p + 48);
-  _mm_stream_si128(reinterpret_cast<__m128i*>(q), v0);
-  _mm_stream_si128(reinterpret_cast<__m128i*>(q + 16), v1);
-  _mm_stream_si128(reinterpret_cast<__m128i*>(q + 32), v2);
-  _mm_stream_si128(reinterpret_cast<__m128i*>(q + 48), v3);
-}
-
 // memcpy of n bytes with non-temporal stores (the caller fences): the head up to a 16-byte
-// boundary of q and the tail by memcpy; between, four 4 KiB pages at a time, a line of each in
-// turn with the source prefetched two lines ahead (four read streams keep more of the memory
-// busy than one; glibc's large memcpy does the same), then 64 bytes a step.
+// boundary of q and the tail by memcpy, 64 bytes a step between.
 inline void CopyStream(char* q, const char* p, ptrdiff_t n) {
-  constexpr ptrdiff_t kPage = 4096;
   const ptrdiff_t head = std::min<ptrdiff_t>(n, (16 - reinterpret_cast<uintptr_t>(q) % 16) % 16);
   std::memcpy(q, p, static_cast<size_t>(head));
   ptrdiff_t x = head;
-  for (; x + 4 * kPage <= n; x += 4 * kPage) {
-    for (ptrdiff_t o = 0; o < kPage; o += 64) {
-      for (ptrdiff_t page = 0; page < 4 * kPage; page += kPage) {
-        _mm_prefetch(p + x + page + o + 128, _MM_HINT_T0);
-        StreamLine(q + x + page + o, p + x + page + o);
-      }
-    }
+  for (; x + 64 <= n; x += 64) {
+    const __m128i v0 = Load16(p + x), v1 = Load16(p + x + 16), v2 = Load16(p + x + 32),
+                  v3 = Load16(p + x + 48);
+    _mm_stream_si128(reinterpret_cast<__m128i*>(q + x), v0);
+    _mm_stream_si128(reinterpret_cast<__m128i*>(q + x + 16), v1);
+    _mm_stream_si128(reinterpret_cast<__m128i*>(q + x + 32), v2);
+    _mm_stream_si128(reinterpret_cast<__m128i*>(q + x + 48), v3);
   }
-  for (; x + 64 <= n; x += 64) StreamLine(q + x, p + x);
   std::memcpy(q + x, p + x, static_cast<size_t>(n - x));
 }
 
