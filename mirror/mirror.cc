@@ -591,15 +591,20 @@ struct Exec {
 };
 
 // The dimension a direct copy is split along for threads: the bytes of its one run (kItem),
-// its first (outermost) odometer dimension, or the lines of its plane; with the grain that keeps
-// parts whole (cache lines of a run, whole tiles of a transpose).
+// its first (outermost) odometer dimension, the lines of its plane (a), or, for a plane of one
+// line, the items of that line (b); with the grain that keeps parts whole (pages of a run, whole
+// tiles of a transpose, 64 items of a line).
 ptrdiff_t SplitExtent(const Engine& e, ptrdiff_t* grain) {
   if (e.kernel == Kernel::kItem) {
     *grain = 4096;
     return e.k;
   }
-  *grain = e.nodo > 0 ? 1 : 128;
-  return e.nodo > 0 ? e.odo[0].n : e.a.n;
+  if (e.nodo > 0) {
+    *grain = 1;
+    return e.odo[0].n;
+  }
+  *grain = e.a.n > 1 ? 128 : 64;
+  return e.a.n > 1 ? e.a.n : e.b.n;
 }
 
 // Copies the part [lo, hi) of a direct copy's split dimension (SplitExtent) from s to d.
@@ -614,10 +619,16 @@ void RunPart(const Engine& e, char* d, const char* s, bool stream, ptrdiff_t lo,
     return;
   }
   const PlaneFn fn = stream ? e.fn_stream : e.fn;
-  if (e.nodo == 0) {
+  if (e.nodo == 0 && e.a.n > 1) {
     Dim a = e.a;
     a.n = hi - lo;
     fn(d + lo * a.d, s + lo * a.s, a, e.b, e.k);
+    return;
+  }
+  if (e.nodo == 0) {
+    Dim b = e.b;
+    b.n = hi - lo;
+    fn(d + lo * b.d, s + lo * b.s, e.a, b, e.k);
     return;
   }
   Dim odo[kMaxDims];
