@@ -593,7 +593,7 @@ struct Exec {
 // The dimension a direct copy is split along for threads: the bytes of its one run (kItem),
 // its first (outermost) odometer dimension, the lines of its plane (a), or, for a plane of one
 // line, the items of that line (b); with the grain that keeps parts whole (pages of a run, whole
-// tiles of a transpose, 64 items of a line).
+// tiles of a transpose, 64 bytes of a line).
 ptrdiff_t SplitExtent(const Engine& e, ptrdiff_t* grain) {
   if (e.kernel == Kernel::kItem) {
     *grain = 4096;
@@ -603,7 +603,7 @@ ptrdiff_t SplitExtent(const Engine& e, ptrdiff_t* grain) {
     *grain = 1;
     return e.odo[0].n;
   }
-  *grain = e.a.n > 1 ? 128 : 64;
+  *grain = e.a.n > 1 ? 128 : std::max<ptrdiff_t>(1, 64 / e.k);
   return e.a.n > 1 ? e.a.n : e.b.n;
 }
 
