@@ -118,8 +118,9 @@ int bufconf_mirror_run(const bufconf_mirror_plan *plan, void *dst, const void *s
  * one-shot calls use. */
 typedef struct bufconf_mirror_options {
   /* Threads the run may use, 0..64 (0: 1). The copy's outermost dimension (for a single plane,
-   * its lines; for one contiguous run, its bytes; for an array of arrays, its rows) is split
-   * into blocks of consecutive indices, one a thread, the calling thread taking the first. Fewer
+   * its lines, or the items of its one line; for one contiguous run, its bytes; for an array of
+   * arrays, its rows) is split into blocks of consecutive indices, one a thread, the calling
+   * thread taking the first. Fewer
    * threads run when a block would be smaller than thread_min_bytes, when items of the
    * destination may share bytes or memory overlaps (the copy then runs on one thread, in the
    * order the one-shot calls write), and when a thread cannot be started (its block runs on the
