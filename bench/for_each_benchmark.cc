@@ -49,12 +49,16 @@
 #include <type_traits>
 #include <vector>
 
-#include "conformance/adapters/python/debian_python.h"
+#include "bench/bench_support.h"
 #include "mirror/bufconf_mirror.h"
 
 static_assert(std::is_same_v<npy_intp, ptrdiff_t>, "npy_intp is ptrdiff_t on this platform");
 
 namespace {
+
+using bufconf::bench::FormatTime;
+using bufconf::bench::TakePythonError;
+using bufconf::bench::Times;
 
 // ---- the per-element work ----
 
@@ -278,23 +282,6 @@ struct Current {
 std::map<const LayoutSpec*, std::unique_ptr<Current>>& Prepared() {
   static std::map<const LayoutSpec*, std::unique_ptr<Current>> prepared;
   return prepared;
-}
-
-std::string TakePythonError() {
-  PyObject *type, *value, *traceback;
-  PyErr_Fetch(&type, &value, &traceback);
-  std::string text = "unknown Python error";
-  if (value != nullptr) {
-    PyObject* s = PyObject_Str(value);
-    const char* utf8 = s != nullptr ? PyUnicode_AsUTF8(s) : nullptr;
-    if (utf8 != nullptr) text = utf8;
-    Py_XDECREF(s);
-  }
-  PyErr_Clear();
-  Py_XDECREF(type);
-  Py_XDECREF(value);
-  Py_XDECREF(traceback);
-  return text;
 }
 
 Current& Prepare(const LayoutSpec& spec) {
@@ -537,138 +524,71 @@ void RegisterAll() {
   }
 }
 
-// ---- the ratio table ----
+// ---- the table (bench_support's TableReporter prints it after the run) ----
 
-// Forwards everything to the display reporter --benchmark_format asks for, and keeps each
-// benchmark's CPU time per iteration for the table.
-class RatioReporter : public benchmark::BenchmarkReporter {
- public:
-  explicit RatioReporter(benchmark::BenchmarkReporter* display) : display_(display) {}
-  bool ReportContext(const Context& context) override { return display_->ReportContext(context); }
-  void ReportRuns(const std::vector<Run>& runs) override {
-    display_->ReportRuns(runs);
-    for (const Run& run : runs) {
-      const std::string name = run.run_name.function_name;
-      if (run.error_occurred) {
-        errors_[name] = run.error_message;
-      } else if (run.run_type == Run::RT_Aggregate) {
-        // --benchmark_report_aggregates_only hides the repetitions: use their median.
-        if (run.aggregate_name != "median" || run.aggregate_unit != benchmark::kTime) continue;
-        medians_[name] = run.GetAdjustedCPUTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
-      } else if (run.iterations > 0) {
-        seconds_[name].push_back(run.cpu_accumulated_time / static_cast<double>(run.iterations));
+// The ratio table (stderr, after the run).
+void PrintTable(const Times& times, std::FILE* out) {
+  std::fprintf(out,
+               "\nbufconf_for_each against the others: the other implementation's CPU time / "
+               "bufconf_for_each's (same run)\n");
+  std::fprintf(out, "%-21s %8s %10s %7s %7s %9s  %s\n", "layout", "ns/elem", "bufconf", "cloop",
+               "nditer", "nditer-xl", "targets (bufconf>=1.0x cloop on c_contiguous_f32)");
+  for (const LayoutSpec& spec : Specs()) {
+    const std::string bufconf = "bufconf/" + spec.name;
+    const double t = times.Cpu(bufconf);
+    if (t <= 0) {
+      auto e = times.errors().find(bufconf);
+      if (e != times.errors().end()) {
+        std::fprintf(out, "%-21s bufconf: %s\n", spec.name.c_str(), e->second.c_str());
       }
+      continue;
     }
-  }
-  void Finalize() override {
-    display_->Finalize();
-    PrintTable();
-  }
-
- private:
-  // CPU seconds per iteration of `name` (the median repetition), or a negative value.
-  double Time(const std::string& name) const {
-    auto m = medians_.find(name);
-    if (m != medians_.end()) return m->second;
-    auto it = seconds_.find(name);
-    if (it == seconds_.end() || it->second.empty()) return -1;
-    std::vector<double> v = it->second;
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-  }
-
-  void PrintTable() const {
-    std::FILE* out = stderr;
-    std::fprintf(out,
-                 "\nbufconf_for_each against the others: the other implementation's CPU time / "
-                 "bufconf_for_each's (same run)\n");
-    std::fprintf(out, "%-21s %8s %10s %7s %7s %9s  %s\n", "layout", "ns/elem", "bufconf", "cloop",
-                 "nditer", "nditer-xl", "targets (bufconf>=1.0x cloop on c_contiguous_f32)");
-    for (const LayoutSpec& spec : Specs()) {
-      const std::string bufconf = "bufconf/" + spec.name;
-      const double t = Time(bufconf);
-      if (t <= 0) {
-        auto e = errors_.find(bufconf);
-        if (e != errors_.end()) {
-          std::fprintf(out, "%-21s bufconf: %s\n", spec.name.c_str(), e->second.c_str());
-        }
-        continue;
+    // other / bufconf, printed into text; negative when `name` did not run.
+    auto ratio = [&](const std::string& name, char(&text)[32]) {
+      const double other = times.Cpu(name);
+      if (other <= 0) {
+        const bool inapplicable = spec.numpy_type < 0 && name.rfind("nditer/", 0) == 0;
+        std::snprintf(text, sizeof text, "%s", inapplicable ? "n/a" : "-");
+        return -1.0;
       }
-      // other / bufconf, printed into text; negative when `name` did not run.
-      auto ratio = [&](const std::string& name, char(&text)[32]) {
-        const double other = Time(name);
-        if (other <= 0) {
-          const bool inapplicable = spec.numpy_type < 0 && name.rfind("nditer/", 0) == 0;
-          std::snprintf(text, sizeof text, "%s", inapplicable ? "n/a" : "-");
-          return -1.0;
-        }
-        std::snprintf(text, sizeof text, "%.2fx", other / t);
-        return other / t;
-      };
-      char cloop[32], nditer[32], external[32];
-      const double r_cloop = ratio("cloop/" + spec.name, cloop);
-      ratio("nditer/" + spec.name, nditer);
-      ratio("nditer/" + spec.name + "/external_loop_noindex", external);
-      std::string targets;
-      if (spec.target && r_cloop >= 0) {
-        targets = std::string("cloop") + (r_cloop >= 1.0 ? " ok" : " MISS");
-      }
-      char time[32];
-      if (spec.tiny) {
-        std::snprintf(time, sizeof time, "%.1f ns", t * 1e9);
-      } else {
-        std::snprintf(time, sizeof time, "%.2f ms", t * 1e3);
-      }
-      char row[256];
-      std::snprintf(row, sizeof row, "%-21s %8.2f %10s %7s %7s %9s  %s", spec.name.c_str(),
-                    t * 1e9 / static_cast<double>(spec.elements), time, cloop, nditer, external,
-                    targets.c_str());
-      std::string line = row;
-      line.erase(line.find_last_not_of(' ') + 1);
-      std::fprintf(out, "%s\n", line.c_str());
+      std::snprintf(text, sizeof text, "%.2fx", other / t);
+      return other / t;
+    };
+    char cloop[32], nditer[32], external[32];
+    const double r_cloop = ratio("cloop/" + spec.name, cloop);
+    ratio("nditer/" + spec.name, nditer);
+    ratio("nditer/" + spec.name + "/external_loop_noindex", external);
+    std::string targets;
+    if (spec.target && r_cloop >= 0) {
+      targets = std::string("cloop") + (r_cloop >= 1.0 ? " ok" : " MISS");
     }
-    std::fprintf(out,
-                 "ns/elem, bufconf: bufconf_for_each's CPU time per element and per call; cloop: "
-                 "plain C loop; nditer: NpyIter with MULTI_INDEX, made per call; nditer-xl: "
-                 "NpyIter with EXTERNAL_LOOP and no index (not like for like); n/a: numpy cannot "
-                 "express an array of arrays\n");
-    for (const auto& [name, message] : errors_) {
-      std::fprintf(out, "error: %s: %s\n", name.c_str(), message.c_str());
-    }
+    const std::string time = FormatTime(t, spec.tiny);
+    char row[256];
+    std::snprintf(row, sizeof row, "%-21s %8.2f %10s %7s %7s %9s  %s", spec.name.c_str(),
+                  t * 1e9 / static_cast<double>(spec.elements), time.c_str(), cloop, nditer,
+                  external, targets.c_str());
+    std::string line = row;
+    line.erase(line.find_last_not_of(' ') + 1);
+    std::fprintf(out, "%s\n", line.c_str());
   }
-
-  std::unique_ptr<benchmark::BenchmarkReporter> display_;
-  std::map<std::string, std::vector<double>> seconds_;  // per repetition
-  std::map<std::string, double> medians_;               // from aggregates
-  std::map<std::string, std::string> errors_;
-};
-
-// ---- the embedded interpreter ----
-
-// Debian's /usr/bin/python3 world (its prefix, site and dist-packages: numpy), as the python
-// adapter starts it; then numpy's C API.
-bool StartPython() {
-  const std::string started = bufconf::adapters::StartDebianPython();
-  if (!started.empty()) {
-    std::fprintf(stderr, "%s\n", started.c_str());
-    return false;
-  }
-  if (_import_array() < 0) {
-    std::fprintf(stderr, "numpy's C API does not import: %s\n", TakePythonError().c_str());
-    return false;
-  }
-  return true;
+  std::fprintf(out,
+               "ns/elem, bufconf: bufconf_for_each's CPU time per element and per call; cloop: "
+               "plain C loop; nditer: NpyIter with MULTI_INDEX, made per call; nditer-xl: "
+               "NpyIter with EXTERNAL_LOOP and no index (not like for like); n/a: numpy cannot "
+               "express an array of arrays\n");
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  if (!StartPython()) return 1;
-  RegisterAll();
-  RatioReporter reporter(benchmark::CreateDefaultDisplayReporter());
-  benchmark::RunSpecifiedBenchmarks(&reporter);
+  const int rc = bufconf::bench::Main(
+      argc, argv,
+      [] {
+        if (_import_array() < 0) return "numpy's C API does not import: " + TakePythonError();
+        RegisterAll();
+        return std::string();
+      },
+      PrintTable);
   Prepared().clear();
-  return 0;
+  return rc;
 }

@@ -63,12 +63,16 @@
 #include <string>
 #include <vector>
 
-#include "conformance/adapters/python/debian_python.h"
+#include "bench/bench_support.h"
 #include "mirror/bufconf_mirror.h"
 #include "reference/layout/descriptor.h"
 #include "reference/layout/mirror.h"
 
 namespace {
+
+using bufconf::bench::FormatTime;
+using bufconf::bench::TakePythonError;
+using bufconf::bench::Times;
 
 constexpr ptrdiff_t kMiB = ptrdiff_t{1} << 20;
 
@@ -262,23 +266,6 @@ struct Current {
 std::map<const LayoutSpec*, std::unique_ptr<Current>>& Prepared() {
   static std::map<const LayoutSpec*, std::unique_ptr<Current>> prepared;
   return prepared;
-}
-
-std::string TakePythonError() {
-  PyObject *type, *value, *traceback;
-  PyErr_Fetch(&type, &value, &traceback);
-  std::string text = "unknown Python error";
-  if (value != nullptr) {
-    PyObject* s = PyObject_Str(value);
-    const char* utf8 = s != nullptr ? PyUnicode_AsUTF8(s) : nullptr;
-    if (utf8 != nullptr) text = utf8;
-    Py_XDECREF(s);
-  }
-  PyErr_Clear();
-  Py_XDECREF(type);
-  Py_XDECREF(value);
-  Py_XDECREF(traceback);
-  return text;
 }
 
 PyObject* NumpyArray(Layout& l, char* data, bool use_strides) {
@@ -661,194 +648,113 @@ void RegisterAll() {
   }
 }
 
-// ---- the ratio table ----
+// ---- the tables (bench_support's TableReporter prints them after the run) ----
 
-// Forwards everything to the display reporter --benchmark_format asks for, and keeps each
-// benchmark's CPU and wall time per iteration for the table.
-class RatioReporter : public benchmark::BenchmarkReporter {
- public:
-  explicit RatioReporter(benchmark::BenchmarkReporter* display) : display_(display) {}
-  bool ReportContext(const Context& context) override { return display_->ReportContext(context); }
-  void ReportRuns(const std::vector<Run>& runs) override {
-    display_->ReportRuns(runs);
-    for (const Run& run : runs) {
-      const std::string name = run.run_name.function_name;
-      auto rate = run.counters.find("bytes_per_second");
-      if (run.error_occurred) {
-        errors_[name] = run.error_message;
-      } else if (run.run_type == Run::RT_Aggregate) {
-        // --benchmark_report_aggregates_only hides the repetitions: use their median.
-        if (run.aggregate_name != "median" || run.aggregate_unit != benchmark::kTime) continue;
-        const double unit = benchmark::GetTimeUnitMultiplier(run.time_unit);
-        cpu_.medians[name] = run.GetAdjustedCPUTime() / unit;
-        real_.medians[name] = run.GetAdjustedRealTime() / unit;
-        if (rate != run.counters.end()) rates_.medians[name] = rate->second.value;
-      } else if (run.iterations > 0) {
-        const auto iterations = static_cast<double>(run.iterations);
-        cpu_.values[name].push_back(run.cpu_accumulated_time / iterations);
-        real_.values[name].push_back(run.real_accumulated_time / iterations);
-        if (rate != run.counters.end()) rates_.values[name].push_back(rate->second.value);
-      }
+// The copy-size sweep, when it ran: GB/s of memcpy and of bufconf's streaming copy per size.
+void PrintSweep(const Times& times, std::FILE* out) {
+  bool header = false;
+  for (const int mib : kSweepMiB) {
+    const std::string size = std::to_string(mib) + "MiB";
+    const double m = times.Cpu("sweep/memcpy/" + size), s = times.Cpu("sweep/stream/" + size);
+    if (m <= 0 && s <= 0) continue;
+    if (!header) {
+      std::fprintf(out, "\ncopy size sweep (GB/s: 10^9 bytes copied per CPU second)\n");
+      std::fprintf(out, "%-8s %8s %8s %8s\n", "size", "memcpy", "stream", "ratio");
+      header = true;
     }
+    const double bytes = static_cast<double>(mib) * static_cast<double>(kMiB);
+    char gm[32] = "-", gs[32] = "-", ratio[32] = "-";
+    if (m > 0) std::snprintf(gm, sizeof gm, "%.2f", bytes / m / 1e9);
+    if (s > 0) std::snprintf(gs, sizeof gs, "%.2f", bytes / s / 1e9);
+    if (m > 0 && s > 0) std::snprintf(ratio, sizeof ratio, "%.2fx", m / s);
+    std::fprintf(out, "%-8s %8s %8s %8s\n", size.c_str(), gm, gs, ratio);
   }
-  void Finalize() override {
-    display_->Finalize();
-    PrintTable();
-  }
+  if (header) std::fprintf(out, "ratio: memcpy's time / the streaming copy's\n");
+}
 
- private:
-  // A quantity per benchmark: each repetition's value, or the medians of the aggregates.
-  struct Values {
-    std::map<std::string, std::vector<double>> values;  // per repetition
-    std::map<std::string, double> medians;              // from aggregates
-
-    // The median repetition of `name`, or a negative value when it did not run.
-    double Median(const std::string& name) const {
-      auto m = medians.find(name);
-      if (m != medians.end()) return m->second;
-      auto it = values.find(name);
-      if (it == values.end() || it->second.empty()) return -1;
-      std::vector<double> v = it->second;
-      std::sort(v.begin(), v.end());
-      return v[v.size() / 2];
-    }
-  };
-
-  // The copy-size sweep, when it ran: GB/s of memcpy and of bufconf's streaming copy per size.
-  void PrintSweep(std::FILE* out) const {
-    bool header = false;
-    for (const int mib : kSweepMiB) {
-      const std::string size = std::to_string(mib) + "MiB";
-      const double m = cpu_.Median("sweep/memcpy/" + size), s = cpu_.Median("sweep/stream/" + size);
-      if (m <= 0 && s <= 0) continue;
-      if (!header) {
-        std::fprintf(out, "\ncopy size sweep (GB/s: 10^9 bytes copied per CPU second)\n");
-        std::fprintf(out, "%-8s %8s %8s %8s\n", "size", "memcpy", "stream", "ratio");
-        header = true;
+// The ratio table, then the sweep (stderr, after the run).
+void PrintTables(const Times& times, std::FILE* out) {
+  std::fprintf(out,
+               "\nbufconf speed-up: the other implementation's CPU time / "
+               "bufconf_to_contiguous's (same run); 2 thr: wall time on 1 thread / on 2\n");
+  std::fprintf(out, "%-21s %10s %6s %7s %11s %8s %7s %8s %6s %6s %6s  %s\n", "layout", "bufconf",
+               "GB/s", "numpy", "np-ascontig", "cpython", "memcpy", "oracle", "plan", "stream",
+               "2 thr",
+               "targets (cpython>=1, numpy>=1, memcpy>=0.5 if large transpose, memcpy>=0.85 "
+               "if runs>=4KiB)");
+  for (const LayoutSpec& spec : Specs()) {
+    const std::string bufconf = "bufconf/" + spec.name;
+    const double t = times.Cpu(bufconf);
+    if (t <= 0) {
+      auto e = times.errors().find(bufconf);
+      if (e != times.errors().end()) {
+        std::fprintf(out, "%-21s bufconf: %s\n", spec.name.c_str(), e->second.c_str());
       }
-      const double bytes = static_cast<double>(mib) * static_cast<double>(kMiB);
-      char gm[32] = "-", gs[32] = "-", ratio[32] = "-";
-      if (m > 0) std::snprintf(gm, sizeof gm, "%.2f", bytes / m / 1e9);
-      if (s > 0) std::snprintf(gs, sizeof gs, "%.2f", bytes / s / 1e9);
-      if (m > 0 && s > 0) std::snprintf(ratio, sizeof ratio, "%.2fx", m / s);
-      std::fprintf(out, "%-8s %8s %8s %8s\n", size.c_str(), gm, gs, ratio);
+      continue;
     }
-    if (header) std::fprintf(out, "ratio: memcpy's time / the streaming copy's\n");
-  }
-
-  void PrintTable() const {
-    std::FILE* out = stderr;
-    std::fprintf(out,
-                 "\nbufconf speed-up: the other implementation's CPU time / "
-                 "bufconf_to_contiguous's (same run); 2 thr: wall time on 1 thread / on 2\n");
-    std::fprintf(out, "%-21s %10s %6s %7s %11s %8s %7s %8s %6s %6s %6s  %s\n", "layout", "bufconf",
-                 "GB/s", "numpy", "np-ascontig", "cpython", "memcpy", "oracle", "plan", "stream",
-                 "2 thr",
-                 "targets (cpython>=1, numpy>=1, memcpy>=0.5 if large transpose, memcpy>=0.85 "
-                 "if runs>=4KiB)");
-    for (const LayoutSpec& spec : Specs()) {
-      const std::string bufconf = "bufconf/" + spec.name;
-      const double t = cpu_.Median(bufconf);
-      if (t <= 0) {
-        auto e = errors_.find(bufconf);
-        if (e != errors_.end()) {
-          std::fprintf(out, "%-21s bufconf: %s\n", spec.name.c_str(), e->second.c_str());
-        }
-        continue;
+    // other / bufconf, printed into text; negative when `name` did not run.
+    auto ratio = [&](const std::string& name, char(&text)[32]) {
+      const double other = times.Cpu(name);
+      if (other <= 0) {
+        const bool inapplicable = spec.numpy_type < 0 && name.rfind("numpy/", 0) == 0;
+        std::snprintf(text, sizeof text, "%s", inapplicable ? "n/a" : "-");
+        return -1.0;
       }
-      // other / bufconf, printed into text; negative when `name` did not run.
-      auto ratio = [&](const std::string& name, char(&text)[32]) {
-        const double other = cpu_.Median(name);
-        if (other <= 0) {
-          const bool inapplicable = spec.numpy_type < 0 && name.rfind("numpy/", 0) == 0;
-          std::snprintf(text, sizeof text, "%s", inapplicable ? "n/a" : "-");
-          return -1.0;
-        }
-        std::snprintf(text, sizeof text, "%.2fx", other / t);
-        return other / t;
-      };
-      // a / b of two times, printed into text ("-" when either did not run).
-      auto quotient = [](double a, double b, char(&text)[32]) {
-        if (a > 0 && b > 0) {
-          std::snprintf(text, sizeof text, "%.2fx", a / b);
-        } else {
-          std::snprintf(text, sizeof text, "-");
-        }
-      };
-      char numpy[32], ascontig[32], cpython[32], memcpy[32], oracle[32], plan[32], stream[32],
-          threads[32];
-      const double r_numpy = ratio("numpy/" + spec.name, numpy);
-      ratio("numpy/" + spec.name + "/ascontiguousarray", ascontig);
-      const double r_cpython = ratio("cpython/" + spec.name, cpython);
-      const double r_memcpy = ratio("memcpy/" + spec.name, memcpy);
-      ratio("oracle/" + spec.name, oracle);
-      quotient(t, cpu_.Median(bufconf + "/plan"), plan);
-      quotient(t, cpu_.Median(bufconf + "/stream"), stream);
-      quotient(real_.Median(bufconf + "/threads:1"), real_.Median(bufconf + "/threads:2"), threads);
-      std::string targets;
-      auto check = [&](const char* what, double r, double want) {
-        if (r < 0) return;
-        targets += std::string(targets.empty() ? "" : ", ") + what + (r >= want ? " ok" : " MISS");
-      };
-      check("cpython", r_cpython, 1.0);
-      check("numpy", r_numpy, 1.0);
-      if (spec.large_transpose) check("memcpy", r_memcpy, 0.5);
-      if (spec.long_runs) check("memcpy", r_memcpy, 0.85);
-      char time[32];
-      if (spec.tiny) {
-        std::snprintf(time, sizeof time, "%.1f ns", t * 1e9);
+      std::snprintf(text, sizeof text, "%.2fx", other / t);
+      return other / t;
+    };
+    // a / b of two times, printed into text ("-" when either did not run).
+    auto quotient = [](double a, double b, char(&text)[32]) {
+      if (a > 0 && b > 0) {
+        std::snprintf(text, sizeof text, "%.2fx", a / b);
       } else {
-        std::snprintf(time, sizeof time, "%.2f ms", t * 1e3);
+        std::snprintf(text, sizeof text, "-");
       }
-      std::fprintf(out, "%-21s %10s %6.2f %7s %11s %8s %7s %8s %6s %6s %6s  %s\n",
-                   spec.name.c_str(), time, rates_.Median(bufconf) / 1e9, numpy, ascontig, cpython,
-                   memcpy, oracle, plan, stream, threads, targets.c_str());
-    }
-    std::fprintf(out,
-                 "numpy: numpy.copyto into a preallocated C array; np-ascontig: "
-                 "numpy.ascontiguousarray (allocates its result); plan: one-shot time / "
-                 "plan-reuse time; stream: one-shot time / time with non-temporal stores "
-                 "(bufconf_mirror_options.stream_min_bytes 1); 2 thr: bufconf_mirror_run_with's "
-                 "wall time on 1 thread / on 2; n/a: numpy cannot express an array of arrays\n");
-    PrintSweep(out);
-    for (const auto& [name, message] : errors_) {
-      std::fprintf(out, "error: %s: %s\n", name.c_str(), message.c_str());
-    }
+    };
+    char numpy[32], ascontig[32], cpython[32], memcpy[32], oracle[32], plan[32], stream[32],
+        threads[32];
+    const double r_numpy = ratio("numpy/" + spec.name, numpy);
+    ratio("numpy/" + spec.name + "/ascontiguousarray", ascontig);
+    const double r_cpython = ratio("cpython/" + spec.name, cpython);
+    const double r_memcpy = ratio("memcpy/" + spec.name, memcpy);
+    ratio("oracle/" + spec.name, oracle);
+    quotient(t, times.Cpu(bufconf + "/plan"), plan);
+    quotient(t, times.Cpu(bufconf + "/stream"), stream);
+    quotient(times.Real(bufconf + "/threads:1"), times.Real(bufconf + "/threads:2"), threads);
+    std::string targets;
+    auto check = [&](const char* what, double r, double want) {
+      if (r < 0) return;
+      targets += std::string(targets.empty() ? "" : ", ") + what + (r >= want ? " ok" : " MISS");
+    };
+    check("cpython", r_cpython, 1.0);
+    check("numpy", r_numpy, 1.0);
+    if (spec.large_transpose) check("memcpy", r_memcpy, 0.5);
+    if (spec.long_runs) check("memcpy", r_memcpy, 0.85);
+    const std::string time = FormatTime(t, spec.tiny);
+    std::fprintf(out, "%-21s %10s %6.2f %7s %11s %8s %7s %8s %6s %6s %6s  %s\n", spec.name.c_str(),
+                 time.c_str(), times.Rate(bufconf) / 1e9, numpy, ascontig, cpython, memcpy, oracle,
+                 plan, stream, threads, targets.c_str());
   }
-
-  std::unique_ptr<benchmark::BenchmarkReporter> display_;
-  Values cpu_;    // CPU seconds per iteration
-  Values real_;   // wall seconds per iteration
-  Values rates_;  // bytes per second (wall time for the /threads:N variants)
-  std::map<std::string, std::string> errors_;
-};
-
-// ---- the embedded interpreter ----
-
-// Debian's /usr/bin/python3 world (its prefix, site and dist-packages: numpy), as the python
-// adapter starts it; then numpy's C API.
-bool StartPython() {
-  const std::string started = bufconf::adapters::StartDebianPython();
-  if (!started.empty()) {
-    std::fprintf(stderr, "%s\n", started.c_str());
-    return false;
-  }
-  if (_import_array() < 0) {
-    std::fprintf(stderr, "numpy's C API does not import: %s\n", TakePythonError().c_str());
-    return false;
-  }
-  return true;
+  std::fprintf(out,
+               "numpy: numpy.copyto into a preallocated C array; np-ascontig: "
+               "numpy.ascontiguousarray (allocates its result); plan: one-shot time / "
+               "plan-reuse time; stream: one-shot time / time with non-temporal stores "
+               "(bufconf_mirror_options.stream_min_bytes 1); 2 thr: bufconf_mirror_run_with's "
+               "wall time on 1 thread / on 2; n/a: numpy cannot express an array of arrays\n");
+  PrintSweep(times, out);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  if (!StartPython()) return 1;
-  RegisterAll();
-  RatioReporter reporter(benchmark::CreateDefaultDisplayReporter());
-  benchmark::RunSpecifiedBenchmarks(&reporter);
+  const int rc = bufconf::bench::Main(
+      argc, argv,
+      [] {
+        if (_import_array() < 0) return "numpy's C API does not import: " + TakePythonError();
+        RegisterAll();
+        return std::string();
+      },
+      PrintTables);
   Prepared().clear();
-  return 0;
+  return rc;
 }
