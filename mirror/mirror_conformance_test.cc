@@ -56,9 +56,10 @@ TEST(MirrorConformance, EveryAlgorithmRulePassesAtAnotherSeed) {
 }
 
 // The library's plans on three threads with non-temporal stores (adapter "mirror-threads"); at
-// seed 1 it found an array of arrays whose rows share bytes split between threads (fixed).
+// seed 1 it found an array of arrays whose rows share bytes split between threads (fixed; 200
+// cases still find it, 150 do not). 200 cases: threads start per call, which ASan makes slow.
 TEST(MirrorConformance, EveryAlgorithmRulePassesOnThreeThreadsStreaming) {
-  RunAndExpectEveryAlgorithmRuleToPass(1, 500, "mirror-threads");
+  RunAndExpectEveryAlgorithmRuleToPass(1, 200, "mirror-threads");
 }
 
 }  // namespace
