@@ -146,7 +146,7 @@ rc::Gen<Layout> BlockedLayout() {
 }
 
 // Transposes of items of 1, 2, 4 or 8 bytes, large enough for several tiles and bands of the
-// packed transpose kernels (up to 700 lines a side, at most 128 KiB), their lines often a
+// packed transpose kernels (up to 700 lines a side, at most 64 KiB), their lines often a
 // multiple of 64 bytes (the pitches those kernels take), the source's pitch sometimes padded,
 // sometimes under an outer dimension or as an array of arrays.
 rc::Gen<Layout> TransposeLayout() {
@@ -158,7 +158,7 @@ rc::Gen<Layout> TransposeLayout() {
       return Choice(2) == 0 ? std::max(per_line, e / per_line * per_line) : e;
     };
     const int64_t rows = extent();
-    const int64_t cols = std::min(extent(), std::max<int64_t>(1, (128 << 10) / (k * rows)));
+    const int64_t cols = std::min(extent(), std::max<int64_t>(1, (64 << 10) / (k * rows)));
     const int64_t pitch = cols * k + (Choice(3) == 0 ? 64 * (1 + Choice(2)) : 0);
     const int64_t outer = Choice(4) == 0 ? 2 + Choice(2) : 1;
     const int64_t head = k * Choice(9);
@@ -210,7 +210,7 @@ rc::Gen<Layout> NullShapeLayout() {
 rc::Gen<Layout> AnyLayoutOnce() {
   return rc::gen::weightedOneOf<Layout>({{3, BigLayout()},
                                          {3, BlockedLayout()},
-                                         {2, TransposeLayout()},
+                                         {1, TransposeLayout()},
                                          {3, rc::gen::map(suite::GenAlgorithmCase(),
                                                           [](const suite::AlgorithmCase& c) {
                                                             Layout l;
